@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+const flag = z
+  .string()
+  .default("false")
+  .transform((value) => ["1", "true", "yes", "on"].includes(value.trim().toLowerCase()));
+
+const configSchema = z.object({
+  AI_PROVIDER: z.enum(["local", "workers-ai", "openai"]).default("local"),
+  CHAT_MODEL: z.string().default(""),
+  EMBEDDING_MODEL: z.string().default(""),
+  EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(1536).default(768),
+  OPENAI_BASE_URL: z.string().default(""),
+  OPENAI_API_KEY: z.string().default(""),
+  DEV_AUTH: flag,
+  AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be set to at least 16 characters"),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
+});
+
+/** Which models to use; every field comes from a var so deployments switch without code changes. */
+export interface ModelConfig {
+  provider: "local" | "workers-ai" | "openai";
+  /** Empty means the provider's default. */
+  chatModel: string;
+  embeddingModel: string;
+  embeddingDimensions: number;
+  openaiBaseUrl: string;
+  openaiApiKey: string;
+}
+
+export interface AppConfig {
+  models: ModelConfig;
+  devAuth: boolean;
+  authSecret: string;
+  maxUploadBytes: number;
+  retrievalTopK: number;
+}
+
+/** Reads and validates the Worker's vars and secrets; a misconfiguration fails loudly at the first request. */
+export function readConfig(vars: Record<string, unknown>): AppConfig {
+  const parsed = configSchema.parse(vars);
+  return {
+    models: {
+      provider: parsed.AI_PROVIDER,
+      chatModel: parsed.CHAT_MODEL,
+      embeddingModel: parsed.EMBEDDING_MODEL,
+      embeddingDimensions: parsed.EMBEDDING_DIMENSIONS,
+      openaiBaseUrl: parsed.OPENAI_BASE_URL,
+      openaiApiKey: parsed.OPENAI_API_KEY,
+    },
+    devAuth: parsed.DEV_AUTH,
+    authSecret: parsed.AUTH_SECRET,
+    maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
+    retrievalTopK: parsed.RETRIEVAL_TOP_K,
+  };
+}
