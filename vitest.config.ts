@@ -11,7 +11,12 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { AUTH_SECRET: "test-secret-at-least-16-chars", TEST_MIGRATIONS: migrations },
+              bindings: {
+                AUTH_SECRET: "test-secret-at-least-16-chars",
+                // Small enough that the 413 test does not need to send megabytes.
+                MAX_UPLOAD_BYTES: "262144",
+                TEST_MIGRATIONS: migrations,
+              },
             },
           }),
         ],

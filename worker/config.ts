@@ -20,6 +20,7 @@ const configSchema = z.object({
     .positive()
     .default(10 * 1024 * 1024),
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
+  LOCAL_ANSWER_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
 });
 
 /** Which models to use; every field comes from a var so deployments switch without code changes. */
@@ -39,10 +40,12 @@ export interface AppConfig {
   authSecret: string;
   maxUploadBytes: number;
   retrievalTopK: number;
+  /** Pause between the offline answer model's text deltas, to demo or test long answers. */
+  answerDelayMs: number;
 }
 
 /** Reads and validates the Worker's vars and secrets; a misconfiguration fails loudly at the first request. */
-export function readConfig(vars: Record<string, unknown>): AppConfig {
+export function readConfig(vars: object): AppConfig {
   const parsed = configSchema.parse(vars);
   return {
     models: {
@@ -57,5 +60,6 @@ export function readConfig(vars: Record<string, unknown>): AppConfig {
     authSecret: parsed.AUTH_SECRET,
     maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
     retrievalTopK: parsed.RETRIEVAL_TOP_K,
+    answerDelayMs: parsed.LOCAL_ANSWER_DELAY_MS,
   };
 }

@@ -1,0 +1,306 @@
+/**
+ * End-to-end test of the real app in a real browser: `scripts/start.ts` builds and serves the Worker with
+ * fresh local state and seeds sample documents; headless Chromium asks a question, checks the streamed,
+ * cited answer, reloads to see the stored conversation, and uploads a document through the UI.
+ *
+ * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+
+declare global {
+  interface Window {
+    /** Lengths of the latest answer's text, recorded on every DOM change while it streams. */
+    answerTextLengths?: number[];
+  }
+}
+
+const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const startupTimeoutMs = 240_000;
+const question = "How does Cloudflare Queues retry messages that fail?";
+
+interface DocumentSummary {
+  title: string;
+  status: string;
+}
+
+let server: ChildProcess | undefined;
+let serverOutput = "";
+let stateDirectory: string | undefined;
+let baseUrl = "";
+let browser: Browser | undefined;
+let seededTitles: string[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** Starts `scripts/start.ts` in its own process group and resolves with the URL of its `Ready:` line. */
+function startServer(port: number, directory: string): Promise<string> {
+  const child = spawn(process.execPath, ["scripts/start.ts"], {
+    cwd: projectRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      RAG_STATE_DIR: directory,
+      // Slow the offline answer model down a little so the streaming is observable.
+      LOCAL_ANSWER_DELAY_MS: "25",
+    },
+  });
+  server = child;
+  return new Promise((resolve, reject) => {
+    let pending = "";
+    const timer = setTimeout(
+      () => reject(new Error(`no Ready line within ${startupTimeoutMs} ms; output:\n${serverOutput}`)),
+      startupTimeoutMs,
+    );
+    child.stdout?.setEncoding("utf8");
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      serverOutput += chunk;
+    });
+    child.stdout?.on("data", (chunk: string) => {
+      serverOutput += chunk;
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const ready = /Ready: (http:\/\/\S+)/.exec(line);
+        if (ready?.[1]) {
+          clearTimeout(timer);
+          resolve(ready[1]);
+        }
+      }
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`scripts/start.ts exited (${code ?? signal}) before it was ready; output:\n${serverOutput}`));
+    });
+  });
+}
+
+/** Stops the server's whole process group (vite preview, workerd) and waits for it to exit. */
+async function stopServer(): Promise<void> {
+  const child = server;
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  signalGroup("SIGTERM");
+  const forceKill = setTimeout(() => signalGroup("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(forceKill);
+}
+
+async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(new URL(path, baseUrl), init);
+  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function listDocuments(token: string): Promise<DocumentSummary[]> {
+  const body = await api<{ documents: DocumentSummary[] }>("/api/documents", {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return body.documents;
+}
+
+async function openApp(hash = "#/chat"): Promise<Page> {
+  if (!browser) throw new Error("the browser did not start");
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  await page.goto(new URL(`/${hash}`, baseUrl).toString());
+  return page;
+}
+
+/** Text of the last assistant answer, without the sources and timings under it. */
+async function lastAnswerText(page: Page): Promise<string> {
+  return (await page.locator('[data-testid="message-assistant"] .answer-text').last().textContent()) ?? "";
+}
+
+async function waitForAnswer(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const answers = document.querySelectorAll<HTMLElement>('[data-testid="message-assistant"]');
+      const last = answers[answers.length - 1];
+      return last?.dataset.status === "complete" && (last.querySelector(".answer-text")?.textContent ?? "").length > 0;
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+async function ask(page: Page, text: string): Promise<void> {
+  await page.getByTestId("chat-input").fill(text);
+  await page.getByTestId("chat-send").click();
+}
+
+beforeAll(async () => {
+  stateDirectory = await mkdtemp(join(tmpdir(), "edge-rag-chat-browser-"));
+  baseUrl = await startServer(await freePort(), stateDirectory);
+
+  // The seeded documents are the ones present before this test uploads anything; wait for their ingestion.
+  const { token } = await api<{ token: string }>("/api/dev/token", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ role: "admin", tenant: "demo" }),
+  });
+  const seeded = await vi.waitUntil(
+    async () => {
+      const documents = await listDocuments(token);
+      const settled = documents.every((document) => document.status === "ready" || document.status === "failed");
+      return settled && documents.some((document) => document.status === "ready") && documents;
+    },
+    { timeout: 120_000, interval: 500, message: "the seeded documents to be ingested" },
+  );
+  seededTitles = seeded.filter((document) => document.status === "ready").map((document) => document.title);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}, startupTimeoutMs + 150_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopServer();
+  if (stateDirectory) await rm(stateDirectory, { recursive: true, force: true });
+}, 60_000);
+
+describe("the chat app in a browser", () => {
+  test("streams a cited answer and keeps the conversation across a reload", async () => {
+    const page = await openApp();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+
+    // A bare #/chat gets a conversation id in the URL.
+    await page.waitForURL(/#\/chat\/[A-Za-z0-9_-]+$/);
+    const conversationUrl = page.url();
+    await page.getByTestId("chat-input").waitFor();
+
+    await page.evaluate(() => {
+      window.answerTextLengths = [];
+      new MutationObserver(() => {
+        const answers = document.querySelectorAll('[data-testid="message-assistant"] .answer-text');
+        const length = answers[answers.length - 1]?.textContent?.length ?? 0;
+        if (length > 0) window.answerTextLengths?.push(length);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await ask(page, question);
+
+    await page.getByTestId("message-user").filter({ hasText: question }).waitFor();
+    // While the answer streams the input is disabled.
+    await page.waitForFunction(() => {
+      const input = document.querySelector<HTMLTextAreaElement>('[data-testid="chat-input"]');
+      return input?.disabled === true;
+    });
+    await waitForAnswer(page);
+
+    const lengths = await page.evaluate(() => window.answerTextLengths ?? []);
+    expect(new Set(lengths).size, "the answer text should grow while it streams").toBeGreaterThan(1);
+    const answer = await lastAnswerText(page);
+    expect(answer.trim().length).toBeGreaterThan(20);
+    expect(answer).toMatch(/retr/i);
+    await expect(page.getByTestId("chat-input").isEnabled()).resolves.toBe(true);
+    expect(await page.getByRole("alert").count()).toBe(0);
+
+    const citations = page.getByTestId("citation");
+    const sourceItems = page.getByTestId("source-item");
+    expect(await citations.count()).toBeGreaterThan(0);
+    expect(await sourceItems.count()).toBeGreaterThan(0);
+    const sourceTitles = await page.locator('[data-testid="source-item"] .source-title').allInnerTexts();
+    expect(sourceTitles.some((title) => seededTitles.includes(title))).toBe(true);
+    await expect(page.getByTestId("answer-timings").first().isVisible()).resolves.toBe(true);
+
+    // A citation opens the passage it points at.
+    const citation = citations.first();
+    const citedIndex = ((await citation.textContent()) ?? "").replace(/\D/g, "");
+    await citation.click();
+    const openedSnippet = page.locator(`[data-testid="source-item"][data-source-index="${citedIndex}"] blockquote`);
+    await openedSnippet.waitFor({ state: "visible" });
+    expect(((await openedSnippet.textContent()) ?? "").trim().length).toBeGreaterThan(0);
+    await page.screenshot({ path: "/tmp/chat.png", fullPage: true });
+
+    // The conversation comes back from the server after a reload.
+    await page.reload();
+    expect(page.url()).toBe(conversationUrl);
+    await page.getByTestId("message-user").filter({ hasText: question }).waitFor();
+    await waitForAnswer(page);
+    expect(await lastAnswerText(page)).toBe(answer);
+    expect(await page.getByTestId("citation").count()).toBeGreaterThan(0);
+    expect(await page.getByTestId("source-item").count()).toBeGreaterThan(0);
+
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test("uploads a Markdown document that becomes ready and answerable", async () => {
+    const page = await openApp("#/documents");
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+
+    // Seeded documents are listed.
+    await page.getByTestId("document-row").first().waitFor();
+    const stamp = Date.now().toString(36);
+    const fileName = `browser-upload-${stamp}.md`;
+    await page.getByTestId("upload-input").setInputFiles({
+      name: fileName,
+      mimeType: "text/markdown",
+      buffer: Buffer.from(
+        `# Harbour lighthouse ${stamp}\n\nThe harbour lighthouse keeper logs the fog horn schedule every evening. ` +
+          `The fog horn sounds twice per minute whenever visibility drops below one nautical mile.\n`,
+      ),
+    });
+
+    const row = page.getByTestId("document-row").filter({ hasText: `browser-upload-${stamp}` });
+    await row.waitFor();
+    await row
+      .getByTestId("document-status")
+      .filter({ hasText: /^ready$/ })
+      .waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: "/tmp/documents.png", fullPage: true });
+
+    // The new document is searchable from the chat, in a new conversation.
+    await page.getByTestId("chat-tab").click();
+    await page.getByTestId("new-conversation").click();
+    await page.getByTestId("chat-input").waitFor();
+    await ask(page, "How often does the fog horn sound when visibility drops?");
+    await waitForAnswer(page);
+    const sourceTitles = await page.locator('[data-testid="source-item"] .source-title').allInnerTexts();
+    expect(sourceTitles.some((title) => title.includes(stamp))).toBe(true);
+
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,64 @@
+import { exports } from "cloudflare:workers";
+import { expect, vi } from "vitest";
+import type { DocumentView } from "../../worker/contract";
+
+/** Calls the Worker's own fetch handler, as a client on the internet would. */
+export function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
+  return exports.default.fetch(new Request(`https://rag.test${path}`, { ...init, headers }));
+}
+
+export function postJson(path: string, body: unknown, token?: string): Promise<Response> {
+  return call(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+    token,
+  });
+}
+
+/** A fresh tenant for each test, so tests never see each other's data. */
+export function uniqueTenant(): string {
+  return `t-${crypto.randomUUID().slice(0, 12)}`;
+}
+
+export async function devToken(role: "admin" | "member", tenant: string): Promise<string> {
+  const response = await postJson("/api/dev/token", { role, tenant });
+  expect(response.status).toBe(200);
+  const { token } = await response.json<{ token: string }>();
+  return token;
+}
+
+export async function uploadFile(token: string, name: string, text: string, type = "text/markdown"): Promise<Response> {
+  const form = new FormData();
+  form.append("file", new File([text], name, { type }));
+  return call("/api/documents", { method: "POST", body: form, token });
+}
+
+/** Waits, without sleeping blindly, until the ingest queue has finished with the document. */
+export async function waitForDocument(token: string, id: string): Promise<DocumentView> {
+  return vi.waitUntil(
+    async () => {
+      const response = await call(`/api/documents/${id}`, { token });
+      const { document } = await response.json<{ document: DocumentView }>();
+      return document.status === "ready" || document.status === "failed" ? document : false;
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+}
+
+export interface UiChunk {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** Parses an SSE UI message stream into its JSON chunks (the final `[DONE]` is dropped). */
+export async function readUiStream(response: Response): Promise<UiChunk[]> {
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .map((event) => event.replace(/^data: /, "").trim())
+    .filter((data) => data.length > 0 && data !== "[DONE]")
+    .map((data) => JSON.parse(data));
+}

@@ -1,0 +1,38 @@
+import { fileURLToPath } from "node:url";
+import { cloudflare } from "@cloudflare/vite-plugin";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Vars that an environment variable of the same name overrides when running locally (`AI_PROVIDER=openai npm start`). */
+const overridableVars = [
+  "AI_PROVIDER",
+  "CHAT_MODEL",
+  "EMBEDDING_MODEL",
+  "EMBEDDING_DIMENSIONS",
+  "OPENAI_BASE_URL",
+  "DEV_AUTH",
+  "MAX_UPLOAD_BYTES",
+  "RETRIEVAL_TOP_K",
+  "LOCAL_ANSWER_DELAY_MS",
+];
+
+export default defineConfig({
+  root: fromRoot("./web"),
+  build: { outDir: fromRoot("./dist"), emptyOutDir: true },
+  plugins: [
+    react(),
+    cloudflare({
+      configPath: fromRoot("./wrangler.toml"),
+      // RAG_STATE_DIR isolates local D1/R2/DO state, e.g. for the browser tests.
+      persistState: process.env.RAG_STATE_DIR ? { path: process.env.RAG_STATE_DIR } : true,
+      config: (worker) => ({
+        vars: {
+          ...worker.vars,
+          ...Object.fromEntries(overridableVars.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
+        },
+      }),
+    }),
+  ],
+});

@@ -1,0 +1,117 @@
+/**
+ * The wire contract shared by the Worker and the SPA: request bodies, response shapes and the data parts
+ * of the chat stream. Routes validate with these schemas; `web/` imports the inferred types.
+ */
+import type { UIMessage } from "ai";
+import { z } from "zod";
+
+export const roleSchema = z.enum(["admin", "member"]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const tenantSlugSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}$/, "tenant must be 1-64 characters of lower-case letters, digits and '-'");
+
+export const devTokenRequestSchema = z.object({
+  role: roleSchema,
+  tenant: tenantSlugSchema.default("demo"),
+});
+
+export const conversationIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "id must be 1-64 characters of letters, digits, '_' and '-'");
+
+/** The new user message, as the AI SDK's `useChat` sends it (a UI message with text parts). */
+export const userMessageSchema = z.object({
+  id: z.string().min(1).max(128),
+  role: z.literal("user"),
+  parts: z
+    .array(z.object({ type: z.literal("text"), text: z.string().max(8000) }))
+    .min(1)
+    .max(16)
+    .refine((parts) => parts.some((part) => part.text.trim().length > 0), "message text must not be empty"),
+});
+
+export const chatRequestSchema = z.object({
+  id: conversationIdSchema,
+  message: userMessageSchema,
+});
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+export const searchRequestSchema = z.object({
+  query: z.string().trim().min(1).max(2000),
+  topK: z.number().int().min(1).max(50).default(10),
+});
+
+export const searchResultSchema = z.object({
+  chunkId: z.string(),
+  documentId: z.string(),
+  externalId: z.string().nullable(),
+  title: z.string(),
+  headingPath: z.string(),
+  text: z.string(),
+  score: z.number(),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;
+
+export const batchDocumentSchema = z.object({
+  externalId: z.string().min(1).max(256),
+  title: z.string().trim().min(1).max(512),
+  text: z.string().min(1),
+  contentType: z.enum(["text/plain", "text/markdown"]).default("text/markdown"),
+  collection: z.string().min(1).max(64).default("default"),
+});
+
+export const batchRequestSchema = z.object({
+  documents: z.array(batchDocumentSchema).min(1).max(100),
+});
+
+export const documentStatusSchema = z.enum(["queued", "processing", "ready", "failed", "deleting"]);
+export type DocumentStatus = z.infer<typeof documentStatusSchema>;
+
+/** A document as the API returns it. */
+export interface DocumentView {
+  id: string;
+  externalId: string | null;
+  title: string;
+  collection: string;
+  contentType: string;
+  size: number;
+  status: DocumentStatus;
+  version: number;
+  chunksTotal: number;
+  chunksDone: number;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `data-sources` stream part: every passage given to the model, in citation order ([1] is the first). */
+export interface SourcesData {
+  sources: Array<{ index: number; chunkId: string; documentId: string; title: string; snippet: string; score: number }>;
+}
+
+/** `data-timings` stream part, in milliseconds. */
+export interface TimingsData {
+  retrievalMs: number;
+  firstTokenMs: number | null;
+  totalMs: number;
+  model: string;
+  offline: boolean;
+}
+
+/** The custom data parts of the chat stream (`data-sources`, `data-timings`). */
+export type ChatDataParts = { sources: SourcesData; timings: TimingsData };
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Metadata the server attaches to an assistant message when it finishes. */
+export interface ChatMetadata {
+  model?: string;
+  usage?: { inputTokens: number | null; outputTokens: number | null };
+}
+
+/** The UI message type of this app's chat stream, for `useChat<ChatMessage>()`. */
+export type ChatMessage = UIMessage<ChatMetadata, ChatDataParts>;

@@ -1,0 +1,271 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+  LanguageModelV4Usage,
+} from "@ai-sdk/provider";
+import { type PromptSource, parseSourcesFromSystemPrompt } from "../rag/prompt";
+import { contentTerms, wordTokens } from "../rag/text-tokens";
+
+/** Opening line of every answer that quotes the documents, so nobody mistakes it for a generated answer. */
+export const extractiveAnswerHeading = "From your documents:";
+/** The whole answer when no source sentence matches the question. */
+export const notFoundAnswer = "I could not find the answer to that in your documents.";
+
+const maximumSentences = 4;
+const maximumAnswerWords = 150;
+const maximumSentenceWords = 80;
+const shortestSentenceWords = 4;
+// A sentence must match at least this share of the question's weighted terms to count as an answer at all.
+const minimumCoverage = 0.3;
+// Later picks must score at least this share of the best sentence, so weak matches don't pad the answer.
+const minimumRelativeScore = 0.4;
+// Each sentence already taken from a source scales that source's other sentences by this, favouring variety.
+const sameSourcePenalty = 0.7;
+const duplicateOverlap = 0.8;
+const bm25TermSaturation = 1.2;
+const bm25LengthNormalization = 0.75;
+
+/** Options for {@link ExtractiveAnswerModel}. */
+export interface ExtractiveAnswerModelOptions {
+  /** Pause between streamed text deltas, to make local streaming visible; 0 streams as fast as possible. */
+  delayMs?: number;
+}
+
+interface Candidate {
+  sourceId: number;
+  text: string;
+  wordCount: number;
+  terms: string[];
+  termSet: Set<string>;
+  score: number;
+}
+
+/**
+ * An offline language model that answers by quoting: it reads the numbered sources from the system prompt built
+ * by `buildAnswerPrompt`, picks the source sentences that best overlap the last user message, and cites them.
+ */
+export class ExtractiveAnswerModel implements LanguageModelV4 {
+  readonly specificationVersion = "v4";
+  readonly provider = "local";
+  readonly modelId = "extractive-v1";
+  readonly supportedUrls: Record<string, RegExp[]> = {};
+  private readonly delayMs: number;
+
+  constructor(options: ExtractiveAnswerModelOptions = {}) {
+    this.delayMs = options.delayMs ?? 0;
+  }
+
+  async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
+    options.abortSignal?.throwIfAborted();
+    const text = answerPrompt(options.prompt);
+    return {
+      content: [{ type: "text", text }],
+      finishReason: { unified: "stop", raw: undefined },
+      usage: estimateUsage(options.prompt, text),
+      warnings: [],
+    };
+  }
+
+  async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
+    options.abortSignal?.throwIfAborted();
+    const text = answerPrompt(options.prompt);
+    const id = "answer";
+    const parts: LanguageModelV4StreamPart[] = [
+      { type: "stream-start", warnings: [] },
+      { type: "text-start", id },
+      ...(text.match(/\S+\s*/g) ?? []).map((delta): LanguageModelV4StreamPart => ({ type: "text-delta", id, delta })),
+      { type: "text-end", id },
+      { type: "finish", finishReason: { unified: "stop", raw: undefined }, usage: estimateUsage(options.prompt, text) },
+    ];
+
+    // Cancelling the stream must also end a pending pause, not only an abort from the caller.
+    const cancellation = new AbortController();
+    const signal = options.abortSignal
+      ? AbortSignal.any([options.abortSignal, cancellation.signal])
+      : cancellation.signal;
+    const delayMs = this.delayMs;
+    let next = 0;
+    let deltasSent = 0;
+    const stream = new ReadableStream<LanguageModelV4StreamPart>({
+      async pull(controller) {
+        const part = parts[next++];
+        if (part === undefined) {
+          controller.close();
+          return;
+        }
+        if (part.type === "text-delta") {
+          if (deltasSent > 0 && delayMs > 0) await pause(delayMs, signal);
+          deltasSent++;
+        }
+        signal.throwIfAborted();
+        controller.enqueue(part);
+      },
+      cancel(reason) {
+        cancellation.abort(reason);
+      },
+    });
+    return { stream };
+  }
+}
+
+/**
+ * Composes a short extractive answer: the best two to four source sentences, each followed by its `[n]` marker,
+ * under {@link extractiveAnswerHeading}; or {@link notFoundAnswer} when no sentence matches the question.
+ */
+export function composeExtractiveAnswer(question: string, sources: readonly PromptSource[]): string {
+  const questionTerms = [...new Set(contentTerms(question))];
+  const candidates = sources.flatMap((source) =>
+    splitSentences(source.text).map((text) => {
+      const terms = contentTerms(text);
+      return {
+        sourceId: source.id,
+        text,
+        wordCount: wordTokens(text).length,
+        terms,
+        termSet: new Set(terms),
+        score: 0,
+      };
+    }),
+  );
+  if (questionTerms.length === 0 || candidates.length === 0) return notFoundAnswer;
+
+  const averageLength = candidates.reduce((sum, candidate) => sum + candidate.terms.length, 0) / candidates.length;
+  const weights = new Map(
+    questionTerms.map((term) => {
+      const documentFrequency = candidates.filter((candidate) => candidate.termSet.has(term)).length;
+      const inverse = Math.log(1 + (candidates.length - documentFrequency + 0.5) / (documentFrequency + 0.5));
+      return [term, inverse] as const;
+    }),
+  );
+  const totalWeight = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
+
+  const eligible: Candidate[] = [];
+  for (const candidate of candidates) {
+    let matchedWeight = 0;
+    for (const [term, weight] of weights) {
+      const frequency = candidate.terms.filter((candidateTerm) => candidateTerm === term).length;
+      if (frequency === 0) continue;
+      matchedWeight += weight;
+      const lengthRatio = candidate.terms.length / (averageLength || 1);
+      const saturation = bm25TermSaturation * (1 - bm25LengthNormalization + bm25LengthNormalization * lengthRatio);
+      candidate.score += (weight * frequency * (bm25TermSaturation + 1)) / (frequency + saturation);
+    }
+    if (candidate.score > 0 && matchedWeight / totalWeight >= minimumCoverage) eligible.push(candidate);
+  }
+  if (eligible.length === 0) return notFoundAnswer;
+
+  const picked = pickSentences(eligible);
+  const answer = picked.map((candidate) => `${finishSentence(candidate.text)} [${candidate.sourceId}]`).join(" ");
+  return `${extractiveAnswerHeading}\n\n${answer}`;
+}
+
+function pickSentences(eligible: Candidate[]): Candidate[] {
+  const bestScore = Math.max(...eligible.map((candidate) => candidate.score));
+  const picked: Candidate[] = [];
+  const remaining = [...eligible];
+  let words = 0;
+  while (picked.length < maximumSentences && remaining.length > 0) {
+    let bestIndex = 0;
+    let bestAdjusted = -1;
+    remaining.forEach((candidate, index) => {
+      const fromSameSource = picked.filter((chosen) => chosen.sourceId === candidate.sourceId).length;
+      const adjusted = candidate.score * sameSourcePenalty ** fromSameSource;
+      if (adjusted > bestAdjusted) {
+        bestAdjusted = adjusted;
+        bestIndex = index;
+      }
+    });
+    const [candidate] = remaining.splice(bestIndex, 1);
+    if (candidate === undefined || candidate.score < minimumRelativeScore * bestScore) break;
+    if (picked.some((chosen) => overlap(chosen.termSet, candidate.termSet) >= duplicateOverlap)) continue;
+    const wordCount = Math.min(candidate.wordCount, maximumSentenceWords);
+    // The first sentence always goes in (shortened if need be); later ones only while the answer stays short.
+    if (picked.length > 0 && words + wordCount > maximumAnswerWords) continue;
+    picked.push(candidate);
+    words += wordCount;
+  }
+  return picked;
+}
+
+function answerPrompt(prompt: LanguageModelV4Prompt): string {
+  const system = prompt.flatMap((message) => (message.role === "system" ? [message.content] : [])).join("\n");
+  const lastUserMessage = prompt.findLast((message) => message.role === "user");
+  const question =
+    lastUserMessage?.role === "user"
+      ? lastUserMessage.content.map((part) => (part.type === "text" ? part.text : "")).join(" ")
+      : "";
+  return composeExtractiveAnswer(question, parseSourcesFromSystemPrompt(system));
+}
+
+function splitSentences(text: string): string[] {
+  const sentences: string[] = [];
+  // Blank lines, list items and headings start new blocks; other line breaks are just wrapping.
+  const blocks = text.split(/\n\s*\n|\n(?=[ \t]*(?:[-*+•]|\d+[.)]|#{1,6})\s)/);
+  for (const block of blocks) {
+    if (/^\s*#{1,6}\s/.test(block)) continue;
+    const flattened = block
+      .replace(/^\s*(?:[-*+•]|\d+[.)])\s+/, "")
+      // Bracketed numbers in the documents would read as our own citation markers.
+      .replace(/\s*\[\d+(?:\s*[,–-]\s*\d+)*\]/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+    for (const sentence of flattened.split(/(?<=[.!?…])\s+(?=["'([]?[\p{Lu}\p{N}])/u)) {
+      if (wordTokens(sentence).length >= shortestSentenceWords) sentences.push(sentence);
+    }
+  }
+  return sentences;
+}
+
+function finishSentence(sentence: string): string {
+  const words = sentence.split(" ");
+  if (words.length > maximumSentenceWords) return `${words.slice(0, maximumSentenceWords).join(" ")}…`;
+  return /[.!?…]["')\]]*$/.test(sentence) ? sentence : `${sentence.replace(/[,:;]+$/, "")}.`;
+}
+
+function overlap(left: Set<string>, right: Set<string>): number {
+  let shared = 0;
+  for (const term of left) if (right.has(term)) shared++;
+  const union = left.size + right.size - shared;
+  return union === 0 ? 1 : shared / union;
+}
+
+function estimateUsage(prompt: LanguageModelV4Prompt, answer: string): LanguageModelV4Usage {
+  // Words stand in for tokens: there is no tokenizer offline, and the figures only feed usage reports.
+  const inputTokens = prompt.reduce((sum, message) => {
+    if (message.role === "system") return sum + countWords(message.content);
+    return (
+      sum + message.content.reduce((partSum, part) => partSum + (part.type === "text" ? countWords(part.text) : 0), 0)
+    );
+  }, 0);
+  const outputTokens = countWords(answer);
+  return {
+    inputTokens: { total: inputTokens, noCache: inputTokens, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: outputTokens, text: outputTokens, reasoning: undefined },
+  };
+}
+
+function countWords(text: string): number {
+  return text.match(/\S+/g)?.length ?? 0;
+}
+
+function pause(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, milliseconds);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

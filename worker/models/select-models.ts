@@ -1,0 +1,124 @@
+import { createOpenAI } from "@ai-sdk/openai";
+import type { EmbeddingModelV4, LanguageModelV4 } from "@ai-sdk/provider";
+import { wrapEmbeddingModel } from "ai";
+import { createWorkersAI } from "workers-ai-provider";
+import type { ModelConfig } from "../config";
+import { ExtractiveAnswerModel } from "./extractive-answer-model";
+import { HashingEmbedder } from "./hashing-embedder";
+
+/** The chat and embedding models a deployment uses, with the ids to record and report. */
+export interface SelectedModels {
+  chat: LanguageModelV4;
+  embedding: EmbeddingModelV4;
+  chatModelId: string;
+  embeddingModelId: string;
+  /** True for the built-in extractive and hashing models, so the UI and API can say answers are quoted. */
+  offline: boolean;
+}
+
+/** Bindings a provider may need; only Workers AI needs one. */
+export interface ModelBindings {
+  ai?: Ai;
+}
+
+/** Knobs for tests and local runs. */
+export interface SelectModelsOptions {
+  /** Replaces `fetch` for the OpenAI-compatible provider, so tests never touch the network. */
+  fetch?: typeof fetch;
+  /** Pause between the offline answer model's streamed deltas. */
+  answerDelayMs?: number;
+}
+
+const defaultModels = {
+  "workers-ai": { chat: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", embedding: "@cf/baai/bge-base-en-v1.5" },
+  openai: { chat: "gpt-4o-mini", embedding: "text-embedding-3-small" },
+} as const;
+
+/**
+ * Builds the models named by the config: the offline extractive and hashing models (`local`), Workers AI through
+ * its binding (`workers-ai`), or any OpenAI-compatible endpoint (`openai`). Empty model names take the provider's
+ * default. Throws when the config names something the provider cannot serve.
+ */
+export function selectModels(
+  config: ModelConfig,
+  bindings: ModelBindings,
+  options: SelectModelsOptions = {},
+): SelectedModels {
+  switch (config.provider) {
+    case "local":
+      return selectLocalModels(config, options);
+    case "workers-ai":
+      return selectWorkersAiModels(config, bindings);
+    case "openai":
+      return selectOpenAiModels(config, options);
+  }
+}
+
+function selectLocalModels(config: ModelConfig, options: SelectModelsOptions): SelectedModels {
+  const chat = new ExtractiveAnswerModel({ delayMs: options.answerDelayMs ?? 0 });
+  const embedding = new HashingEmbedder({ dimensions: config.embeddingDimensions });
+  // Silently swapping in a different model than the one configured would hide a misconfiguration.
+  for (const [configured, available] of [
+    [config.chatModel, chat.modelId],
+    [config.embeddingModel, embedding.modelId],
+  ]) {
+    if (configured !== "" && configured !== available) {
+      throw new Error(
+        `AI_PROVIDER "local" offers only the models "${chat.modelId}" and "${embedding.modelId}", not "${configured}"`,
+      );
+    }
+  }
+  return { chat, embedding, chatModelId: chat.modelId, embeddingModelId: embedding.modelId, offline: true };
+}
+
+function selectWorkersAiModels(config: ModelConfig, bindings: ModelBindings): SelectedModels {
+  if (!bindings.ai) {
+    throw new Error('AI_PROVIDER "workers-ai" needs the Workers AI binding: add [ai] binding = "AI" to wrangler.toml');
+  }
+  const workersAi = createWorkersAI({ binding: bindings.ai });
+  const chatModelId = config.chatModel || defaultModels["workers-ai"].chat;
+  const embeddingModelId = config.embeddingModel || defaultModels["workers-ai"].embedding;
+  return {
+    chat: workersAi.chat(chatModelId),
+    embedding: workersAi.embedding(embeddingModelId),
+    chatModelId,
+    embeddingModelId,
+    offline: false,
+  };
+}
+
+function selectOpenAiModels(config: ModelConfig, options: SelectModelsOptions): SelectedModels {
+  if (!config.openaiBaseUrl && !config.openaiApiKey) {
+    throw new Error('AI_PROVIDER "openai" needs OPENAI_API_KEY, or OPENAI_BASE_URL for a server without keys');
+  }
+  const openai = createOpenAI({
+    // An explicit default keeps the SDK from falling back to process.env, which nodejs_compat may populate.
+    baseURL: config.openaiBaseUrl || "https://api.openai.com/v1",
+    apiKey: config.openaiApiKey,
+    fetch: options.fetch,
+  });
+  const chatModelId = config.chatModel || defaultModels.openai.chat;
+  const embeddingModelId = config.embeddingModel || defaultModels.openai.embedding;
+  const embedding = openai.embedding(embeddingModelId);
+  return {
+    // Chat completions rather than the Responses API: it is what OpenAI-compatible servers implement.
+    chat: openai.chat(chatModelId),
+    embedding: embeddingModelId.startsWith("text-embedding-3")
+      ? withDefaultDimensions(embedding, config.embeddingDimensions)
+      : embedding,
+    chatModelId,
+    embeddingModelId,
+    offline: false,
+  };
+}
+
+// text-embedding-3 models can shorten their vectors; asking for the configured size keeps them the same length as
+// the vector index. Other models have a fixed size and may reject the parameter, so they are left alone.
+function withDefaultDimensions(model: EmbeddingModelV4, dimensions: number): EmbeddingModelV4 {
+  return wrapEmbeddingModel({
+    model,
+    middleware: {
+      transformParams: async ({ params }) => ({ ...params, dimensions: params.dimensions ?? dimensions }),
+    },
+  });
+}
