@@ -3,6 +3,9 @@ import { cloudflare } from "@cloudflare/vite-plugin";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
+// Local runs never call out: Miniflare would otherwise fetch the `Request.cf` object from Cloudflare.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** Vars that an environment variable of the same name overrides when running locally (`AI_PROVIDER=openai npm start`). */

@@ -16,7 +16,12 @@ const stateDir = process.env.RAG_STATE_DIR;
 const origin = `http://localhost:${port}`;
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 // Nothing here may call out: no telemetry, no update checks.
-const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_DISABLE_UPDATE_CHECK: "true" };
+const childEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_DISABLE_UPDATE_CHECK: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -135,6 +135,26 @@ describe("composeExtractiveAnswer", () => {
     { id: 2, title: "CI", section: "", text: "The CI pipeline runs wrangler deploy to deploy the worker on merge." },
   ];
 
+  it("reads a sentence in the light of its title and section, as a reader would", () => {
+    const answer = composeExtractiveAnswer("How do ingestion retries work?", [
+      {
+        id: 1,
+        title: "How ingestion retries work",
+        section: "Retries and backoff",
+        text: "When a step fails, the message is retried with exponential backoff. Uploads return at once.",
+      },
+    ]);
+    expect(answer).toContain("the message is retried with exponential backoff. [1]");
+    expect(answer).not.toContain("Uploads return at once");
+  });
+
+  it("does not answer from a title alone when no sentence matches", () => {
+    const answer = composeExtractiveAnswer("How do ingestion retries work?", [
+      { id: 1, title: "How ingestion retries work", section: "", text: "The canteen opens at noon every day." },
+    ]);
+    expect(answer).toBe(notFoundAnswer);
+  });
+
   it("cites several sources without repeating a sentence", () => {
     const answer = composeExtractiveAnswer("How do I deploy the worker with wrangler?", longSources);
     expect(answer).toContain("[1]");

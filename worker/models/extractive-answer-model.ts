@@ -26,6 +26,8 @@ const minimumRelativeScore = 0.4;
 // Each sentence already taken from a source scales that source's other sentences by this, favouring variety.
 const sameSourcePenalty = 0.7;
 const duplicateOverlap = 0.8;
+// A question term found only in the sentence's title or section counts this much of a match in the sentence.
+const contextWeight = 0.5;
 const bm25TermSaturation = 1.2;
 const bm25LengthNormalization = 0.75;
 
@@ -41,6 +43,7 @@ interface Candidate {
   wordCount: number;
   terms: string[];
   termSet: Set<string>;
+  contextTerms: Set<string>;
   score: number;
 }
 
@@ -118,8 +121,9 @@ export class ExtractiveAnswerModel implements LanguageModelV4 {
  */
 export function composeExtractiveAnswer(question: string, sources: readonly PromptSource[]): string {
   const questionTerms = [...new Set(contentTerms(question))];
-  const candidates = sources.flatMap((source) =>
-    splitSentences(source.text).map((text) => {
+  const candidates = sources.flatMap((source) => {
+    const contextTerms = new Set(contentTerms(`${source.title}\n${source.section}`));
+    return splitSentences(source.text).map((text) => {
       const terms = contentTerms(text);
       return {
         sourceId: source.id,
@@ -127,10 +131,11 @@ export function composeExtractiveAnswer(question: string, sources: readonly Prom
         wordCount: wordTokens(text).length,
         terms,
         termSet: new Set(terms),
+        contextTerms,
         score: 0,
       };
-    }),
-  );
+    });
+  });
   if (questionTerms.length === 0 || candidates.length === 0) return notFoundAnswer;
 
   const averageLength = candidates.reduce((sum, candidate) => sum + candidate.terms.length, 0) / candidates.length;
@@ -148,13 +153,21 @@ export function composeExtractiveAnswer(question: string, sources: readonly Prom
     let matchedWeight = 0;
     for (const [term, weight] of weights) {
       const frequency = candidate.terms.filter((candidateTerm) => candidateTerm === term).length;
-      if (frequency === 0) continue;
+      if (frequency === 0) {
+        // A sentence under a title or heading that names the term is about it, as a reader would see it.
+        if (candidate.contextTerms.has(term)) {
+          matchedWeight += weight;
+          candidate.score += weight * contextWeight;
+        }
+        continue;
+      }
       matchedWeight += weight;
       const lengthRatio = candidate.terms.length / (averageLength || 1);
       const saturation = bm25TermSaturation * (1 - bm25LengthNormalization + bm25LengthNormalization * lengthRatio);
       candidate.score += (weight * frequency * (bm25TermSaturation + 1)) / (frequency + saturation);
     }
-    if (candidate.score > 0 && matchedWeight / totalWeight >= minimumCoverage) eligible.push(candidate);
+    const matchesSentence = candidate.terms.some((term) => weights.has(term));
+    if (matchesSentence && matchedWeight / totalWeight >= minimumCoverage) eligible.push(candidate);
   }
   if (eligible.length === 0) return notFoundAnswer;
 

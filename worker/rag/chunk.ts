@@ -21,7 +21,7 @@ export interface ChunkOptions {
 
 type BlockKind = "paragraph" | "list" | "code" | "table";
 
-/** A run of Markdown that means something as a whole: a paragraph, a list, a fenced code block, a table. */
+// A run of Markdown that means something as a whole: a paragraph, a list, a fenced code block, a table.
 interface Block {
   kind: BlockKind;
   text: string;
@@ -32,14 +32,14 @@ interface Section {
   blocks: Block[];
 }
 
-/** The smallest piece the packer places; `joiner` is what separates it from the text before it. */
+// The smallest piece the packer places; `joiner` is what separates it from the text before it.
 interface Unit {
   kind: BlockKind;
   text: string;
   joiner: string;
 }
 
-/** The prose a chunk ends with, which the next chunk of the section may repeat as overlap. */
+// The prose a chunk ends with, which the next chunk of the section may repeat as overlap.
 interface ProseTail {
   kind: BlockKind;
   text: string;
@@ -54,21 +54,20 @@ interface ChunkSettings {
 const defaultTargetChars = 1000;
 const defaultOverlapRatio = 0.15;
 const headingSeparator = " > ";
+const blockJoiner = "\n\n";
 
 const atxHeadingPattern = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const setextUnderlinePattern = /^ {0,3}(?:=+|-+)[ \t]*$/;
-/** A backtick fence's info string may not contain backticks, or "```a```" on one line would open a block. */
+// A backtick fence's info string may not contain backticks, or "```a```" on one line would open a block.
 const openingFencePattern = /^ {0,3}(?:(`{3,})[^`]*|(~{3,}).*)$/;
 const closingFencePattern = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 const thematicBreakPattern = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const listItemPattern = /^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\S|[ \t]*$)/;
 const tableDelimiterPattern = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 const indentedPattern = /^(?: {2,}|\t)/;
-/**
- * A sentence ends at terminal punctuation (plus closing quotes or brackets) followed by whitespace and a
- * character that is not lower case, so "e.g. this" stays whole; CJK full stops need no following space.
- * The dot of an ordered-list marker ("8. Next") at the start of a line ends nothing.
- */
+// A sentence ends at terminal punctuation (plus closing quotes or brackets) followed by whitespace and a
+// character that is not lower case, so "e.g. this" stays whole; CJK full stops need no following space.
+// The dot of an ordered-list marker ("8. Next") at the start of a line ends nothing.
 const sentenceEndPattern = /(?<!(?:^|\n)[ \t]*\d{1,9})[.!?…]+["'”’)\]]*\s+(?![\s\p{Ll}])|[。！？]+["'”’）」』]*\s*/gu;
 const sentenceOrLineEndPattern = new RegExp(`${sentenceEndPattern.source}|\\n\\s*`, "gu");
 
@@ -191,7 +190,7 @@ function closesFence(line: string, fence: string): boolean {
   return closing !== undefined && closing[0] === fence[0] && closing.length >= fence.length;
 }
 
-/** The index just past the closing fence; an unclosed fence runs to the end of the document, as in CommonMark. */
+// The index just past the closing fence; an unclosed fence runs to the end of the document, as in CommonMark.
 function findFenceEnd(lines: string[], start: number): number {
   const fence = openingFence(lineAt(lines, start)) ?? "```";
   for (let index = start + 1; index < lines.length; index += 1) {
@@ -220,10 +219,8 @@ function interruptsParagraph(lines: string[], index: number): boolean {
   return startsOtherBlock(lines, index) || setextUnderlinePattern.test(line) || listItemPattern.test(line);
 }
 
-/**
- * A list runs on through indented continuation lines (including fenced code inside items, whose lines must
- * not be read as headings), lazy continuation lines, and blank lines followed by more of the list.
- */
+// A list runs on through indented continuation lines (including fenced code inside items, whose lines must
+// not be read as headings), lazy continuation lines, and blank lines followed by more of the list.
 function findListEnd(lines: string[], start: number): number {
   let openFence: string | null = null;
   let index = start + 1;
@@ -288,8 +285,6 @@ function packSection(blocks: Block[], settings: ChunkSettings): string[] {
   return chunks;
 }
 
-const blockJoiner = "\n\n";
-
 function toUnits(block: Block, settings: ChunkSettings): Unit[] {
   const { kind, text } = block;
   if (kind === "code" || kind === "table") {
@@ -313,7 +308,8 @@ function toUnits(block: Block, settings: ChunkSettings): Unit[] {
   return units.map((unit, index) => (index === 0 ? { ...unit, joiner: blockJoiner } : unit));
 }
 
-/** Items start at list markers outside fenced code; nested items stay with their parent. */
+// Items start at list markers indented at most three spaces and outside fenced code, so deeper-nested
+// items stay with their parent.
 function splitListItems(list: string): string[] {
   const items: string[][] = [];
   let openFence: string | null = null;
@@ -329,10 +325,8 @@ function splitListItems(list: string): string[] {
   return items.map((item) => item.join("\n").trimEnd()).filter((item) => item.trim().length > 0);
 }
 
-/**
- * Splits an oversized code block or table on line boundaries, repeating the opening and closing fence (or
- * the header and delimiter rows) around every piece so each one still renders as what it was.
- */
+// Splits an oversized code block or table on line boundaries, repeating the opening and closing fence (or
+// the header and delimiter rows) around every piece so each one still renders as what it was.
 function splitFramedBlock(block: Block, limit: number): string[] {
   const lines = block.text.split("\n");
   const fence = block.kind === "code" ? openingFence(lineAt(lines, 0)) : null;
@@ -343,8 +337,11 @@ function splitFramedBlock(block: Block, limit: number): string[] {
   const foot = fence === null ? [] : [hasClosingFence && last !== undefined ? last : fence];
   const frame = [...head, ...foot].join("\n").length + 1;
   // A frame that would leave little room for content (tiny limits, absurd headers) is not worth repeating.
-  if (limit - frame < limit / 2 || body.length === 0) return splitLinesToFit(lines, limit);
-  return splitLinesToFit(body, limit - frame).map((piece) => [...head, piece, ...foot].join("\n"));
+  const framed = limit - frame >= limit / 2 && body.length > 0;
+  const pieces = splitLinesToFit(framed ? body : lines, framed ? limit - frame : limit).filter(
+    (piece) => !isBlank(piece),
+  );
+  return framed ? pieces.map((piece) => [...head, piece, ...foot].join("\n")) : pieces;
 }
 
 function splitLinesToFit(lines: string[], limit: number): string[] {
@@ -359,7 +356,7 @@ function splitSentencesToFit(text: string, limit: number): string[] {
   );
 }
 
-/** Greedily joins pieces with `separator` into strings of at most `limit`; longer pieces go to `splitLonger`. */
+// Greedily joins pieces with `separator` into strings of at most `limit`; longer pieces go to `splitLonger`.
 function packPieces(
   pieces: string[],
   separator: string,
@@ -397,7 +394,7 @@ function splitSentences(text: string): string[] {
     .filter((sentence) => sentence.length > 0);
 }
 
-/** Cuts at the last whitespace that keeps a piece at least half full, else exactly at the limit. */
+// Cuts at the last whitespace that keeps a piece at least half full, else exactly at the limit.
 function hardSplit(text: string, limit: number): string[] {
   const pieces: string[] = [];
   let rest = text;
@@ -416,7 +413,7 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** The longest run of whole sentences (list items, for lists) from the end of the tail within the budget. */
+// The longest run of whole sentences (list items, for lists) from the end of the tail within the budget.
 function overlapFrom(tail: ProseTail, overlapChars: number): string {
   if (overlapChars <= 0) return "";
   const start = sentenceStarts(tail.text, tail.kind === "list").find(

@@ -1,10 +1,8 @@
-/** Enough terms for any real question; more only slows BM25 down and widens the match set. */
+// Enough terms for any real question; more only slows BM25 down and widens the match set.
 const maxTerms = 32;
 
-/**
- * Marks (\p{M}) belong to words: scripts such as Devanagari write vowels as combining marks, and splitting
- * on them would break every word apart.
- */
+// Marks (\p{M}) belong to words: scripts such as Devanagari write vowels as combining marks, and splitting
+// on them would break every word apart.
 const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
 
 const stopwords: ReadonlySet<string> = new Set(
@@ -27,7 +25,7 @@ export function toFtsMatchQuery(userText: string): string | null {
   return terms.map(quoteFtsString).join(" OR ");
 }
 
-/** Inside an FTS5 string only `"` is special, and it is escaped by doubling. */
+// Inside an FTS5 string only `"` is special, and it is escaped by doubling.
 function quoteFtsString(term: string): string {
   return `"${term.replaceAll('"', '""')}"`;
 }

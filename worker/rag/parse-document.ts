@@ -1,4 +1,4 @@
-/** The content types ingestion can parse, keyed by the file extensions that imply them. */
+// The content types ingestion can parse, keyed by the file extensions that imply them.
 const contentTypesByExtension: ReadonlyMap<string, SupportedContentType> = new Map([
   ["md", "text/markdown"],
   ["markdown", "text/markdown"],
@@ -16,7 +16,7 @@ export interface ParsedDocument {
   title: string | null;
 }
 
-/** Front matter is only recognised as the very first thing in the file, as in Jekyll, Hugo and friends. */
+// Front matter is only recognised as the very first thing in the file, as in Jekyll, Hugo and friends.
 const frontMatterPattern = /^---[ \t]*\n(?:[\s\S]*?\n)?---[ \t]*(?:\n|$)/;
 const openingFencePattern = /^ {0,3}(`{3,}|~{3,})/;
 const closingFencePattern = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
@@ -60,7 +60,7 @@ function isSupported(mediaType: string): mediaType is SupportedContentType {
   return supportedContentTypes.has(mediaType);
 }
 
-/** Removes leading and trailing blank lines but keeps the indentation of the first line (it may be code). */
+// Removes leading and trailing blank lines but keeps the indentation of the first line (it may be code).
 function trimBlankLines(text: string): string {
   return text.replace(/^(?:[ \t]*\n)+/, "").trimEnd();
 }

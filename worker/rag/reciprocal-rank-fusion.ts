@@ -48,7 +48,7 @@ export function fuseByReciprocalRank(rankings: string[][], options: ReciprocalRa
     .map(([id, { score }]) => ({ id, score }));
 }
 
-/** Code-unit order, not locale order, so results are the same on every runtime. */
+// Code-unit order, not locale order, so results are the same on every runtime.
 function compareIds(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;

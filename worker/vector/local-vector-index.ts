@@ -129,10 +129,8 @@ export class LocalVectorIndex extends DurableObject<Env> {
     return { vectorCount: matrix.size, dimensions: matrix.dimensions };
   }
 
-  /**
-   * SQLite calls are synchronous and a Durable Object runs one event at a time, so loading here (with no
-   * await in between) cannot interleave with a write.
-   */
+  // SQLite calls are synchronous and a Durable Object runs one event at a time, so loading here (with no
+  // await in between) cannot interleave with a write.
   #loadMatrix(): VectorMatrix {
     if (this.#matrix !== null) return this.#matrix;
     const matrix = new VectorMatrix();
@@ -180,8 +178,9 @@ function validateId(id: unknown): string {
     throw new Error(`vector id must be a non-empty string, got ${JSON.stringify(id)}`);
   }
   const bytes = utf8.encode(id).length;
-  if (bytes > maxIdBytes)
+  if (bytes > maxIdBytes) {
     throw new Error(`vector id "${id}" is ${bytes} bytes; ids are limited to ${maxIdBytes} bytes`);
+  }
   return id;
 }
 
@@ -223,18 +222,17 @@ function isMetadataValue(value: unknown): value is MetadataValue {
   );
 }
 
-/**
- * Turns a Vectorize-style filter into a predicate: each property's conditions ($eq by default, $ne, $in,
- * $nin) must all hold. A vector without the property never equals anything, so it passes $ne and $nin.
- */
+// Turns a Vectorize-style filter into a predicate: each property's conditions ($eq by default, $ne, $in,
+// $nin) must all hold. A vector without the property never equals anything, so it passes $ne and $nin.
 function compileFilter(filter: VectorFilter | undefined): MetadataPredicate {
   if (filter === undefined) return () => true;
   if (typeof filter !== "object" || filter === null || Array.isArray(filter) || Object.keys(filter).length === 0) {
     throw new Error("filter must be a non-empty object");
   }
   const filterBytes = utf8.encode(JSON.stringify(filter)).length;
-  if (filterBytes >= maxFilterBytes)
+  if (filterBytes >= maxFilterBytes) {
     throw new Error(`filter must be under ${maxFilterBytes} bytes as JSON, got ${filterBytes}`);
+  }
 
   const predicates: MetadataPredicate[] = [];
   for (const [key, condition] of Object.entries(filter)) {
@@ -273,8 +271,9 @@ function compileCondition(
   switch (operator) {
     case "$eq":
     case "$ne": {
-      if (!isMetadataValue(operand))
+      if (!isMetadataValue(operand)) {
         throw new Error(`filter ${operator} on "${key}" needs a string, number or boolean`);
+      }
       return operator === "$eq" ? (metadata) => read(metadata) === operand : (metadata) => read(metadata) !== operand;
     }
     case "$in":
@@ -298,10 +297,8 @@ interface ScoredSlot {
   metadata: VectorMetadata | undefined;
 }
 
-/**
- * All vectors of the index in one flat Float32Array (row-major, one row per slot) with precomputed norms,
- * so a query is one tight loop over contiguous memory. Deleting moves the last row into the freed slot.
- */
+// All vectors of the index in one flat Float32Array (row-major, one row per slot) with precomputed norms,
+// so a query is one tight loop over contiguous memory. Deleting moves the last row into the freed slot.
 class VectorMatrix {
   dimensions: number | null = null;
   #ids: string[] = [];
@@ -365,7 +362,7 @@ class VectorMatrix {
     return true;
   }
 
-  /** Cosine similarity (0 when either vector is all zeros), best first, ties broken by id. */
+  // Cosine similarity (0 when either vector is all zeros), best first, ties broken by id.
   search(query: Float32Array, topK: number, accepts: MetadataPredicate): ScoredSlot[] {
     const dimensions = this.dimensions;
     if (dimensions === null) return [];
@@ -406,7 +403,7 @@ interface Candidate {
   slot: number;
 }
 
-/** Keeps the k best candidates in a min-heap whose root is the worst kept, so each offer costs O(log k). */
+// Keeps the k best candidates in a min-heap whose root is the worst kept, so each offer costs O(log k).
 class TopK {
   #heap: Candidate[] = [];
 

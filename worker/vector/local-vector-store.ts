@@ -1,9 +1,9 @@
 import type { LocalVectorIndex } from "./local-vector-index";
 import type { VectorIndex } from "./vector-index";
 
-/** Vectorize takes at most 1000 vectors per upsert; the local index enforces the same limit. */
+// Vectorize takes at most 1000 vectors per upsert; the local index enforces the same limit.
 const batchSize = 1000;
-/** Vectorize returns at most 20 matches with all metadata; both adapters clamp rather than fail. */
+// Vectorize returns at most 20 matches with all metadata; both adapters clamp rather than fail.
 const maxTopKWithAllMetadata = 20;
 
 /**

@@ -1,8 +1,8 @@
 import type { VectorIndex, VectorMatch, VectorMetadata } from "./vector-index";
 
-/** Vectorize's per-call limit for upserts and deletes through a Worker binding. */
+// Vectorize's per-call limit for upserts and deletes through a Worker binding.
 const batchSize = 1000;
-/** Vectorize rejects topK above 20 when all metadata is returned; clamping keeps callers simple. */
+// Vectorize rejects topK above 20 when all metadata is returned; clamping keeps callers simple.
 const maxTopKWithAllMetadata = 20;
 
 /**
@@ -40,7 +40,7 @@ function toVectorMatch(match: VectorizeMatch): VectorMatch {
   return { id: match.id, score: match.score, metadata: toVectorMetadata(match.metadata) };
 }
 
-/** Vectorize metadata may hold string lists and nested objects; this app only ever writes flat scalars. */
+// Vectorize metadata may hold string lists and nested objects; this app only ever writes flat scalars.
 function toVectorMetadata(metadata: Record<string, VectorizeVectorMetadata>): VectorMetadata {
   const result: VectorMetadata = {};
   for (const [key, value] of Object.entries(metadata)) {
