@@ -33,7 +33,9 @@ export default defineConfig({
       config: (worker) => ({
         vars: {
           ...worker.vars,
-          ...Object.fromEntries(overridableVars.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
+          ...Object.fromEntries(
+            overridableVars.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+          ),
         },
       }),
     }),

@@ -26,6 +26,16 @@ export default defineConfig({
           setupFiles: ["./test/support/apply-migrations.ts"],
         },
       },
+      {
+        // What a person does, in headless Chromium against the app served by `npm start`.
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -3,7 +3,8 @@
  * seeds a demo tenant with the sample documents through the API, and prints the URL.
  *
  * Environment: PORT (default 8787), RAG_STATE_DIR (local D1/R2/DO state; default .wrangler/state),
- * SKIP_BUILD=1 to reuse dist/, and any var in wrangler.toml (e.g. AI_PROVIDER) to override it.
+ * and any var in wrangler.toml (e.g. AI_PROVIDER) to override it: vite.config.ts applies those overrides when
+ * it builds, which is why every start builds.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -23,9 +24,9 @@ const childEnv = {
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
 };
 
-function run(command: string, args: string[]): Promise<void> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = childEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
     child.on("error", reject);
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`${basename(command)} exited with ${code}`)),
@@ -100,7 +101,8 @@ async function seedDemoTenant(): Promise<void> {
 ensureDevSecrets();
 const persist = stateDir ? ["--persist-to", stateDir] : [];
 await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persist]);
-if (process.env.SKIP_BUILD !== "1") await run(bin("vite"), ["build", "--logLevel", "warn"]);
+// Always the production bundle, even when a test runner has set NODE_ENV=test.
+await run(bin("vite"), ["build", "--logLevel", "warn"], { ...childEnv, NODE_ENV: "production" });
 
 const server = spawn(bin("vite"), ["preview", "--port", String(port), "--strictPort"], {
   cwd: root,

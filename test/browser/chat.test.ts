@@ -250,7 +250,7 @@ describe("the chat app in a browser", () => {
     const openedSnippet = page.locator(`[data-testid="source-item"][data-source-index="${citedIndex}"] blockquote`);
     await openedSnippet.waitFor({ state: "visible" });
     expect(((await openedSnippet.textContent()) ?? "").trim().length).toBeGreaterThan(0);
-    await page.screenshot({ path: "/tmp/chat.png", fullPage: true });
+    await page.screenshot({ path: "/tmp/chat.png" });
 
     // The conversation comes back from the server after a reload.
     await page.reload();

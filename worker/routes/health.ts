@@ -11,5 +11,6 @@ export const healthRoutes = new Hono<AppEnv>().get("/", (c) => {
     devAuth: c.var.config.devAuth,
     models: { chat: models.chatModelId, embedding: models.embeddingModelId, offline: models.offline },
     vectorIndex: vectorIndexName,
+    limits: { maxUploadBytes: c.var.config.maxUploadBytes },
   });
 });

@@ -1,0 +1,58 @@
+import { useState } from "react";
+import type { ChatMessage } from "../../worker/contract";
+import { citedChunkIds, messageSources, messageText, messageTimings } from "../lib/chat-message";
+import { AnswerText } from "./answer-text";
+import { AnswerTimings } from "./answer-timings";
+import { SourceList } from "./source-list";
+
+function UserMessage({ message }: { message: ChatMessage }) {
+  return (
+    <article className="message message-user" data-testid="message-user" aria-label="You">
+      <p className="message-body">{messageText(message)}</p>
+    </article>
+  );
+}
+
+function AssistantMessage({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
+  const [openSource, setOpenSource] = useState<number | null>(null);
+  const sources = messageSources(message);
+  const timings = messageTimings(message);
+  const text = messageText(message);
+  const titleOf = (index: number) => sources.find((source) => source.index === index)?.title ?? `Source ${index}`;
+
+  return (
+    <article
+      className="message message-assistant"
+      data-testid="message-assistant"
+      data-status={streaming ? "streaming" : "complete"}
+      aria-label="Assistant"
+      aria-busy={streaming}
+    >
+      <div className="message-body">
+        {text ? (
+          <AnswerText text={text} sourceCount={sources.length} sourceTitle={titleOf} onCite={setOpenSource} />
+        ) : streaming ? (
+          <p className="hint">Reading the sources…</p>
+        ) : (
+          <p className="hint">No answer text.</p>
+        )}
+        {streaming ? <span className="typing-caret" aria-hidden="true" /> : null}
+      </div>
+      <SourceList
+        sources={sources}
+        cited={citedChunkIds(message)}
+        openIndex={openSource}
+        onToggle={(index) => setOpenSource((current) => (current === index ? null : index))}
+        idPrefix={`message-${message.id}`}
+      />
+      {timings ? <AnswerTimings timings={timings} /> : null}
+    </article>
+  );
+}
+
+/** One message of the conversation. */
+export function MessageItem({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
+  if (message.role === "user") return <UserMessage message={message} />;
+  if (message.role === "assistant") return <AssistantMessage message={message} streaming={streaming} />;
+  return null;
+}

@@ -1,0 +1,58 @@
+/**
+ * The SPA's only way to the API: Hono's typed client over the Worker's `AppType`, so paths, inputs and
+ * response bodies are checked against the routes. Every call sends the bearer token; a 401 drops the
+ * stored token so the app signs in again. Errors become `ApiError` with the server's message.
+ */
+import { validateUIMessages } from "ai";
+import { hc } from "hono/client";
+import type { AppType } from "../../worker/app";
+import type { ChatMessage, DocumentView } from "../../worker/contract";
+import { errorFromResponse } from "./api-error";
+import { authorizationHeaders, getToken, setToken } from "./token-store";
+
+/** `fetch` that drops the stored token when the API rejects it, so the app signs in again. */
+export const fetchWithAuthRecovery: typeof fetch = async (input, init) => {
+  const sentToken = getToken();
+  const response = await fetch(input, init);
+  if (response.status === 401 && sentToken !== null && getToken() === sentToken) setToken(null);
+  return response;
+};
+
+const client = hc<AppType>("/", { headers: authorizationHeaders, fetch: fetchWithAuthRecovery }).api;
+
+export type Health = Awaited<ReturnType<typeof getHealth>>;
+
+export async function getHealth() {
+  const response = await client.health.$get();
+  if (!response.ok) throw await errorFromResponse(response);
+  return response.json();
+}
+
+/** A signed token for local use (only when the server runs with DEV_AUTH). */
+export async function createDevToken(): Promise<string> {
+  const response = await client.dev.token.$post({ json: { role: "admin", tenant: "demo" } });
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).token;
+}
+
+/** The stored messages of a conversation; an empty list when it does not exist yet (404). */
+export async function getConversationMessages(id: string): Promise<ChatMessage[]> {
+  const response = await client.conversations[":id"].$get({ param: { id } });
+  if (response.status === 404) return [];
+  if (!response.ok) throw await errorFromResponse(response);
+  const { messages } = await response.json();
+  // JSON typing loses the UI message type; the AI SDK's validator checks the shape and restores it.
+  return messages.length === 0 ? [] : validateUIMessages<ChatMessage>({ messages });
+}
+
+export async function listDocuments(): Promise<DocumentView[]> {
+  const response = await client.documents.$get();
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).documents;
+}
+
+export async function uploadDocument(file: File): Promise<DocumentView> {
+  const response = await client.documents.$post({ form: { file } });
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).document;
+}

@@ -1,0 +1,48 @@
+import type { ChatMessage, SourcesData, TimingsData } from "../../worker/contract";
+
+export type AnswerSource = SourcesData["sources"][number];
+
+/** The text of a message: its text parts joined. */
+export function messageText(message: ChatMessage): string {
+  return message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
+
+/**
+ * The sources of an answer in citation order: the `data-sources` part when present, otherwise the
+ * `source-document` parts (numbered in the order they arrived, without snippets).
+ */
+export function messageSources(message: ChatMessage): AnswerSource[] {
+  for (const part of message.parts) {
+    if (part.type === "data-sources") return [...part.data.sources].sort((left, right) => left.index - right.index);
+  }
+  const sources: AnswerSource[] = [];
+  for (const part of message.parts) {
+    if (part.type === "source-document") {
+      sources.push({
+        index: sources.length + 1,
+        chunkId: part.sourceId,
+        documentId: "",
+        title: part.title,
+        snippet: "",
+        score: Number.NaN,
+      });
+    }
+  }
+  return sources;
+}
+
+export function messageTimings(message: ChatMessage): TimingsData | undefined {
+  for (const part of message.parts) {
+    if (part.type === "data-timings") return part.data;
+  }
+  return undefined;
+}
+
+/**
+ * Chunk ids of the sources the answer actually cites (its `source-document` parts), or null before the
+ * server has said (while streaming, or from a server that sends no such parts).
+ */
+export function citedChunkIds(message: ChatMessage): Set<string> | null {
+  const ids = message.parts.flatMap((part) => (part.type === "source-document" ? [part.sourceId] : []));
+  return ids.length > 0 ? new Set(ids) : null;
+}

@@ -1,0 +1,42 @@
+/**
+ * The API token, kept in localStorage so a reload stays signed in. Components subscribe through
+ * `useSyncExternalStore`; the API client reads it on every request.
+ */
+const storageKey = "edge-rag-chat.token";
+const listeners = new Set<() => void>();
+
+function readStoredToken(): string | null {
+  try {
+    return window.localStorage.getItem(storageKey);
+  } catch {
+    // Storage can be unavailable (private mode, blocked cookies); the token then lives for this page only.
+    return null;
+  }
+}
+
+let currentToken: string | null = readStoredToken();
+
+export function getToken(): string | null {
+  return currentToken;
+}
+
+export function setToken(token: string | null): void {
+  currentToken = token;
+  try {
+    if (token) window.localStorage.setItem(storageKey, token);
+    else window.localStorage.removeItem(storageKey);
+  } catch {
+    // See readStoredToken.
+  }
+  for (const listener of listeners) listener();
+}
+
+export function subscribeToken(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The Authorization header for the current token (empty when signed out). */
+export function authorizationHeaders(): Record<string, string> {
+  return currentToken ? { Authorization: `Bearer ${currentToken}` } : {};
+}
