@@ -36,7 +36,7 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<UIMessageCh
 
   return createUIMessageStream<ChatMessage>({
     originalMessages: request.messages,
-    onError: (error) => (error instanceof Error ? error.message : "The answer could not be generated"),
+    onError: describeFailure,
     execute: async ({ writer }) => {
       writer.write({ type: "start" });
       const question = messageText(request.messages.at(-1));
@@ -47,7 +47,11 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<UIMessageCh
       const prompt = buildAnswerPrompt({ question, history: previousTurns(request.messages), sources });
       const result = streamText({ model: request.model, system: prompt.system, messages: prompt.messages });
       let firstTokenMs: number | null = null;
-      for await (const chunk of result.toUIMessageStream<ChatMessage>({ sendStart: false, sendFinish: false })) {
+      for await (const chunk of result.toUIMessageStream<ChatMessage>({
+        sendStart: false,
+        sendFinish: false,
+        onError: describeFailure,
+      })) {
         if (chunk.type === "text-delta" && firstTokenMs === null) firstTokenMs = Date.now() - started;
         writer.write(chunk);
       }
@@ -86,6 +90,12 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<UIMessageCh
       await request.onFinish({ message: responseMessage, sources, timings: finalTimings, usage });
     },
   });
+}
+
+/** Users get a readable message; the detail, which may name internals, goes to the logs only. */
+function describeFailure(error: unknown): string {
+  console.error("Answer generation failed", error);
+  return "The answer could not be generated; please try again.";
 }
 
 /** The plain text of a UI message. */
