@@ -8,7 +8,7 @@ import type { IngestMessage } from "./ingest-message";
 export interface SubmitDependencies {
   db: Db;
   bucket: R2Bucket;
-  queue: Queue<IngestMessage>;
+  queue: Pick<Queue<IngestMessage>, "send">;
 }
 
 export interface DocumentSubmission {
