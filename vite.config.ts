@@ -17,6 +17,8 @@ const overridableVars = [
   "OPENAI_BASE_URL",
   "DEV_AUTH",
   "MAX_UPLOAD_BYTES",
+  "MAX_FILE_BYTES",
+  "INGEST_SLICE_SIZE",
   "RETRIEVAL_TOP_K",
   "LOCAL_ANSWER_DELAY_MS",
 ];

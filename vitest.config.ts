@@ -10,6 +10,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
+            // The production entry, with a ConversationDO into which tests can inject vars and models.
+            main: "./test/support/test-worker.ts",
             miniflare: {
               bindings: {
                 AUTH_SECRET: "test-secret-at-least-16-chars",

@@ -10,6 +10,7 @@ import { devTokenRoutes } from "./routes/dev-token";
 import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
 import { searchRoutes } from "./routes/search";
+import { uploadRoutes } from "./routes/uploads";
 
 const statusCodes: Partial<Record<number, string>> = {
   400: "bad_request",
@@ -36,7 +37,8 @@ export const app = new Hono<AppEnv>()
   .route("/chat", chatRoutes)
   .route("/conversations", conversationRoutes)
   .route("/search", searchRoutes)
-  .route("/documents", documentRoutes);
+  .route("/documents", documentRoutes)
+  .route("/uploads", uploadRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 

@@ -14,11 +14,9 @@ const configSchema = z.object({
   OPENAI_API_KEY: z.string().default(""),
   DEV_AUTH: flag,
   AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be set to at least 16 characters"),
-  MAX_UPLOAD_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1024 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
+  MAX_FILE_BYTES: z.coerce.number().int().positive().default(104_857_600),
+  INGEST_SLICE_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
   LOCAL_ANSWER_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
 });
@@ -38,7 +36,12 @@ export interface AppConfig {
   models: ModelConfig;
   devAuth: boolean;
   authSecret: string;
+  /** Largest request body for a single-request upload; larger files go through multipart uploads. */
   maxUploadBytes: number;
+  /** Largest file accepted at all (multipart uploads). */
+  maxFileBytes: number;
+  /** Chunks embedded per queue message; large documents fan out into several. */
+  ingestSliceSize: number;
   retrievalTopK: number;
   /** Pause between the offline answer model's text deltas, to demo or test long answers. */
   answerDelayMs: number;
@@ -59,6 +62,8 @@ export function readConfig(vars: object): AppConfig {
     devAuth: parsed.DEV_AUTH,
     authSecret: parsed.AUTH_SECRET,
     maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
+    maxFileBytes: parsed.MAX_FILE_BYTES,
+    ingestSliceSize: parsed.INGEST_SLICE_SIZE,
     retrievalTopK: parsed.RETRIEVAL_TOP_K,
     answerDelayMs: parsed.LOCAL_ANSWER_DELAY_MS,
   };

@@ -58,7 +58,9 @@ export const batchDocumentSchema = z.object({
   externalId: z.string().min(1).max(256),
   title: z.string().trim().min(1).max(512),
   text: z.string().min(1),
-  contentType: z.enum(["text/plain", "text/markdown"]).default("text/markdown"),
+  contentType: z
+    .enum(["text/plain", "text/markdown", "text/html", "text/csv", "application/json"])
+    .default("text/markdown"),
   collection: z.string().min(1).max(64).default("default"),
 });
 
@@ -78,12 +80,33 @@ export interface DocumentView {
   contentType: string;
   size: number;
   status: DocumentStatus;
+  /** The latest submitted version. */
   version: number;
+  /** The version searches see; null until the first one is indexed. */
+  activeVersion: number | null;
+  sha256: string;
   chunksTotal: number;
   chunksDone: number;
   error: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** One ingestion run of a document version, as `GET /api/documents/:id` shows it. */
+export interface IngestJobView {
+  version: number;
+  status: "processing" | "ready" | "failed";
+  attempts: number;
+  chunks: number;
+  embedded: number;
+  reused: number;
+  deleted: number;
+  slicesTotal: number;
+  slicesDone: number;
+  durationMs: number | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
 }
 
 /** `data-sources` stream part: every passage given to the model, in citation order ([1] is the first). */
@@ -96,6 +119,9 @@ export interface TimingsData {
   retrievalMs: number;
   firstTokenMs: number | null;
   totalMs: number;
+  /** Tokens the model reported (the offline model counts words); null when the model did not say. */
+  inputTokens: number | null;
+  outputTokens: number | null;
   model: string;
   offline: boolean;
 }
@@ -111,7 +137,31 @@ export interface ApiErrorBody {
 export interface ChatMetadata {
   model?: string;
   usage?: { inputTokens: number | null; outputTokens: number | null };
+  /** How the answer ended; a stopped or errored answer keeps the text streamed before it ended. */
+  status?: AnswerStatus;
+  /** Why it stopped or failed, in words a user can read. */
+  reason?: string;
 }
 
 /** The UI message type of this app's chat stream, for `useChat<ChatMessage>()`. */
 export type ChatMessage = UIMessage<ChatMetadata, ChatDataParts>;
+
+export const answerStatusSchema = z.enum(["complete", "stopped", "errored"]);
+export type AnswerStatus = z.infer<typeof answerStatusSchema>;
+
+export const renameConversationSchema = z.object({
+  title: z.string().trim().min(1, "title must not be empty").max(200),
+});
+
+export const listConversationsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** A conversation in the list (`GET /api/conversations`); its messages live in its Durable Object. */
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  messageCount: number;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,7 +1,8 @@
 import { app } from "./app";
 import { readConfig } from "./config";
 import { consumeDeadLetters, consumeIngestBatch } from "./ingest/ingest-consumer";
-import { createServices } from "./services";
+import { sweepStalledIngestion } from "./ingest/sweep-stalled";
+import { createServices, ingestDependencies } from "./services";
 
 export { ConversationDO } from "./conversation/conversation-do";
 export { LocalVectorIndex } from "./vector/local-vector-index";
@@ -9,15 +10,15 @@ export { LocalVectorIndex } from "./vector/local-vector-index";
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    const services = createServices(env, readConfig(env));
+    const config = readConfig(env);
+    const services = createServices(env, config);
     // Both queues share this consumer; the dead-letter queue is the one whose name ends in "-dlq".
     if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, services.db);
-    return consumeIngestBatch(batch, {
-      db: services.db,
-      bucket: services.bucket,
-      vectorIndex: services.vectorIndex,
-      embedding: services.models.embedding,
-      embeddingModelId: services.models.embeddingModelId,
-    });
+    return consumeIngestBatch(batch, ingestDependencies(services, config));
+  },
+  async scheduled(_controller, env) {
+    const { db, queue } = createServices(env, readConfig(env));
+    const requeued = await sweepStalledIngestion(db, queue);
+    if (requeued > 0) console.warn(`Re-enqueued ${requeued} stalled document(s)`);
   },
 } satisfies ExportedHandler<Env>;

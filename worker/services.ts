@@ -1,5 +1,6 @@
 import type { AppConfig } from "./config";
 import { createDb } from "./db/client";
+import type { IngestDependencies } from "./ingest/ingest-dependencies";
 import type { IngestMessage } from "./ingest/ingest-message";
 import { selectModels } from "./models/select-models";
 import { createLocalVectorStore } from "./vector/local-vector-store";
@@ -26,3 +27,17 @@ export function createServices(env: Env, config: AppConfig) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** The ingestion pipeline's dependencies, as the queue consumer runs it. */
+export function ingestDependencies(services: Services, config: AppConfig): IngestDependencies {
+  return {
+    db: services.db,
+    bucket: services.bucket,
+    vectorIndex: services.vectorIndex,
+    queue: services.queue,
+    embedding: services.models.embedding,
+    embeddingModelId: services.models.embeddingModelId,
+    sliceSize: config.ingestSliceSize,
+    maxFileBytes: config.maxFileBytes,
+  };
+}

@@ -5,14 +5,9 @@
  *
  * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 declare global {
   interface Window {
@@ -21,9 +16,7 @@ declare global {
   }
 }
 
-const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const startupTimeoutMs = 240_000;
 const question = "How does Cloudflare Queues retry messages that fail?";
 
 interface DocumentSummary {
@@ -31,89 +24,10 @@ interface DocumentSummary {
   status: string;
 }
 
-let server: ChildProcess | undefined;
-let serverOutput = "";
-let stateDirectory: string | undefined;
+let server: RunningServer | undefined;
 let baseUrl = "";
 let browser: Browser | undefined;
 let seededTitles: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-/** Starts `scripts/start.ts` in its own process group and resolves with the URL of its `Ready:` line. */
-function startServer(port: number, directory: string): Promise<string> {
-  const child = spawn(process.execPath, ["scripts/start.ts"], {
-    cwd: projectRoot,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      RAG_STATE_DIR: directory,
-      // Slow the offline answer model down a little so the streaming is observable.
-      LOCAL_ANSWER_DELAY_MS: "25",
-    },
-  });
-  server = child;
-  return new Promise((resolve, reject) => {
-    let pending = "";
-    const timer = setTimeout(
-      () => reject(new Error(`no Ready line within ${startupTimeoutMs} ms; output:\n${serverOutput}`)),
-      startupTimeoutMs,
-    );
-    child.stdout?.setEncoding("utf8");
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => {
-      serverOutput += chunk;
-    });
-    child.stdout?.on("data", (chunk: string) => {
-      serverOutput += chunk;
-      pending += chunk;
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) {
-        const ready = /Ready: (http:\/\/\S+)/.exec(line);
-        if (ready?.[1]) {
-          clearTimeout(timer);
-          resolve(ready[1]);
-        }
-      }
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`scripts/start.ts exited (${code ?? signal}) before it was ready; output:\n${serverOutput}`));
-    });
-  });
-}
-
-/** Stops the server's whole process group (vite preview, workerd) and waits for it to exit. */
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  signalGroup("SIGTERM");
-  const forceKill = setTimeout(() => signalGroup("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(forceKill);
-}
 
 async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(new URL(path, baseUrl), init);
@@ -159,8 +73,9 @@ async function ask(page: Page, text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  stateDirectory = await mkdtemp(join(tmpdir(), "edge-rag-chat-browser-"));
-  baseUrl = await startServer(await freePort(), stateDirectory);
+  // Slow the offline answer model down a little so the streaming is observable.
+  server = await startServer({ LOCAL_ANSWER_DELAY_MS: "25" });
+  baseUrl = server.baseUrl;
 
   // The seeded documents are the ones present before this test uploads anything; wait for their ingestion.
   const { token } = await api<{ token: string }>("/api/dev/token", {
@@ -194,8 +109,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stopServer();
-  if (stateDirectory) await rm(stateDirectory, { recursive: true, force: true });
+  await server?.stop();
 }, 60_000);
 
 describe("the chat app in a browser", () => {
@@ -299,6 +213,82 @@ describe("the chat app in a browser", () => {
     await waitForAnswer(page);
     const sourceTitles = await page.locator('[data-testid="source-item"] .source-title').allInnerTexts();
     expect(sourceTitles.some((title) => title.includes(stamp))).toBe(true);
+
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test("picks an answer up again after a reload, stops one on the server, and renames and deletes conversations", async () => {
+    const page = await openApp("#/chat");
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    await page.getByTestId("new-conversation").click();
+    await page.waitForURL(/#\/chat\/[A-Za-z0-9_-]+$/);
+    const conversationId = decodeURIComponent(new URL(page.url()).hash.split("/").at(-1) ?? "");
+    await page.getByTestId("chat-input").waitFor();
+    const { token } = await api<{ token: string }>("/api/dev/token", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ role: "admin", tenant: "demo" }),
+    });
+
+    // Reload while the answer is being written: the page resumes it from the server and shows it once, whole.
+    await ask(page, question);
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="message-assistant"] .answer-text')?.textContent ?? "").length > 0,
+    );
+    const resumed = page.waitForResponse(
+      (response) => response.url().endsWith(`/api/chat/${conversationId}/stream`) && response.status() === 200,
+    );
+    await page.reload();
+    await resumed;
+    await waitForAnswer(page);
+    expect(await page.getByTestId("message-assistant").count()).toBe(1);
+    const resumedAnswer = await lastAnswerText(page);
+    expect(resumedAnswer).toMatch(/retr/i);
+    await page.reload();
+    await waitForAnswer(page);
+    expect(await lastAnswerText(page)).toBe(resumedAnswer);
+    expect(await page.getByTestId("message-assistant").count()).toBe(1);
+
+    // Stop ends the answer on the server; the partial answer stays, marked as stopped.
+    await ask(page, "What does the travel policy say about hotel stays and train tickets?");
+    await page.waitForFunction(() => {
+      const answers = document.querySelectorAll<HTMLElement>('[data-testid="message-assistant"]');
+      const last = answers[answers.length - 1];
+      return answers.length === 2 && (last?.querySelector(".answer-text")?.textContent ?? "").length > 0;
+    });
+    await page.getByTestId("chat-stop").click();
+    await page.locator('[data-answer-status="stopped"]').waitFor();
+    await expect(page.getByTestId("chat-input").isEnabled()).resolves.toBe(true);
+    const stored = await api<{ messages: Array<{ metadata?: { status?: string } }> }>(
+      `/api/conversations/${conversationId}`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect(stored.messages.map((message) => message.metadata?.status ?? "question")).toEqual([
+      "question",
+      "complete",
+      "question",
+      "stopped",
+    ]);
+
+    // The conversation is listed under its first question; rename it, then delete it.
+    const item = page.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`);
+    await item.getByTestId("conversation-link").filter({ hasText: question }).waitFor();
+    await item.getByTestId("conversation-rename").click();
+    await item.getByTestId("conversation-title-input").fill("Queue retries");
+    await item.getByTestId("conversation-title-input").press("Enter");
+    await item.getByTestId("conversation-link").filter({ hasText: "Queue retries" }).waitFor();
+    await page.reload();
+    await item.getByTestId("conversation-link").filter({ hasText: "Queue retries" }).waitFor();
+    await item.getByTestId("conversation-delete").click();
+    await item.getByTestId("conversation-delete-confirm").click();
+    await item.waitFor({ state: "detached" });
+    await page.waitForURL((url) => !url.hash.endsWith(conversationId));
+    const gone = await fetch(new URL(`/api/conversations/${conversationId}`, baseUrl), {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(gone.status).toBe(404);
 
     expect(pageErrors).toEqual([]);
     await page.close();

@@ -63,7 +63,10 @@ describe("bad input gets a clear 4xx error", () => {
     const admin = await devToken("admin", uniqueTenant());
     const limit = Number(env.MAX_UPLOAD_BYTES);
     await expectError(await uploadFile(admin, "big.md", "x".repeat(limit + 1)), 413, "payload_too_large");
-    await expectError(await uploadFile(admin, "image.png", "\u0089PNG", "image/png"), 415, "unsupported_media_type");
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    await expectError(await uploadFile(admin, "image.png", png, "image/png"), 415, "unsupported_media_type");
+    // Renaming it does not fool the sniffing.
+    await expectError(await uploadFile(admin, "notes.md", png, "text/markdown"), 415, "unsupported_media_type");
   });
 
   it("404 for unknown routes and unknown documents", async () => {

@@ -30,9 +30,14 @@ export async function devToken(role: "admin" | "member", tenant: string): Promis
   return token;
 }
 
-export async function uploadFile(token: string, name: string, text: string, type = "text/markdown"): Promise<Response> {
+export async function uploadFile(
+  token: string,
+  name: string,
+  content: string | Uint8Array<ArrayBuffer>,
+  type = "text/markdown",
+): Promise<Response> {
   const form = new FormData();
-  form.append("file", new File([text], name, { type }));
+  form.append("file", new File([content], name, { type }));
   return call("/api/documents", { method: "POST", body: form, token });
 }
 
@@ -56,9 +61,10 @@ export interface UiChunk {
 /** Parses an SSE UI message stream into its JSON chunks (the final `[DONE]` is dropped). */
 export async function readUiStream(response: Response): Promise<UiChunk[]> {
   const text = await response.text();
+  // An event may also carry an `id:` line, and comments (`: ping`) have no data at all.
   return text
     .split("\n\n")
-    .map((event) => event.replace(/^data: /, "").trim())
+    .map((event) => (event.split("\n").find((line) => line.startsWith("data: ")) ?? "").slice("data: ".length).trim())
     .filter((data) => data.length > 0 && data !== "[DONE]")
     .map((data) => JSON.parse(data));
 }

@@ -10,13 +10,22 @@ import { MessageItem } from "./message-item";
 export function ChatSession({
   conversationId,
   initialMessages,
+  answering,
+  onAnswerEnd,
+  onStale,
 }: {
   conversationId: string;
   initialMessages: ChatMessage[];
+  /** The server was writing an answer when the messages were loaded; the session resumes it. */
+  answering: boolean;
+  onAnswerEnd: () => void;
+  /** The loaded messages are out of date: the answer they were waiting for has finished in the meantime. */
+  onStale: () => void;
 }) {
   const { messages, status, error, sendMessage, stop, clearError, busy } = useConversationChat(
     conversationId,
     initialMessages,
+    { onAnswerEnd, onNothingToResume: answering ? onStale : undefined },
   );
   const endRef = useRef<HTMLDivElement>(null);
   const lastMessage = messages.at(-1);
@@ -51,7 +60,7 @@ export function ChatSession({
         <div ref={endRef} />
       </div>
       {error ? <ErrorMessage message={describeError(error)} onDismiss={clearError} /> : null}
-      <ChatComposer busy={busy} onSend={(text) => void sendMessage({ text })} onStop={stop} />
+      <ChatComposer busy={busy} onSend={(text) => void sendMessage({ text })} onStop={() => void stop()} />
     </div>
   );
 }

@@ -45,9 +45,30 @@ function AssistantMessage({ message, streaming }: { message: ChatMessage; stream
         onToggle={(index) => setOpenSource((current) => (current === index ? null : index))}
         idPrefix={`message-${message.id}`}
       />
+      {!streaming ? <AnswerStatusNote message={message} /> : null}
       {timings ? <AnswerTimings timings={timings} /> : null}
     </article>
   );
+}
+
+/** Says when an answer did not complete: it was stopped, or failed with the reason the server gave. */
+function AnswerStatusNote({ message }: { message: ChatMessage }) {
+  const status = message.metadata?.status;
+  if (status === "stopped") {
+    return (
+      <p className="answer-status hint" data-testid="answer-status" data-answer-status="stopped">
+        Stopped before the answer was complete.
+      </p>
+    );
+  }
+  if (status === "errored") {
+    return (
+      <p className="answer-status answer-status-errored" data-testid="answer-status" data-answer-status="errored">
+        This answer is incomplete: {message.metadata?.reason ?? "it could not be generated."}
+      </p>
+    );
+  }
+  return null;
 }
 
 /** One message of the conversation. */

@@ -6,7 +6,7 @@
 import { validateUIMessages } from "ai";
 import { hc } from "hono/client";
 import type { AppType } from "../../worker/app";
-import type { ChatMessage, DocumentView } from "../../worker/contract";
+import type { ChatMessage, ConversationSummary, DocumentView } from "../../worker/contract";
 import { errorFromResponse } from "./api-error";
 import { authorizationHeaders, getToken, setToken } from "./token-store";
 
@@ -35,14 +35,48 @@ export async function createDevToken(): Promise<string> {
   return (await response.json()).token;
 }
 
-/** The stored messages of a conversation; an empty list when it does not exist yet (404). */
-export async function getConversationMessages(id: string): Promise<ChatMessage[]> {
+/** A conversation as the chat page starts from it. */
+export interface StoredConversation {
+  title: string | null;
+  /** True while the server is still writing an answer, which the page then resumes. */
+  answering: boolean;
+  messages: ChatMessage[];
+}
+
+/** The stored conversation; an empty one when it does not exist yet (404). */
+export async function getConversation(id: string): Promise<StoredConversation> {
   const response = await client.conversations[":id"].$get({ param: { id } });
-  if (response.status === 404) return [];
+  if (response.status === 404) return { title: null, answering: false, messages: [] };
   if (!response.ok) throw await errorFromResponse(response);
-  const { messages } = await response.json();
+  const { title, answering, messages } = await response.json();
   // JSON typing loses the UI message type; the AI SDK's validator checks the shape and restores it.
-  return messages.length === 0 ? [] : validateUIMessages<ChatMessage>({ messages });
+  const validated = messages.length === 0 ? [] : await validateUIMessages<ChatMessage>({ messages });
+  return { title, answering, messages: validated };
+}
+
+/** The signed-in user's conversations, most recently active first. */
+export async function listConversations(): Promise<ConversationSummary[]> {
+  const response = await client.conversations.$get({ query: {} });
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).conversations;
+}
+
+export async function renameConversation(id: string, title: string): Promise<ConversationSummary> {
+  const response = await client.conversations[":id"].$patch({ param: { id }, json: { title } });
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).conversation;
+}
+
+export async function deleteConversation(id: string): Promise<void> {
+  const response = await client.conversations[":id"].$delete({ param: { id } });
+  if (!response.ok) throw await errorFromResponse(response);
+}
+
+/** Stops the answer the server is writing; it keeps the text written so far. False when none was running. */
+export async function stopAnswer(conversationId: string): Promise<boolean> {
+  const response = await client.chat[":id"].stop.$post({ param: { id: conversationId } });
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).stopped;
 }
 
 export async function listDocuments(): Promise<DocumentView[]> {

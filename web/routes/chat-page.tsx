@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
 import { ChatSession } from "../components/chat-session";
+import { ConversationList } from "../components/conversation-list";
 import { ErrorMessage } from "../components/error-message";
 import { useConversationHistory } from "../hooks/use-conversation-history";
+import { useConversationList } from "../hooks/use-conversation-list";
 import { chatHref, replaceHash } from "../hooks/use-hash-route";
 import {
   createConversationId,
@@ -10,9 +12,10 @@ import {
   rememberConversationId,
 } from "../lib/conversation-id";
 
-function ConversationLoader({ conversationId }: { conversationId: string }) {
+function ConversationLoader({ conversationId, onAnswerEnd }: { conversationId: string; onAnswerEnd: () => void }) {
   const [attempt, setAttempt] = useState(0);
   const history = useConversationHistory(conversationId, attempt);
+  const reload = () => setAttempt((count) => count + 1);
   if (history.status === "loading") {
     return (
       <p className="hint" role="status">
@@ -24,23 +27,38 @@ function ConversationLoader({ conversationId }: { conversationId: string }) {
     return (
       <div className="panel">
         <ErrorMessage message={`Could not load the conversation: ${history.error}`} />
-        <button type="button" className="button-secondary" onClick={() => setAttempt((count) => count + 1)}>
+        <button type="button" className="button-secondary" onClick={reload}>
           Try again
         </button>
       </div>
     );
   }
-  return <ChatSession key={conversationId} conversationId={conversationId} initialMessages={history.messages} />;
+  return (
+    <ChatSession
+      key={`${conversationId}/${attempt}`}
+      conversationId={conversationId}
+      initialMessages={history.conversation.messages}
+      answering={history.conversation.answering}
+      onAnswerEnd={onAnswerEnd}
+      onStale={reload}
+    />
+  );
+}
+
+function newConversation(): void {
+  window.location.hash = chatHref(createConversationId());
 }
 
 /**
- * The chat page. The conversation id lives in the hash (`#/chat/<id>`), so a reload or a shared link shows
- * the same conversation; a bare `#/chat` continues the last conversation or starts a new one.
+ * The chat page: the list of conversations beside the open one. The open conversation's id lives in the hash
+ * (`#/chat/<id>`), so a reload or a shared link shows the same conversation, and an answer still being written
+ * picks up where it is; a bare `#/chat` continues the last conversation or starts a new one.
  */
 export function ChatPage({ conversationId }: { conversationId: string | null }) {
   const valid = conversationId !== null && isConversationId(conversationId);
   // Chosen once per mount so the redirect below is idempotent (StrictMode runs effects twice in development).
   const [fallbackId] = useState(() => readLastConversationId() ?? createConversationId());
+  const list = useConversationList();
 
   useEffect(() => {
     if (valid) rememberConversationId(conversationId);
@@ -49,24 +67,30 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
 
   if (!valid) return null;
   return (
-    <div className="chat-page">
-      <div className="toolbar">
-        <h2 className="visually-hidden">Chat</h2>
-        <span className="hint conversation-label" title="Conversation id">
-          Conversation <code>{conversationId}</code>
-        </span>
-        <button
-          type="button"
-          className="button-secondary"
-          data-testid="new-conversation"
-          onClick={() => {
-            window.location.hash = chatHref(createConversationId());
-          }}
-        >
+    <div className="chat-page chat-layout">
+      <aside className="conversation-sidebar">
+        <button type="button" className="button-secondary" data-testid="new-conversation" onClick={newConversation}>
           New conversation
         </button>
-      </div>
-      <ConversationLoader key={conversationId} conversationId={conversationId} />
+        <ConversationList
+          state={list.state}
+          currentId={conversationId}
+          onRename={list.rename}
+          onDelete={async (id) => {
+            await list.remove(id);
+            if (id === conversationId) newConversation();
+          }}
+        />
+      </aside>
+      <section className="chat-main" aria-label="Conversation">
+        <div className="toolbar">
+          <h2 className="visually-hidden">Chat</h2>
+          <span className="hint conversation-label" title="Conversation id">
+            Conversation <code>{conversationId}</code>
+          </span>
+        </div>
+        <ConversationLoader key={conversationId} conversationId={conversationId} onAnswerEnd={list.refresh} />
+      </section>
     </div>
   );
 }

@@ -1,148 +1,372 @@
 import { DurableObject } from "cloudflare:workers";
-import { createUIMessageStreamResponse } from "ai";
-import { readConfig } from "../config";
-import type { ChatMessage } from "../contract";
+import type { UIMessageChunk } from "ai";
+import { type AppConfig, readConfig } from "../config";
+import type { ChatMessage, ConversationSummary } from "../contract";
+import type { Db } from "../db/client";
 import { usage } from "../db/schema";
 import { newId } from "../lib/ids";
-import { type FinishedAnswer, streamAnswer } from "../rag/answer-stream";
+import { type FinishedAnswer, messageText, streamAnswer } from "../rag/answer-stream";
 import { retrieveChunks } from "../rag/hybrid-retrieve";
-import { createServices } from "../services";
+import { createServices, type Services } from "../services";
+import { assembleMessage } from "./assemble-message";
+import {
+  type ConversationIndexEntry,
+  type ConversationKey,
+  deleteConversationIndex,
+  upsertConversationIndex,
+} from "./conversation-index";
+import { type ConversationOwner, ConversationSettings } from "./conversation-settings";
+import { generateTitle, titleFromQuestion, untitled } from "./conversation-title";
+import { historyWindow } from "./history-window";
+import { MessageStore } from "./message-store";
+import { StreamBuffer } from "./stream-buffer";
 
 /** The caller, as the Worker has authenticated it. */
-export interface ConversationCaller {
-  tenantId: string;
-  subject: string;
+export type ConversationCaller = ConversationOwner;
+
+/** The answer to a new question: its SSE stream, or why there is none. */
+export type ChatStart =
+  | { status: "streaming"; body: ReadableStream<Uint8Array> }
+  | { status: "not-found" }
+  | { status: "conflict" };
+
+/** A resumed answer stream, or `idle` when there is nothing to send. */
+export type StreamResume = { status: "streaming"; body: ReadableStream<Uint8Array> } | { status: "idle" };
+
+/** A conversation as its owner reads it. */
+export type ConversationView = {
+  title: string;
+  /** True while an answer is being generated; the client can resume its stream. */
+  answering: boolean;
+  /** The messages as a JSON array, as stored; the Worker validates them on the way out. */
+  messagesJson: string;
+};
+
+interface Generation {
+  answerId: string;
+  stop: AbortController;
+  /** Settles once the answer is saved and recorded; it never rejects. */
+  done: Promise<void>;
 }
 
+interface AnswerContext {
+  caller: ConversationCaller;
+  key: ConversationKey;
+  question: string;
+  history: ReturnType<typeof historyWindow>;
+  config: AppConfig;
+  services: Services;
+}
+
+/** While an answer is generated the alarm fires this often; it keeps the object awake and catches a lost answer. */
+const watchdogIntervalMs = 60_000;
+/** What an answer cut off by a restart of the object says about itself. */
+export const interruptedReason = "The answer was interrupted on the server; please ask again.";
+
 /**
- * One conversation: its owner, its messages (SQLite, one row each) and the generation of its answers.
- * Named `<tenant>/<conversation id>` by the Worker, so ids never collide across tenants.
+ * One conversation: its owner, its messages and the generation of its answers. Named `<tenant>/<conversation id>`
+ * by the Worker, so ids never collide across tenants.
+ *
+ * The object, not the client, owns each answer: it runs in `ctx.waitUntil`, writes every chunk to the stream buffer
+ * as it comes, and saves the message when the answer ends, complete, stopped or errored. Clients read the buffer
+ * (the POST's own stream is one such reader), so any number can leave and come back without touching the answer.
  */
 export class ConversationDO extends DurableObject<Env> {
+  private settings: ConversationSettings;
+  private messages: MessageStore;
+  private events: StreamBuffer;
+  private generation: Generation | null = null;
+  private indexWrites: Promise<void> = Promise.resolve();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(`
-      CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS messages (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        role TEXT NOT NULL,
-        body TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );`);
+    this.settings = new ConversationSettings(ctx.storage.sql);
+    this.messages = new MessageStore(ctx.storage.sql);
+    this.events = new StreamBuffer(ctx.storage.sql);
+    // A fresh instance generates nothing yet, so an answer still recorded as active was cut off by a restart.
+    if (this.settings.get("activeAnswer")) void ctx.blockConcurrencyWhile(() => this.recoverInterruptedAnswer());
   }
 
   /**
-   * Appends the user's message and streams the answer as an SSE UI message stream; null when the
-   * conversation belongs to someone else.
+   * Appends the user's message and starts the answer. The returned stream replays the answer from its first event;
+   * `conflict` while another answer is being generated, `not-found` when the conversation is someone else's.
    */
-  async chat(caller: ConversationCaller, conversationId: string, message: ChatMessage): Promise<Response | null> {
-    if (!this.claim(caller)) return null;
-    if (!this.hasMessage(message.id)) this.saveMessage(message);
+  async chat(caller: ConversationCaller, conversationId: string, message: ChatMessage): Promise<ChatStart> {
+    if (!this.claim(caller, conversationId)) return { status: "not-found" };
+    if (this.generation) return { status: "conflict" };
+    const key = this.key();
+    if (!key) return { status: "not-found" };
 
-    const config = readConfig(this.env);
-    const services = createServices(this.env, config);
-    const { models } = services;
-    const stream = streamAnswer({
-      model: models.chat,
-      modelId: models.chatModelId,
-      offline: models.offline,
-      messages: this.messages(),
-      retrieve: (query) =>
-        retrieveChunks(
-          { db: services.db, vectorIndex: services.vectorIndex, embedding: models.embedding },
-          { tenantId: caller.tenantId, query, topK: config.retrievalTopK },
-        ),
-      onFinish: async (answer) => {
-        this.saveMessage(answer.message);
-        await this.recordUsage(services.db, caller, conversationId, answer);
-      },
-    });
-    // The copy consumed here keeps generation (and saving the answer) going if the client goes away.
-    const response = createUIMessageStreamResponse({
-      stream,
-      consumeSseStream: ({ stream: copy }) => this.ctx.waitUntil(copy.pipeTo(new WritableStream())),
-    });
-    return response;
-  }
-
-  /**
-   * The conversation's messages, oldest first, as stored (the Worker validates them on the way out); null
-   * when it does not exist or belongs to someone else.
-   */
-  async history(caller: ConversationCaller): Promise<unknown[] | null> {
-    if (!this.isOwner(caller) || this.messageCount() === 0) return null;
-    return this.messages();
-  }
-
-  private claim(caller: ConversationCaller): boolean {
-    const owner = this.owner();
-    if (owner === null) {
-      this.ctx.storage.sql.exec(
-        "INSERT INTO settings (key, value) VALUES ('owner', ?)",
-        JSON.stringify({ tenantId: caller.tenantId, subject: caller.subject }),
-      );
-      return true;
+    const config = this.config();
+    const services = this.services(config);
+    const question = messageText(message);
+    const history = historyWindow(olderThan(this.messages.newestFirst(), message.id));
+    if (!this.messages.has(message.id)) this.messages.save(message);
+    if (this.settings.get("title") === null) {
+      this.settings.set("title", { text: titleFromQuestion(question), source: "question" });
     }
-    return this.isOwner(caller);
+
+    const answerId = newId();
+    this.events.clear();
+    this.settings.set("activeAnswer", { answerId, startedAt: Date.now() });
+    this.touch();
+    const generation: Generation = { answerId, stop: new AbortController(), done: Promise.resolve() };
+    this.generation = generation;
+    generation.done = this.generate(generation, { caller, key, question, history, config, services });
+    this.ctx.waitUntil(generation.done);
+    // The pending answer keeps the object alive; the alarm is the safety net if it is restarted anyway.
+    await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
+    this.queueIndexWrite(services.db, key);
+    return { status: "streaming", body: this.subscribe(generation, 0) };
   }
 
-  private isOwner(caller: ConversationCaller): boolean {
-    const owner = this.owner();
-    return owner !== null && owner.tenantId === caller.tenantId && owner.subject === caller.subject;
+  /**
+   * The stream of the current answer: from its start, or after event `lastEventId` (which also reaches the end of an
+   * answer that finished in the meantime). `idle` when there is nothing to send.
+   */
+  async resume(caller: ConversationCaller, lastEventId: number | null): Promise<StreamResume> {
+    if (!this.isOwner(caller)) return { status: "idle" };
+    const generation = this.generation;
+    if (lastEventId === null) {
+      return generation ? { status: "streaming", body: this.subscribe(generation, 0) } : { status: "idle" };
+    }
+    if (!generation && !this.events.hasEventsAfter(lastEventId)) return { status: "idle" };
+    return { status: "streaming", body: this.subscribe(generation, lastEventId) };
   }
 
-  private owner(): ConversationCaller | null {
-    const row = this.ctx.storage.sql
-      .exec<{ value: string }>("SELECT value FROM settings WHERE key = 'owner'")
-      .toArray()[0];
-    return row ? JSON.parse(row.value) : null;
+  /** Stops the current answer and waits until it is saved; `idle` when none is being generated. */
+  async stop(caller: ConversationCaller): Promise<"stopped" | "idle" | "not-found"> {
+    if (!this.isOwner(caller)) return "not-found";
+    const generation = this.generation;
+    if (!generation) return "idle";
+    generation.stop.abort("stopped");
+    await generation.done;
+    return "stopped";
   }
 
-  private hasMessage(id: string): boolean {
-    return this.ctx.storage.sql.exec("SELECT 1 FROM messages WHERE id = ?", id).toArray().length > 0;
+  /** The conversation with its messages, oldest first; null when it does not exist or is someone else's. */
+  async history(caller: ConversationCaller): Promise<ConversationView | null> {
+    if (!this.isOwner(caller) || this.messages.count() === 0) return null;
+    return {
+      title: this.settings.get("title")?.text ?? untitled,
+      answering: this.generation !== null,
+      messagesJson: this.messages.allAsJson(),
+    };
   }
 
-  private messageCount(): number {
-    return this.ctx.storage.sql.exec<{ count: number }>("SELECT count(*) AS count FROM messages").one().count;
+  /** Renames the conversation; the new title is in the D1 index when this returns. Null as for `history`. */
+  async rename(caller: ConversationCaller, title: string): Promise<ConversationSummary | null> {
+    const key = this.key();
+    if (!this.isOwner(caller) || !key || this.messages.count() === 0) return null;
+    this.settings.set("title", { text: title, source: "user" });
+    this.touch();
+    await this.queueIndexWrite(this.services(this.config()).db, key);
+    return this.summary(key);
   }
 
-  private saveMessage(message: ChatMessage): void {
-    this.ctx.storage.sql.exec(
-      `INSERT INTO messages (id, role, body, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET body = excluded.body`,
-      message.id,
-      message.role,
-      JSON.stringify(message),
-      Date.now(),
-    );
+  /** Deletes the conversation everywhere, stopping its answer first; false when it is not the caller's. */
+  async remove(caller: ConversationCaller): Promise<boolean> {
+    const key = this.key();
+    if (!this.isOwner(caller) || !key) return false;
+    const generation = this.generation;
+    if (generation) {
+      generation.stop.abort("deleted");
+      await generation.done;
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.settings = new ConversationSettings(this.ctx.storage.sql);
+    this.messages = new MessageStore(this.ctx.storage.sql);
+    this.events = new StreamBuffer(this.ctx.storage.sql);
+    // With no owner left, the index write removes the row.
+    await this.queueIndexWrite(this.services(this.config()).db, key);
+    return true;
   }
 
-  private messages(): ChatMessage[] {
-    return this.ctx.storage.sql
-      .exec<{ body: string }>("SELECT body FROM messages ORDER BY seq")
-      .toArray()
-      .map((row) => JSON.parse(row.body));
+  override async alarm(): Promise<void> {
+    if (this.generation) {
+      await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
+      return;
+    }
+    await this.recoverInterruptedAnswer();
   }
 
-  private async recordUsage(
-    db: ReturnType<typeof createServices>["db"],
-    caller: ConversationCaller,
-    conversationId: string,
-    answer: FinishedAnswer,
-  ): Promise<void> {
+  /** The configuration answers run with; a subclass may change it (tests give a conversation other vars). */
+  protected config(): AppConfig {
+    return readConfig(this.env);
+  }
+
+  /** The models, database and vector index answers use; a subclass may swap them (tests inject failing models). */
+  protected services(config: AppConfig): Services {
+    return createServices(this.env, config);
+  }
+
+  private subscribe(generation: Generation | null, afterId: number): ReadableStream<Uint8Array> {
+    return this.events.subscribe({ afterId, isLive: () => generation !== null && this.generation === generation });
+  }
+
+  private async generate(generation: Generation, context: AnswerContext): Promise<void> {
+    const { caller, key, question, history, config, services } = context;
+    const { models, db } = services;
+    const outcome: { answer?: FinishedAnswer } = {};
+    try {
+      const stream = streamAnswer({
+        model: models.chat,
+        modelId: models.chatModelId,
+        offline: models.offline,
+        messageId: generation.answerId,
+        question,
+        history,
+        retrieve: (query) =>
+          retrieveChunks(
+            { db, vectorIndex: services.vectorIndex, embedding: models.embedding },
+            { tenantId: caller.tenantId, query, topK: config.retrievalTopK },
+          ),
+        stopSignal: generation.stop.signal,
+        onFinish: (answer) => {
+          outcome.answer = answer;
+        },
+      });
+      for await (const chunk of stream) this.events.append(chunk);
+    } catch (error) {
+      console.error("The answer stream failed", error);
+    }
+
+    const answer = outcome.answer;
+    const message = answer?.message ?? (await this.salvage(generation.answerId));
+    this.messages.save(message);
+    this.settings.delete("activeAnswer");
+    this.touch();
+    this.generation = null;
+    this.events.wake();
+
+    const settled = [this.ctx.storage.deleteAlarm(), this.queueIndexWrite(db, key)];
+    if (answer) settled.push(this.recordUsage(db, key, answer));
+    const results = await Promise.allSettled(settled);
+    for (const result of results) if (result.status === "rejected") console.error("After the answer", result.reason);
+    if (answer?.status === "complete" && !models.offline) {
+      this.ctx.waitUntil(this.nameConversation(services, key, question, messageText(answer.message)));
+    }
+  }
+
+  /** What is left of an answer whose stream broke: the chunks buffered so far, marked as errored. */
+  private async salvage(answerId: string): Promise<ChatMessage> {
+    this.events.append({ type: "error", errorText: interruptedReason } satisfies UIMessageChunk);
+    const message = await assembleMessage(this.events.chunks(), answerId);
+    return { ...message, metadata: { ...message.metadata, status: "errored", reason: interruptedReason } };
+  }
+
+  private async recoverInterruptedAnswer(): Promise<void> {
+    const active = this.settings.get("activeAnswer");
+    const key = this.key();
+    if (!active || this.generation) return;
+    this.messages.save(await this.salvage(active.answerId));
+    this.settings.delete("activeAnswer");
+    this.touch();
+    this.events.wake();
+    if (key) await this.queueIndexWrite(this.services(this.config()).db, key);
+  }
+
+  /** Replaces the title from the question with one the model writes, unless the user has named it meanwhile. */
+  private async nameConversation(services: Services, key: ConversationKey, question: string, answer: string) {
+    if (this.settings.get("title")?.source !== "question" || this.messages.count() > 2) return;
+    const title = await generateTitle(services.models.chat, question, answer);
+    if (title === null || this.settings.get("title")?.source !== "question") return;
+    this.settings.set("title", { text: title, source: "generated" });
+    this.touch();
+    await this.queueIndexWrite(services.db, key);
+  }
+
+  private async recordUsage(db: Db, key: ConversationKey, answer: FinishedAnswer): Promise<void> {
     await db.insert(usage).values({
       id: newId(),
-      tenantId: caller.tenantId,
-      conversationId,
+      tenantId: key.tenantId,
+      conversationId: key.conversationId,
       messageId: answer.message.id,
       model: answer.timings.model,
       retrievalMs: answer.timings.retrievalMs,
       firstTokenMs: answer.timings.firstTokenMs,
       totalMs: answer.timings.totalMs,
-      inputTokens: answer.usage.inputTokens,
-      outputTokens: answer.usage.outputTokens,
+      inputTokens: answer.timings.inputTokens,
+      outputTokens: answer.timings.outputTokens,
       chunkIds: answer.sources.map((source) => source.chunkId),
     });
   }
+
+  /**
+   * Brings the D1 index in step with this object. Writes run one after another and each reads the state when it
+   * runs, so the last one always leaves the index as the object is; with no owner left (deleted) it removes the row.
+   */
+  private queueIndexWrite(db: Db, key: ConversationKey): Promise<void> {
+    const write = this.indexWrites
+      .then(() => {
+        const entry = this.indexEntry(key);
+        return entry ? upsertConversationIndex(db, entry) : deleteConversationIndex(db, key);
+      })
+      .catch((error: unknown) => console.error("Could not update the conversation index", error));
+    this.indexWrites = write;
+    this.ctx.waitUntil(write);
+    return write;
+  }
+
+  private indexEntry(key: ConversationKey): ConversationIndexEntry | null {
+    const owner = this.settings.get("owner");
+    const conversation = this.settings.get("conversation");
+    if (!owner || !conversation) return null;
+    return {
+      ...key,
+      owner: owner.subject,
+      title: this.settings.get("title")?.text ?? untitled,
+      messageCount: this.messages.count(),
+      createdAt: new Date(conversation.createdAt),
+      updatedAt: new Date(this.settings.get("updatedAt") ?? conversation.createdAt),
+    };
+  }
+
+  private summary(key: ConversationKey): ConversationSummary | null {
+    const entry = this.indexEntry(key);
+    if (!entry) return null;
+    return {
+      id: key.conversationId,
+      title: entry.title,
+      messageCount: entry.messageCount,
+      createdAt: entry.createdAt.toISOString(),
+      updatedAt: entry.updatedAt.toISOString(),
+    };
+  }
+
+  /** Moves `updatedAt` forward, by at least 1 ms, since the clock of a Worker can stand still within a request. */
+  private touch(): void {
+    const previous = this.settings.get("updatedAt") ?? 0;
+    this.settings.set("updatedAt", Math.max(Date.now(), previous + 1));
+  }
+
+  private claim(caller: ConversationCaller, conversationId: string): boolean {
+    const owner = this.settings.get("owner");
+    if (owner === null) {
+      this.settings.set("owner", { tenantId: caller.tenantId, subject: caller.subject });
+    } else if (owner.tenantId !== caller.tenantId || owner.subject !== caller.subject) {
+      return false;
+    }
+    if (this.settings.get("conversation") === null) {
+      this.settings.set("conversation", { id: conversationId, createdAt: Date.now() });
+    }
+    return true;
+  }
+
+  private isOwner(caller: ConversationCaller): boolean {
+    const owner = this.settings.get("owner");
+    return owner !== null && owner.tenantId === caller.tenantId && owner.subject === caller.subject;
+  }
+
+  private key(): ConversationKey | null {
+    const owner = this.settings.get("owner");
+    const conversation = this.settings.get("conversation");
+    return owner && conversation ? { tenantId: owner.tenantId, conversationId: conversation.id } : null;
+  }
+}
+
+/** The messages before the new one: a retried question must not appear twice in the prompt. */
+function* olderThan(newestFirst: Iterable<ChatMessage>, messageId: string): Generator<ChatMessage> {
+  for (const message of newestFirst) if (message.id !== messageId) yield message;
 }

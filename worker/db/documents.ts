@@ -1,7 +1,8 @@
-import { and, desc, eq } from "drizzle-orm";
-import type { DocumentView } from "../contract";
+import { and, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import type { DocumentView, IngestJobView } from "../contract";
 import type { Db } from "./client";
-import { documents } from "./schema";
+import { inGroups } from "./run-batch";
+import { documents, type ingestJobs } from "./schema";
 
 export type DocumentRow = typeof documents.$inferSelect;
 
@@ -16,6 +17,8 @@ export function toDocumentView(row: DocumentRow): DocumentView {
     size: row.size,
     status: row.status,
     version: row.version,
+    activeVersion: row.activeVersion,
+    sha256: row.sha256,
     chunksTotal: row.chunksTotal,
     chunksDone: row.chunksDone,
     error: row.error,
@@ -54,13 +57,82 @@ export function findDocumentByExternalId(
     .get();
 }
 
+/** Updates a document (await it, or put it in a batch). */
 export function updateDocument(
   db: Db,
   id: string,
   changes: Partial<Omit<DocumentRow, "id" | "tenantId" | "createdAt">>,
-): Promise<unknown> {
+) {
   return db
     .update(documents)
     .set({ ...changes, updatedAt: new Date() })
     .where(eq(documents.id, id));
+}
+
+/** Documents indexed with another embedding model (or never), which a model change must re-embed. */
+export function documentsWithOtherEmbeddingModel(db: Db, tenantId: string, embeddingModel: string) {
+  return db
+    .select()
+    .from(documents)
+    .where(
+      and(
+        eq(documents.tenantId, tenantId),
+        ne(documents.status, "deleting"),
+        or(isNull(documents.embeddingModel), ne(documents.embeddingModel, embeddingModel)),
+      ),
+    );
+}
+
+export function toIngestJobView(row: typeof ingestJobs.$inferSelect): IngestJobView {
+  return {
+    version: row.version,
+    status: row.status,
+    attempts: row.attempts,
+    chunks: row.chunks,
+    embedded: row.embedded,
+    reused: row.reused,
+    deleted: row.deleted,
+    slicesTotal: row.slicesTotal,
+    slicesDone: row.slicesDone,
+    durationMs: row.durationMs,
+    error: row.error,
+    startedAt: row.startedAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** A tenant's ingestion totals: documents by status, chunks served, and texts embedded over all jobs. */
+export async function ingestStats(db: Db, tenantId: string) {
+  const [totals] = await db.all<{ documents: number; ready: number; failed: number; pending: number }>(sql`
+    SELECT count(*) AS documents,
+      coalesce(sum(status = 'ready'), 0) AS ready,
+      coalesce(sum(status = 'failed'), 0) AS failed,
+      coalesce(sum(status IN ('queued', 'processing')), 0) AS pending
+    FROM documents WHERE tenant_id = ${tenantId}`);
+  const [jobs] = await db.all<{ jobs: number; embedded: number; reused: number }>(sql`
+    SELECT count(*) AS jobs, coalesce(sum(embedded), 0) AS embedded, coalesce(sum(reused), 0) AS reused
+    FROM ingest_jobs WHERE tenant_id = ${tenantId}`);
+  const [served] = await db.all<{ chunks: number }>(sql`
+    SELECT count(*) AS chunks FROM chunks AS c
+    JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
+    WHERE d.tenant_id = ${tenantId}`);
+  return {
+    documents: Number(totals?.documents ?? 0),
+    ready: Number(totals?.ready ?? 0),
+    failed: Number(totals?.failed ?? 0),
+    pending: Number(totals?.pending ?? 0),
+    chunks: Number(served?.chunks ?? 0),
+    jobs: Number(jobs?.jobs ?? 0),
+    embeddedTexts: Number(jobs?.embedded ?? 0),
+    reusedChunks: Number(jobs?.reused ?? 0),
+  };
+}
+
+/** Documents by id, whatever their tenant (queue messages carry the tenant to check against). */
+export async function loadDocuments(db: Db, ids: string[]): Promise<Map<string, DocumentRow>> {
+  const loaded = new Map<string, DocumentRow>();
+  for (const group of inGroups([...new Set(ids)])) {
+    for (const row of await db.select().from(documents).where(inArray(documents.id, group))) loaded.set(row.id, row);
+  }
+  return loaded;
 }

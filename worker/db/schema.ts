@@ -14,6 +14,9 @@ export const tenants = sqliteTable("tenants", {
 export const documentStatuses = ["queued", "processing", "ready", "failed", "deleting"] as const;
 export type DocumentStatus = (typeof documentStatuses)[number];
 
+export const documentSources = ["upload", "batch", "r2"] as const;
+export type DocumentSource = (typeof documentSources)[number];
+
 export const documents = sqliteTable(
   "documents",
   {
@@ -24,13 +27,15 @@ export const documents = sqliteTable(
     collection: text("collection").notNull().default("default"),
     externalId: text("external_id"),
     title: text("title").notNull(),
-    source: text("source", { enum: ["upload", "batch"] }).notNull(),
+    source: text("source", { enum: documentSources }).notNull(),
     r2Key: text("r2_key").notNull(),
     contentType: text("content_type").notNull(),
     size: integer("size").notNull(),
     sha256: text("sha256").notNull(),
     /** Bumped on every re-ingest; queue messages for an older version are dropped. */
     version: integer("version").notNull().default(1),
+    /** The version searches see; null until the first version is indexed. Switched in one step when a new one is complete. */
+    activeVersion: integer("active_version"),
     status: text("status", { enum: documentStatuses }).notNull().default("queued"),
     chunksTotal: integer("chunks_total").notNull().default(0),
     chunksDone: integer("chunks_done").notNull().default(0),
@@ -46,14 +51,15 @@ export const documents = sqliteTable(
 );
 
 /**
- * One retrievable passage. `seq` is the stable integer rowid the FTS5 external-content table points at;
- * `id` is the deterministic vector id (document id + content hash) shared with the vector index.
+ * One retrievable passage of one document version. `seq` is the stable integer rowid the FTS5 external-content
+ * table points at; `vectorId` is the deterministic vector id (document id + content hash), shared by versions
+ * whose chunk is unchanged, and the chunk id the API shows.
  */
 export const chunks = sqliteTable(
   "chunks",
   {
     seq: integer("seq").primaryKey({ autoIncrement: true }),
-    id: text("id").notNull().unique(),
+    vectorId: text("vector_id").notNull(),
     tenantId: text("tenant_id").notNull(),
     documentId: text("document_id")
       .notNull()
@@ -61,10 +67,18 @@ export const chunks = sqliteTable(
     version: integer("version").notNull(),
     ordinal: integer("ordinal").notNull(),
     headingPath: text("heading_path").notNull().default(""),
+    /** 1-based page of the source file (PDF), when it has pages. */
+    page: integer("page"),
     text: text("text").notNull(),
     contentHash: text("content_hash").notNull(),
+    /** Whether the chunk's vector is in the index; a version is switched to once all its chunks are. */
+    vectorReady: integer("vector_ready", { mode: "boolean" }).notNull().default(false),
   },
-  (table) => [index("chunks_document").on(table.documentId, table.version), index("chunks_tenant").on(table.tenantId)],
+  (table) => [
+    uniqueIndex("chunks_document_version_ordinal").on(table.documentId, table.version, table.ordinal),
+    index("chunks_vector").on(table.vectorId),
+    index("chunks_tenant").on(table.tenantId),
+  ],
 );
 
 export const ingestJobs = sqliteTable(
@@ -80,6 +94,13 @@ export const ingestJobs = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     chunks: integer("chunks").notNull().default(0),
     embedded: integer("embedded").notNull().default(0),
+    /** Chunks whose vectors an earlier version already had, so nothing was embedded for them. */
+    reused: integer("reused").notNull().default(0),
+    /** Chunks of the previous version that this version removed. */
+    deleted: integer("deleted").notNull().default(0),
+    slicesTotal: integer("slices_total").notNull().default(0),
+    slicesDone: integer("slices_done").notNull().default(0),
+    durationMs: integer("duration_ms"),
     error: text("error"),
     startedAt: timestampNow("started_at"),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
@@ -105,4 +126,46 @@ export const usage = sqliteTable(
     createdAt: timestampNow("created_at"),
   },
   (table) => [index("usage_tenant_created").on(table.tenantId, table.createdAt)],
+);
+
+/** An R2 multipart upload in progress: large files go straight to R2 in parts, then become a document. */
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    /** The document the upload becomes: an existing one with the same external id, or a new id reserved now. */
+    documentId: text("document_id").notNull(),
+    r2Key: text("r2_key").notNull(),
+    r2UploadId: text("r2_upload_id").notNull(),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    title: text("title").notNull(),
+    collection: text("collection").notNull().default("default"),
+    externalId: text("external_id"),
+    status: text("status", { enum: ["open", "completed", "aborted"] })
+      .notNull()
+      .default("open"),
+    createdAt: timestampNow("created_at"),
+  },
+  (table) => [index("uploads_tenant").on(table.tenantId, table.createdAt)],
+);
+
+/** The D1 index of conversations (their messages live in each conversation's Durable Object). */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    /** `<tenant>/<conversation id>`, the Durable Object's name. */
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    owner: text("owner").notNull(),
+    title: text("title").notNull(),
+    messageCount: integer("message_count").notNull().default(0),
+    createdAt: timestampNow("created_at"),
+    updatedAt: timestampNow("updated_at"),
+  },
+  (table) => [index("conversations_owner").on(table.tenantId, table.owner, table.updatedAt)],
 );

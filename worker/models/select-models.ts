@@ -5,6 +5,7 @@ import { createWorkersAI } from "workers-ai-provider";
 import type { ModelConfig } from "../config";
 import { ExtractiveAnswerModel } from "./extractive-answer-model";
 import { HashingEmbedder } from "./hashing-embedder";
+import { withRequestTimeout } from "./request-timeout";
 
 /** The chat and embedding models a deployment uses, with the ids to record and report. */
 export interface SelectedModels {
@@ -28,6 +29,9 @@ export interface SelectModelsOptions {
   /** Pause between the offline answer model's streamed deltas. */
   answerDelayMs?: number;
 }
+
+/** How long a remote chat model may take to start responding before the call is retried. */
+const chatRequestTimeoutMs = 30_000;
 
 const defaultModels = {
   "workers-ai": { chat: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", embedding: "@cf/baai/bge-base-en-v1.5" },
@@ -79,7 +83,7 @@ function selectWorkersAiModels(config: ModelConfig, bindings: ModelBindings): Se
   const chatModelId = config.chatModel || defaultModels["workers-ai"].chat;
   const embeddingModelId = config.embeddingModel || defaultModels["workers-ai"].embedding;
   return {
-    chat: workersAi.chat(chatModelId),
+    chat: withRequestTimeout(workersAi.chat(chatModelId), chatRequestTimeoutMs),
     embedding: workersAi.embedding(embeddingModelId),
     chatModelId,
     embeddingModelId,
@@ -102,7 +106,7 @@ function selectOpenAiModels(config: ModelConfig, options: SelectModelsOptions): 
   const embedding = openai.embedding(embeddingModelId);
   return {
     // Chat completions rather than the Responses API: it is what OpenAI-compatible servers implement.
-    chat: openai.chat(chatModelId),
+    chat: withRequestTimeout(openai.chat(chatModelId), chatRequestTimeoutMs),
     embedding: embeddingModelId.startsWith("text-embedding-3")
       ? withDefaultDimensions(embedding, config.embeddingDimensions)
       : embedding,

@@ -1,62 +1,125 @@
-import { createUIMessageStream, type LanguageModel, streamText, type UIMessageChunk } from "ai";
-import type { ChatDataParts, ChatMessage, ChatMetadata, SourcesData, TimingsData } from "../contract";
-import { buildAnswerPrompt } from "./prompt";
+import { APICallError, type LanguageModelV4 } from "@ai-sdk/provider";
+import { createUIMessageStream, RetryError, streamText, type UIMessageChunk } from "ai";
+import type { AnswerStatus, ChatDataParts, ChatMessage, ChatMetadata, SourcesData, TimingsData } from "../contract";
+import { buildAnswerPrompt, type ConversationTurn } from "./prompt";
 import type { RetrievedChunk } from "./retrieved-chunk";
 
 export interface AnswerRequest {
-  model: LanguageModel;
+  model: LanguageModelV4;
   modelId: string;
   offline: boolean;
+  /** Id of the assistant message the answer becomes; sent in the `start` chunk so every replay carries it. */
+  messageId: string;
+  question: string;
+  /** Earlier turns, oldest first, already cut to fit the prompt. */
+  history: readonly ConversationTurn[];
   retrieve: (query: string) => Promise<RetrievedChunk[]>;
-  /** The conversation so far, ending with the new user message. */
-  messages: ChatMessage[];
-  onFinish: (answer: FinishedAnswer) => Promise<void>;
+  /** Aborting it stops the answer: the stream ends with an `abort` chunk and the answer counts as stopped. */
+  stopSignal?: AbortSignal;
+  /** Called once the stream has ended, whichever way it ended. */
+  onFinish: (answer: FinishedAnswer) => void | Promise<void>;
 }
 
+/** A finished answer: the assistant message as streamed (with `metadata.status`), what it drew on and cost. */
 export interface FinishedAnswer {
   message: ChatMessage;
+  status: AnswerStatus;
+  /** Why it stopped or failed, for the user; null when complete. */
+  reason: string | null;
   sources: RetrievedChunk[];
   timings: TimingsData;
-  usage: NonNullable<ChatMetadata["usage"]>;
 }
 
-const historyTurns = 6;
+type AnswerChunk = UIMessageChunk<ChatMetadata, ChatDataParts>;
+
 const snippetLength = 280;
+/** Model calls that fail before any text streamed (429, 5xx, request timeouts) are tried this many more times. */
+const modelRetries = 2;
+/** Limits on one model call: time to the first text, the longest silence between chunks, and the whole answer. */
+const modelTimeout = { firstChunkMs: 60_000, chunkMs: 30_000, totalMs: 5 * 60_000 };
+
+/** What a stopped answer's metadata says. */
+export const stoppedReason = "Stopped before the answer was complete.";
 
 /**
- * The ask flow after the request is accepted: retrieve, prompt with numbered sources, stream the model's
- * answer as UI message chunks (text deltas, a `data-sources` part first, one `source-document` part per
- * cited source and a `data-timings` part last), then hand the finished message to `onFinish`.
+ * The ask flow after the request is accepted: retrieve, prompt with numbered sources, stream the model's answer as
+ * UI message chunks (a `start` with the message id, a `data-sources` part, text deltas, one `source-document` part
+ * per cited source, a `data-timings` part and a `finish` carrying the metadata), then hand the finished message to
+ * `onFinish`. A stop ends the stream with `abort`; a model failure, after retries, with an `error` chunk whose text a
+ * user can read. Either way the partial text is kept.
  */
-export function streamAnswer(request: AnswerRequest): ReadableStream<UIMessageChunk<ChatMetadata, ChatDataParts>> {
+export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk> {
   const started = Date.now();
   let sources: RetrievedChunk[] = [];
-  let timings: TimingsData | undefined;
-  let usage: FinishedAnswer["usage"] = { inputTokens: null, outputTokens: null };
+  let status: AnswerStatus = "complete";
+  let reason: string | null = null;
+  let timings: TimingsData = {
+    retrievalMs: 0,
+    firstTokenMs: null,
+    totalMs: 0,
+    inputTokens: null,
+    outputTokens: null,
+    model: request.modelId,
+    offline: request.offline,
+  };
 
+  // The SDK calls `onError` for failures, and again for every error chunk while it builds the message: those
+  // already carry their readable text, so they are recognised here and not described a second time.
+  const sentErrors = new Set<string>();
   return createUIMessageStream<ChatMessage>({
-    originalMessages: request.messages,
-    onError: describeFailure,
+    onError: (error) => {
+      if (error instanceof Error && sentErrors.has(error.message)) return error.message;
+      status = "errored";
+      reason = describeFailure(error);
+      sentErrors.add(reason);
+      return reason;
+    },
     execute: async ({ writer }) => {
-      writer.write({ type: "start" });
-      const question = messageText(request.messages.at(-1));
-      sources = await request.retrieve(question);
-      const retrievalMs = Date.now() - started;
+      writer.write({ type: "start", messageId: request.messageId });
+      sources = await request.retrieve(request.question);
+      timings = { ...timings, retrievalMs: Date.now() - started };
       writer.write({ type: "data-sources", data: sourcesData(sources) });
 
-      const prompt = buildAnswerPrompt({ question, history: previousTurns(request.messages), sources });
-      const result = streamText({ model: request.model, system: prompt.system, messages: prompt.messages });
-      let firstTokenMs: number | null = null;
+      const prompt = buildAnswerPrompt({ question: request.question, history: request.history, sources });
+      const result = streamText({
+        model: request.model,
+        system: prompt.system,
+        messages: prompt.messages,
+        abortSignal: request.stopSignal,
+        maxRetries: modelRetries,
+        timeout: modelTimeout,
+        // The failure reaches the stream as an error chunk; this only keeps the SDK from logging it twice.
+        onError: () => {},
+      });
+      let text = "";
       for await (const chunk of result.toUIMessageStream<ChatMessage>({
         sendStart: false,
         sendFinish: false,
         onError: describeFailure,
       })) {
-        if (chunk.type === "text-delta" && firstTokenMs === null) firstTokenMs = Date.now() - started;
+        if (chunk.type === "text-delta") {
+          if (timings.firstTokenMs === null) timings = { ...timings, firstTokenMs: Date.now() - started };
+          text += chunk.delta;
+        } else if (chunk.type === "error") {
+          status = "errored";
+          reason = chunk.errorText;
+          sentErrors.add(reason);
+        } else if (chunk.type === "abort") {
+          if (!request.stopSignal?.aborted) {
+            // Not a stop: one of the model timeouts fired, which is a failure the user should see as one.
+            status = "errored";
+            reason = timeoutMessage;
+            sentErrors.add(reason);
+            writer.write({ type: "error", errorText: timeoutMessage });
+            continue;
+          }
+          status = "stopped";
+          reason = stoppedReason;
+        }
         writer.write(chunk);
       }
 
-      for (const index of citedSourceIndexes(await result.text, sources.length)) {
+      for (const index of citedSourceIndexes(text, sources.length)) {
         const source = sources[index - 1];
         if (source) {
           writer.write({
@@ -67,34 +130,54 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<UIMessageCh
           });
         }
       }
-      const totalUsage = await result.totalUsage;
-      usage = { inputTokens: totalUsage.inputTokens ?? null, outputTokens: totalUsage.outputTokens ?? null };
+      // A stopped or failed call has no usage to report; its promise rejects with the same failure.
+      const usage = await Promise.resolve(result.totalUsage).catch(() => undefined);
       timings = {
-        retrievalMs,
-        firstTokenMs,
+        ...timings,
         totalMs: Date.now() - started,
-        model: request.modelId,
-        offline: request.offline,
+        inputTokens: usage?.inputTokens ?? null,
+        outputTokens: usage?.outputTokens ?? null,
       };
       writer.write({ type: "data-timings", data: timings });
-      writer.write({ type: "finish", messageMetadata: { model: request.modelId, usage } });
+      writer.write({ type: "finish", messageMetadata: answerMetadata(request.modelId, timings, status, reason) });
     },
     onEnd: async ({ responseMessage }) => {
-      const finalTimings = timings ?? {
-        retrievalMs: 0,
-        firstTokenMs: null,
-        totalMs: Date.now() - started,
-        model: request.modelId,
-        offline: request.offline,
+      if (timings.totalMs === 0) timings = { ...timings, totalMs: Date.now() - started };
+      // The metadata is set here too, because a failure can end the stream before its `finish` chunk.
+      const message: ChatMessage = {
+        ...responseMessage,
+        metadata: { ...responseMessage.metadata, ...answerMetadata(request.modelId, timings, status, reason) },
       };
-      await request.onFinish({ message: responseMessage, sources, timings: finalTimings, usage });
+      await request.onFinish({ message, status, reason, sources, timings });
     },
   });
 }
 
-/** Users get a readable message; the detail, which may name internals, goes to the logs only. */
-function describeFailure(error: unknown): string {
+const timeoutMessage = "The model took too long to answer; please try again.";
+
+function answerMetadata(
+  model: string,
+  timings: TimingsData,
+  status: AnswerStatus,
+  reason: string | null,
+): ChatMetadata {
+  const usage = { inputTokens: timings.inputTokens, outputTokens: timings.outputTokens };
+  return reason === null ? { model, usage, status } : { model, usage, status, reason };
+}
+
+/**
+ * A message a user can act on. The detail, which may name internal hosts or keys, goes to the logs only.
+ */
+export function describeFailure(error: unknown): string {
   console.error("Answer generation failed", error);
+  const cause = RetryError.isInstance(error) ? error.lastError : error;
+  if (APICallError.isInstance(cause)) {
+    if (cause.statusCode === 429) return "The model service is busy right now; please try again in a minute.";
+    if (cause.statusCode === 408) return timeoutMessage;
+    if (cause.statusCode !== undefined && cause.statusCode >= 500) {
+      return "The model service failed to answer; please try again.";
+    }
+  }
   return "The answer could not be generated; please try again.";
 }
 
@@ -114,18 +197,6 @@ export function citedSourceIndexes(text: string, count: number): number[] {
     if (index >= 1 && index <= count) cited.add(index);
   }
   return [...cited];
-}
-
-function previousTurns(messages: ChatMessage[]): Array<{ role: "user" | "assistant"; text: string }> {
-  return messages
-    .slice(0, -1)
-    .slice(-historyTurns)
-    .flatMap((message) =>
-      message.role === "user" || message.role === "assistant"
-        ? [{ role: message.role, text: messageText(message) }]
-        : [],
-    )
-    .filter((turn) => turn.text.length > 0);
 }
 
 function sourcesData(sources: RetrievedChunk[]): SourcesData {

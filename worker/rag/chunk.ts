@@ -1,21 +1,26 @@
+import type { DocumentSegment, ParsedDocument } from "./parse/parsed-document";
+
 /** A passage of a document, sized for embedding and citation. */
 export interface DocumentChunk {
   /** Position in the document, 0..n-1. */
   ordinal: number;
-  /** The headings above the passage, outermost first, joined with " > "; empty before the first heading. */
+  /**
+   * The headings above the passage, outermost first, joined with " > " (empty before the first heading or
+   * in plain text); for records, which records the chunk holds ("Records 1–12", "Record 13").
+   */
   headingPath: string;
+  /** The 1-based page the passage is on, for paged formats (PDF); chunks never span pages. */
+  page: number | null;
   text: string;
 }
 
 /** Options for `chunkDocument`. */
 export interface ChunkOptions {
-  /** `text/plain` splits on paragraphs and sentences only; anything else is read as Markdown (the default). */
-  contentType?: string;
   /** The size chunks are packed up to, in characters (default 1000). */
   targetChars?: number;
   /** How much of the previous chunk's closing sentences a chunk repeats (default 15% of targetChars). */
   overlapChars?: number;
-  /** The size above which even a code block or table is split (default 2 × targetChars). */
+  /** The size above which even a code block, table or record is split (default 2 × targetChars). */
   maxChars?: number;
 }
 
@@ -45,6 +50,14 @@ interface ProseTail {
   text: string;
 }
 
+// The text of a records segment and its number, counted from 1 across the document.
+interface NumberedRecord {
+  number: number;
+  text: string;
+}
+
+type PlacedChunk = Omit<DocumentChunk, "ordinal">;
+
 interface ChunkSettings {
   targetChars: number;
   overlapChars: number;
@@ -55,6 +68,8 @@ const defaultTargetChars = 1000;
 const defaultOverlapRatio = 0.15;
 const headingSeparator = " > ";
 const blockJoiner = "\n\n";
+const recordJoiner = "\n";
+const recordFieldSeparator = "; ";
 
 const atxHeadingPattern = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const setextUnderlinePattern = /^ {0,3}(?:=+|-+)[ \t]*$/;
@@ -72,23 +87,57 @@ const sentenceEndPattern = /(?<!(?:^|\n)[ \t]*\d{1,9})[.!?…]+["'”’)\]]*\s+
 const sentenceOrLineEndPattern = new RegExp(`${sentenceEndPattern.source}|\\n\\s*`, "gu");
 
 /**
- * Splits a document into chunks. Markdown is cut into sections at headings (the heading path goes into
- * `headingPath`, not the text), each section into blocks, and blocks are packed into chunks of about
- * `targetChars`. Code blocks and tables are never cut unless one alone exceeds `maxChars` (then on line
- * boundaries, repeating the fence or table header); prose that does not fit is cut between sentences. A
- * block too big to fit even a fresh chunk stays with the text before it, as long as that fits in `maxChars`.
- * Consecutive chunks of a section overlap by up to `overlapChars` of whole sentences. Chunks never span
- * sections and are never empty; no chunk exceeds `maxChars`.
+ * Splits a parsed document into chunks, segment by segment, so a chunk never spans two pages or two kinds
+ * of text. Markdown is cut into sections at headings (the heading path goes into `headingPath`, not the
+ * text), each section into blocks, and blocks are packed into chunks of about `targetChars`. Code blocks
+ * and tables are never cut unless one alone exceeds `maxChars` (then on line boundaries, repeating the fence
+ * or table header); prose that does not fit is cut between sentences. A block too big to fit even a fresh
+ * chunk stays with the text before it, as long as that fits in `maxChars`. Consecutive chunks of a section
+ * overlap by up to `overlapChars` of whole sentences. Text segments are cut the same way, by paragraphs and
+ * sentences only. Consecutive records are packed whole, one per line, up to `targetChars` without overlap;
+ * a record is split (between its fields) only when it alone exceeds `maxChars`. Chunks are never empty and
+ * never exceed `maxChars`.
  */
-export function chunkDocument(text: string, options: ChunkOptions = {}): DocumentChunk[] {
+export function chunkDocument(parsed: ParsedDocument, options: ChunkOptions = {}): DocumentChunk[] {
   const settings = resolveSettings(options);
-  const normalised = text.replace(/\r\n?/g, "\n");
-  const sections = isPlainText(options.contentType)
-    ? [{ headingPath: "", blocks: parsePlainTextBlocks(normalised) }]
-    : parseMarkdownSections(normalised);
-  return sections
-    .flatMap((section) => packSection(section.blocks, settings).map((body) => ({ section, body })))
-    .map(({ section, body }, ordinal) => ({ ordinal, headingPath: section.headingPath, text: body }));
+  const chunks: PlacedChunk[] = [];
+  let records: NumberedRecord[] = [];
+  let recordsPage: number | null = null;
+  let recordCount = 0;
+  const flushRecords = () => {
+    for (const chunk of packRecords(records, settings)) chunks.push({ ...chunk, page: recordsPage });
+    records = [];
+  };
+
+  for (const segment of parsed.segments) {
+    if (segment.kind === "records") {
+      if (records.length > 0 && segment.page !== recordsPage) flushRecords();
+      recordCount += 1;
+      recordsPage = segment.page;
+      // One record per line in the chunk text, so a record must not contain line breaks of its own.
+      records.push({ number: recordCount, text: segment.text.replace(/[\r\n]+/g, " ").trim() });
+    } else {
+      flushRecords();
+      for (const chunk of chunkProse(segment, settings)) chunks.push(chunk);
+    }
+  }
+  flushRecords();
+  return chunks.map((chunk, ordinal) => ({ ordinal, ...chunk }));
+}
+
+function chunkProse(segment: DocumentSegment, settings: ChunkSettings): PlacedChunk[] {
+  const normalised = segment.text.replace(/\r\n?/g, "\n");
+  const sections =
+    segment.kind === "text"
+      ? [{ headingPath: "", blocks: parsePlainTextBlocks(normalised) }]
+      : parseMarkdownSections(normalised);
+  return sections.flatMap((section) =>
+    packSection(section.blocks, settings).map((text) => ({
+      headingPath: section.headingPath,
+      page: segment.page,
+      text,
+    })),
+  );
 }
 
 function resolveSettings(options: ChunkOptions): ChunkSettings {
@@ -101,10 +150,6 @@ function resolveSettings(options: ChunkOptions): ChunkSettings {
     throw new RangeError(`overlapChars (${overlapChars}) must be ≥ 0 and < targetChars (${targetChars})`);
   }
   return { targetChars, overlapChars, maxChars };
-}
-
-function isPlainText(contentType: string | undefined): boolean {
-  return contentType?.split(";")[0]?.trim().toLowerCase() === "text/plain";
 }
 
 function parsePlainTextBlocks(text: string): Block[] {
@@ -282,6 +327,44 @@ function packSection(blocks: Block[], settings: ChunkSettings): string[] {
     }
   }
   if (hasNewContent) chunks.push(body);
+  return chunks;
+}
+
+function packRecords(records: NumberedRecord[], settings: ChunkSettings): Array<Omit<PlacedChunk, "page">> {
+  const chunks: Array<Omit<PlacedChunk, "page">> = [];
+  let packed: NumberedRecord[] = [];
+  let packedLength = 0;
+  const flush = () => {
+    const first = packed[0];
+    const last = packed.at(-1);
+    if (first !== undefined && last !== undefined) {
+      chunks.push({
+        headingPath: first === last ? `Record ${first.number}` : `Records ${first.number}–${last.number}`,
+        text: packed.map((record) => record.text).join(recordJoiner),
+      });
+    }
+    packed = [];
+    packedLength = 0;
+  };
+
+  for (const record of records) {
+    if (record.text === "") continue;
+    if (record.text.length > settings.maxChars) {
+      flush();
+      const pieces = packPieces(
+        record.text.split(recordFieldSeparator),
+        recordFieldSeparator,
+        settings.targetChars,
+        (field) => hardSplit(field, settings.targetChars),
+      );
+      for (const piece of pieces) chunks.push({ headingPath: `Record ${record.number}`, text: piece });
+      continue;
+    }
+    if (packed.length > 0 && packedLength + recordJoiner.length + record.text.length > settings.targetChars) flush();
+    packedLength += (packed.length > 0 ? recordJoiner.length : 0) + record.text.length;
+    packed.push(record);
+  }
+  flush();
   return chunks;
 }
 

@@ -5,6 +5,8 @@ export interface RetrievedChunk {
   externalId: string | null;
   title: string;
   headingPath: string;
+  /** 1-based page in the source file, for paged formats such as PDF. */
+  page?: number | null;
   text: string;
   score: number;
 }

@@ -1,8 +1,10 @@
+import { UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
+import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { requireRole } from "../auth/require-role";
-import { chatRequestSchema } from "../contract";
+import { chatRequestSchema, conversationIdSchema } from "../contract";
 import { conversationStub } from "../conversation/conversation-stub";
 import { AppError, notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
@@ -15,17 +17,63 @@ const questionRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Ask: the conversation's Durable Object answers with an SSE UI message stream. */
-export const chatRoutes = new Hono<AppEnv>().post(
-  "/",
-  requireRole("member"),
-  questionRateLimit,
-  validate("json", chatRequestSchema),
-  async (c) => {
+const conversationParamSchema = z.object({ id: conversationIdSchema });
+
+// Header names arrive in lower case. An id we never sent (not a number) cannot be resumed from.
+const resumeHeadersSchema = z.object({
+  "last-event-id": z
+    .string()
+    .regex(/^\d{1,15}$/, "Last-Event-ID must be the id of an event of this stream")
+    .transform(Number)
+    .optional(),
+});
+
+/** An SSE UI message stream (AI SDK v7), with the headers that keep proxies from buffering it. */
+function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
+  return new Response(body, { headers: UI_MESSAGE_STREAM_HEADERS });
+}
+
+/**
+ * Asking, resuming and stopping. The conversation's Durable Object generates each answer and buffers its events;
+ * these routes only hand out readers of that buffer, so a client that goes away loses nothing.
+ */
+export const chatRoutes = new Hono<AppEnv>()
+  .post("/", requireRole("member"), questionRateLimit, validate("json", chatRequestSchema), async (c) => {
     const { id, message } = c.req.valid("json");
     const { tenantId, subject } = c.var.principal;
-    const stream = await conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message);
-    if (!stream) throw notFound("Conversation");
-    return stream;
-  },
-);
+    const start = await conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message);
+    if (start.status === "not-found") throw notFound("Conversation");
+    if (start.status === "conflict") {
+      throw new AppError(
+        409,
+        "conflict",
+        "An answer is already being written in this conversation; wait for it or stop it first",
+      );
+    }
+    return eventStreamResponse(start.body);
+  })
+  .get(
+    "/:id/stream",
+    requireRole("member"),
+    validate("param", conversationParamSchema),
+    validate("header", resumeHeadersSchema),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const lastEventId = c.req.valid("header")["last-event-id"] ?? null;
+      const { tenantId, subject } = c.var.principal;
+      const resumed = await conversationStub(c.env.CONVERSATIONS, tenantId, id).resume(
+        { tenantId, subject },
+        lastEventId,
+      );
+      // 204 tells the AI SDK's `useChat({ resume: true })` that there is no answer to pick up.
+      if (resumed.status === "idle") return c.body(null, 204);
+      return eventStreamResponse(resumed.body);
+    },
+  )
+  .post("/:id/stop", requireRole("member"), validate("param", conversationParamSchema), async (c) => {
+    const { id } = c.req.valid("param");
+    const { tenantId, subject } = c.var.principal;
+    const result = await conversationStub(c.env.CONVERSATIONS, tenantId, id).stop({ tenantId, subject });
+    if (result === "not-found") throw notFound("Conversation");
+    return c.json({ stopped: result === "stopped" });
+  });

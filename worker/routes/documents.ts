@@ -6,12 +6,20 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { requireRole } from "../auth/require-role";
 import { batchRequestSchema } from "../contract";
-import { findDocument, listDocuments, toDocumentView } from "../db/documents";
+import {
+  documentsWithOtherEmbeddingModel,
+  findDocument,
+  ingestStats,
+  listDocuments,
+  toDocumentView,
+  toIngestJobView,
+  updateDocument,
+} from "../db/documents";
 import { ingestJobs } from "../db/schema";
-import { submitDocument } from "../ingest/submit-document";
+import { reingestDocument, submitDocument, submitDocuments } from "../ingest/submit-document";
 import { AppError, notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
-import { contentTypeForFilename, isSupportedContentType } from "../rag/parse-document";
+import { detectContentType, maxSniffBytes } from "../rag/parse/supported-types";
 import { createServices } from "../services";
 
 const multipartOverheadBytes = 64 * 1024;
@@ -43,18 +51,18 @@ export const documentRoutes = new Hono<AppEnv>()
     const form = c.req.valid("form");
     const { maxUploadBytes } = c.var.config;
     if (form.file.size > maxUploadBytes) throw tooLarge(maxUploadBytes);
-    const contentType = contentTypeForFilename(form.file.name) ?? form.file.type.split(";")[0]?.trim() ?? "";
-    if (!isSupportedContentType(contentType)) {
-      throw new AppError(
-        415,
-        "unsupported_media_type",
-        "Only plain text (.txt) and Markdown (.md) files are supported",
-      );
-    }
+    const body = new Uint8Array(await form.file.arrayBuffer());
+    // The bytes decide, not the extension or the declared type alone.
+    const contentType = detectContentType({
+      head: body.subarray(0, maxSniffBytes),
+      filename: form.file.name,
+      declaredType: form.file.type || null,
+    });
+    if (!contentType) throw unsupportedMediaType();
     const { document } = await submitDocument(createServices(c.env, c.var.config), {
       tenantId: c.var.principal.tenantId,
       title: form.title ?? form.file.name.replace(/\.[^.]+$/, ""),
-      body: new Uint8Array(await form.file.arrayBuffer()),
+      body,
       contentType,
       externalId: form.externalId ?? null,
       collection: form.collection,
@@ -63,40 +71,80 @@ export const documentRoutes = new Hono<AppEnv>()
     return c.json({ document: toDocumentView(document) }, 202);
   })
   .post("/batch", uploadSizeLimit, validate("json", batchRequestSchema), async (c) => {
-    const services = createServices(c.env, c.var.config);
-    const results = [];
-    for (const item of c.req.valid("json").documents) {
+    const { maxUploadBytes } = c.var.config;
+    const submissions = c.req.valid("json").documents.map((item) => {
       const body = encoder.encode(item.text);
-      if (body.byteLength > c.var.config.maxUploadBytes) throw tooLarge(c.var.config.maxUploadBytes);
-      const { document, changed } = await submitDocument(services, {
+      if (body.byteLength > maxUploadBytes) throw tooLarge(maxUploadBytes);
+      return {
         tenantId: c.var.principal.tenantId,
         title: item.title,
         body,
         contentType: item.contentType,
         externalId: item.externalId,
         collection: item.collection,
-        source: "batch",
-      });
-      results.push({ ...toDocumentView(document), changed });
-    }
-    return c.json({ documents: results }, 202);
+        source: "batch" as const,
+      };
+    });
+    const results = await submitDocuments(createServices(c.env, c.var.config), submissions);
+    return c.json(
+      { documents: results.map(({ document, changed }) => ({ ...toDocumentView(document), changed })) },
+      202,
+    );
   })
   .get("/", async (c) => {
     const rows = await listDocuments(createServices(c.env, c.var.config).db, c.var.principal.tenantId);
     return c.json({ documents: rows.map(toDocumentView) });
   })
+  .get("/stats", async (c) => {
+    const { db } = createServices(c.env, c.var.config);
+    return c.json(await ingestStats(db, c.var.principal.tenantId));
+  })
+  .post("/reembed", async (c) => {
+    const services = createServices(c.env, c.var.config);
+    const stale = await documentsWithOtherEmbeddingModel(
+      services.db,
+      c.var.principal.tenantId,
+      services.models.embeddingModelId,
+    );
+    for (const document of stale) await reingestDocument(services, document);
+    return c.json({ queued: stale.length, embeddingModel: services.models.embeddingModelId }, 202);
+  })
   .get("/:id", validate("param", documentIdSchema), async (c) => {
     const { db } = createServices(c.env, c.var.config);
     const document = await findDocument(db, c.var.principal.tenantId, c.req.valid("param").id);
     if (!document) throw notFound("Document");
-    const jobs = await db
-      .select()
-      .from(ingestJobs)
-      .where(eq(ingestJobs.documentId, document.id))
-      .orderBy(desc(ingestJobs.startedAt))
-      .limit(10);
-    return c.json({ document: toDocumentView(document), jobs });
+    const jobs = (
+      await db
+        .select()
+        .from(ingestJobs)
+        .where(eq(ingestJobs.documentId, document.id))
+        .orderBy(desc(ingestJobs.version))
+        .limit(10)
+    ).map(toIngestJobView);
+    return c.json({ document: toDocumentView(document), lastJob: jobs[0] ?? null, jobs });
+  })
+  .post("/:id/reingest", validate("param", documentIdSchema), async (c) => {
+    const services = createServices(c.env, c.var.config);
+    const document = await findDocument(services.db, c.var.principal.tenantId, c.req.valid("param").id);
+    if (!document || document.status === "deleting") throw notFound("Document");
+    return c.json({ document: toDocumentView(await reingestDocument(services, document)) }, 202);
+  })
+  .delete("/:id", validate("param", documentIdSchema), async (c) => {
+    const { db, queue } = createServices(c.env, c.var.config);
+    const document = await findDocument(db, c.var.principal.tenantId, c.req.valid("param").id);
+    if (!document) throw notFound("Document");
+    await updateDocument(db, document.id, { status: "deleting" });
+    await queue.send({ type: "delete", tenantId: document.tenantId, documentId: document.id });
+    return c.json({ document: toDocumentView({ ...document, status: "deleting" }) }, 202);
   });
+
+function unsupportedMediaType(): AppError {
+  return new AppError(
+    415,
+    "unsupported_media_type",
+    "Unsupported file type: upload text, Markdown, HTML, PDF, DOCX, CSV or JSON",
+  );
+}
 
 function tooLarge(maxUploadBytes: number): AppError {
   return new AppError(

@@ -1,0 +1,175 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { EmbeddingModelV4, EmbeddingModelV4CallOptions } from "@ai-sdk/provider";
+import { createDb } from "../../worker/db/client";
+import { tenants } from "../../worker/db/schema";
+import { consumeDeadLetters, consumeIngestBatch } from "../../worker/ingest/ingest-consumer";
+import type { IngestDependencies } from "../../worker/ingest/ingest-dependencies";
+import type { IngestMessage } from "../../worker/ingest/ingest-message";
+import { HashingEmbedder } from "../../worker/models/hashing-embedder";
+import { createLocalVectorStore } from "../../worker/vector/local-vector-store";
+import type { VectorIndex } from "../../worker/vector/vector-index";
+import { uniqueTenant } from "./api";
+
+/** Holds messages instead of delivering them, so a test runs the consumer itself, step by step. */
+export class RecordingQueue implements Pick<Queue<IngestMessage>, "send" | "sendBatch"> {
+  readonly messages: IngestMessage[] = [];
+  async send(message: IngestMessage): Promise<QueueSendResponse> {
+    this.messages.push(message);
+    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0, oldestMessageTimestamp: new Date() } } };
+  }
+  async sendBatch(messages: Iterable<MessageSendRequest<IngestMessage>>): Promise<QueueSendBatchResponse> {
+    for (const message of messages) this.messages.push(message.body);
+    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0, oldestMessageTimestamp: new Date() } } };
+  }
+  take(): IngestMessage | undefined {
+    return this.messages.shift();
+  }
+}
+
+/** The offline embedder, counting how many texts it was asked to embed and failing while `failing` is set. */
+export class CountingEmbedder implements EmbeddingModelV4 {
+  readonly specificationVersion = "v4";
+  readonly provider = "test";
+  readonly modelId = "counting-hashing";
+  readonly maxEmbeddingsPerCall = 2048;
+  readonly supportsParallelCalls = true;
+  embedded = 0;
+  failing: string | null = null;
+  readonly #inner = new HashingEmbedder();
+
+  async doEmbed(options: EmbeddingModelV4CallOptions) {
+    if (this.failing) throw new Error(this.failing);
+    this.embedded += options.values.length;
+    return this.#inner.doEmbed(options);
+  }
+}
+
+/** A switch a test flips to make one step of the pipeline fail, and flips back to let it recover. */
+export interface Fault {
+  message: string | null;
+}
+
+/** The local vector index, failing upserts while `fault.message` is set. */
+export function faultyVectorIndex(inner: VectorIndex, fault: Fault): VectorIndex {
+  return {
+    upsert: (namespace, vectors) =>
+      fault.message ? Promise.reject(new Error(fault.message)) : inner.upsert(namespace, vectors),
+    query: (vector, options) => inner.query(vector, options),
+    deleteByIds: (namespace, ids) => inner.deleteByIds(namespace, ids),
+  };
+}
+
+/** The R2 bucket, failing reads while `fault.message` is set. */
+export function faultyBucket(inner: R2Bucket, fault: Fault): R2Bucket {
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === "get" && fault.message) return () => Promise.reject(new Error(fault.message ?? ""));
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The D1 database, failing any statement whose SQL matches `pattern` while `fault.message` is set. */
+export function faultyDatabase(inner: D1Database, pattern: RegExp, fault: Fault): D1Database {
+  const faulty = new WeakSet<object>();
+  const wrap = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
+    const matches = pattern.test(sql);
+    const wrapped = new Proxy(statement, {
+      get(target, property) {
+        if (property === "bind") {
+          return (...values: unknown[]) => wrap(target.bind(...values), sql);
+        }
+        if (matches && fault.message && ["run", "all", "raw", "first"].includes(String(property))) {
+          return () => Promise.reject(new Error(fault.message ?? ""));
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    if (matches) faulty.add(wrapped);
+    return wrapped;
+  };
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === "prepare") return (sql: string) => wrap(target.prepare(sql), sql);
+      if (property === "batch") {
+        return (statements: D1PreparedStatement[]) =>
+          fault.message && statements.some((statement) => faulty.has(statement))
+            ? Promise.reject(new Error(fault.message))
+            : target.batch(statements);
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+export interface Harness {
+  tenantId: string;
+  queue: RecordingQueue;
+  /** Messages awaiting delivery, with the attempt they are on (retries come back here). */
+  pending: Array<{ body: IngestMessage; attempts: number }>;
+  embedder: CountingEmbedder;
+  deps: IngestDependencies;
+}
+
+/** Pipeline dependencies on the real local D1, R2 and vector index, for a fresh tenant. */
+export async function createHarness(
+  overrides: Partial<Pick<IngestDependencies, "db" | "bucket" | "vectorIndex" | "sliceSize">> = {},
+): Promise<Harness> {
+  const tenantId = uniqueTenant();
+  const db = createDb(env.DB);
+  await db.insert(tenants).values({ id: tenantId, name: tenantId });
+  const queue = new RecordingQueue();
+  const embedder = new CountingEmbedder();
+  const deps: IngestDependencies = {
+    db,
+    bucket: env.DOCUMENTS,
+    vectorIndex: createLocalVectorStore(env.LOCAL_VECTOR_INDEX),
+    queue,
+    embedding: embedder,
+    embeddingModelId: embedder.modelId,
+    sliceSize: 256,
+    maxFileBytes: 1024 * 1024,
+    ...overrides,
+  };
+  return { tenantId, queue, pending: [], embedder, deps };
+}
+
+const maxRetries = 3;
+
+/**
+ * Delivers every queued message through the real consumers as Cloudflare Queues would: a retried message
+ * comes back with one more attempt, and after `max_retries` goes to the dead-letter consumer.
+ */
+export async function drainQueue(harness: Harness, options: { limit?: number } = {}): Promise<void> {
+  const { pending } = harness;
+  let delivered = 0;
+  for (;;) {
+    for (let message = harness.queue.take(); message; message = harness.queue.take()) {
+      pending.push({ body: message, attempts: 1 });
+    }
+    if (delivered === (options.limit ?? Number.POSITIVE_INFINITY)) return;
+    const next = pending.shift();
+    if (!next) return;
+    delivered += 1;
+    const id = `message-${crypto.randomUUID()}`;
+    const batch = createMessageBatch<IngestMessage>("edge-rag-chat-ingest", [
+      { id, timestamp: new Date(), attempts: next.attempts, body: next.body },
+    ]);
+    const context = createExecutionContext();
+    await consumeIngestBatch(batch, harness.deps);
+    const result = await getQueueResult(batch, context);
+    if (result.retryMessages.length === 0) continue;
+    if (next.attempts <= maxRetries) {
+      pending.unshift({ body: next.body, attempts: next.attempts + 1 });
+    } else {
+      const deadLetters = createMessageBatch<IngestMessage>("edge-rag-chat-ingest-dlq", [
+        { id: `dead-${id}`, timestamp: new Date(), attempts: 1, body: next.body },
+      ]);
+      await consumeDeadLetters(deadLetters, harness.deps.db);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import type { ConversationSummary } from "../../worker/contract";
+import type { ConversationListState } from "../hooks/use-conversation-list";
+import { chatHref } from "../hooks/use-hash-route";
+import { describeError } from "../lib/api-error";
+import { ErrorMessage } from "./error-message";
+
+type ItemMode = "view" | "rename" | "confirm-delete";
+
+function ConversationItem({
+  conversation,
+  current,
+  onRename,
+  onDelete,
+}: {
+  conversation: ConversationSummary;
+  current: boolean;
+  onRename: (title: string) => Promise<void>;
+  onDelete: () => Promise<void>;
+}) {
+  const [mode, setMode] = useState<ItemMode>("view");
+  const [title, setTitle] = useState(conversation.title);
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (mode === "rename") inputRef.current?.select();
+  }, [mode]);
+
+  async function run(action: () => Promise<void>) {
+    setError(null);
+    try {
+      await action();
+      setMode("view");
+    } catch (reason) {
+      setError(describeError(reason));
+    }
+  }
+
+  function submitRename(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (title.trim()) void run(() => onRename(title.trim()));
+  }
+
+  return (
+    <li
+      className={current ? "conversation-item conversation-item-current" : "conversation-item"}
+      data-testid="conversation-item"
+      data-conversation-id={conversation.id}
+    >
+      {mode === "rename" ? (
+        <form className="conversation-rename" onSubmit={submitRename}>
+          <label className="visually-hidden" htmlFor={`rename-${conversation.id}`}>
+            New title
+          </label>
+          <input
+            id={`rename-${conversation.id}`}
+            ref={inputRef}
+            data-testid="conversation-title-input"
+            value={title}
+            maxLength={200}
+            onChange={(event) => setTitle(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Escape") setMode("view");
+            }}
+          />
+          <button type="submit" className="button-quiet" disabled={!title.trim()}>
+            Save
+          </button>
+          <button type="button" className="button-quiet" onClick={() => setMode("view")}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <a
+          className="conversation-link"
+          href={chatHref(conversation.id)}
+          aria-current={current ? "page" : undefined}
+          title={conversation.title}
+          data-testid="conversation-link"
+        >
+          {conversation.title}
+        </a>
+      )}
+      {mode === "view" ? (
+        <span className="conversation-actions">
+          <button
+            type="button"
+            className="button-quiet"
+            data-testid="conversation-rename"
+            aria-label={`Rename “${conversation.title}”`}
+            onClick={() => {
+              setTitle(conversation.title);
+              setMode("rename");
+            }}
+          >
+            Rename
+          </button>
+          <button
+            type="button"
+            className="button-quiet"
+            data-testid="conversation-delete"
+            aria-label={`Delete “${conversation.title}”`}
+            onClick={() => setMode("confirm-delete")}
+          >
+            Delete
+          </button>
+        </span>
+      ) : null}
+      {mode === "confirm-delete" ? (
+        <span className="conversation-actions">
+          <span className="hint">Delete this conversation?</span>
+          <button
+            type="button"
+            className="button-quiet conversation-delete-confirm"
+            data-testid="conversation-delete-confirm"
+            onClick={() => void run(onDelete)}
+          >
+            Delete
+          </button>
+          <button type="button" className="button-quiet" onClick={() => setMode("view")}>
+            Keep
+          </button>
+        </span>
+      ) : null}
+      {error ? <ErrorMessage message={error} onDismiss={() => setError(null)} /> : null}
+    </li>
+  );
+}
+
+/** The user's conversations: open one, rename it or delete it. */
+export function ConversationList({
+  state,
+  currentId,
+  onRename,
+  onDelete,
+}: {
+  state: ConversationListState;
+  currentId: string;
+  onRename: (id: string, title: string) => Promise<void>;
+  onDelete: (id: string) => Promise<void>;
+}) {
+  return (
+    <nav className="conversation-list" aria-label="Conversations">
+      <h2 className="conversation-list-heading">Conversations</h2>
+      {state.status === "loading" ? <p className="hint">Loading…</p> : null}
+      {state.status === "failed" ? <ErrorMessage message={`Could not list conversations: ${state.error}`} /> : null}
+      {state.status === "loaded" && state.conversations.length === 0 ? (
+        <p className="hint">Your conversations will appear here.</p>
+      ) : null}
+      {state.status === "loaded" ? (
+        <ul>
+          {state.conversations.map((conversation) => (
+            <ConversationItem
+              key={conversation.id}
+              conversation={conversation}
+              current={conversation.id === currentId}
+              onRename={(title) => onRename(conversation.id, title)}
+              onDelete={() => onDelete(conversation.id)}
+            />
+          ))}
+        </ul>
+      ) : null}
+    </nav>
+  );
+}

@@ -1,0 +1,19 @@
+import { readUIMessageStream, type UIMessageChunk } from "ai";
+import type { ChatMessage } from "../contract";
+
+/**
+ * Rebuilds a message from its stream chunks, the way a client does: used when an answer was cut off and all that is
+ * left of it is what the stream buffer holds.
+ */
+export async function assembleMessage(chunks: readonly UIMessageChunk[], messageId: string): Promise<ChatMessage> {
+  const stream = new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  let message: ChatMessage = { id: messageId, role: "assistant", parts: [] };
+  // Error chunks are part of what was streamed; they must not end the rebuild early.
+  for await (const snapshot of readUIMessageStream<ChatMessage>({ stream, onError: () => {} })) message = snapshot;
+  return { ...message, id: messageId };
+}

@@ -1,0 +1,91 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { StreamBuffer } from "./stream-buffer";
+
+/** Runs `test` with a stream buffer in a fresh Durable Object's SQLite storage. */
+function withBuffer<Result>(test: (buffer: StreamBuffer, sql: SqlStorage) => Promise<Result>): Promise<Result> {
+  const stub = env.CONVERSATIONS.getByName(`stream-buffer-test/${crypto.randomUUID()}`);
+  return runInDurableObject(stub, (_instance, state) => test(new StreamBuffer(state.storage.sql), state.storage.sql));
+}
+
+async function readText(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(stream).text();
+}
+
+describe("StreamBuffer", () => {
+  it("replays every event with its id, then ends with [DONE] once the answer is over", async () => {
+    const text = await withBuffer(async (buffer) => {
+      buffer.append({ type: "start", messageId: "m1" });
+      buffer.append({ type: "text-delta", id: "t", delta: "Hello" });
+      return readText(buffer.subscribe({ afterId: 0, isLive: () => false }));
+    });
+    expect(text).toBe(
+      'id: 1\ndata: {"type":"start","messageId":"m1"}\n\n' +
+        'id: 2\ndata: {"type":"text-delta","id":"t","delta":"Hello"}\n\n' +
+        "data: [DONE]\n\n",
+    );
+  });
+
+  it("continues after a given event, and follows events appended while it waits", async () => {
+    const text = await withBuffer(async (buffer) => {
+      let live = true;
+      buffer.append({ type: "start" });
+      buffer.append({ type: "text-delta", id: "t", delta: "one " });
+      const reader = buffer.subscribe({ afterId: 1, isLive: () => live }).getReader();
+      const decoder = new TextDecoder();
+      let received = decoder.decode((await reader.read()).value);
+      const pending = reader.read();
+      buffer.append({ type: "text-delta", id: "t", delta: "two" });
+      received += decoder.decode((await pending).value);
+      live = false;
+      buffer.wake();
+      for (let result = await reader.read(); !result.done; result = await reader.read()) {
+        received += decoder.decode(result.value);
+      }
+      return received;
+    });
+    expect(text).toBe(
+      'id: 2\ndata: {"type":"text-delta","id":"t","delta":"one "}\n\n' +
+        'id: 3\ndata: {"type":"text-delta","id":"t","delta":"two"}\n\n' +
+        "data: [DONE]\n\n",
+    );
+  });
+
+  it("sends a heartbeat comment while the answer is silent", async () => {
+    const first = await withBuffer(async (buffer) => {
+      const reader = buffer.subscribe({ afterId: 0, isLive: () => true, heartbeatMs: 5 }).getReader();
+      const { value } = await reader.read();
+      await reader.cancel();
+      return new TextDecoder().decode(value);
+    });
+    expect(first).toBe(": ping\n\n");
+  });
+
+  it("keeps ids growing across answers, so an old Last-Event-ID replays the new answer whole", async () => {
+    const ids = await withBuffer(async (buffer, sql) => {
+      buffer.append({ type: "start" });
+      buffer.append({ type: "finish" });
+      buffer.clear();
+      buffer.append({ type: "start" });
+      const text = await readText(buffer.subscribe({ afterId: 1, isLive: () => false }));
+      return { text, rows: sql.exec("SELECT id FROM stream_events").toArray() };
+    });
+    expect(ids.rows).toEqual([{ id: 3 }]);
+    expect(ids.text).toBe('id: 3\ndata: {"type":"start"}\n\ndata: [DONE]\n\n');
+  });
+
+  it("splits a huge text delta so that no row nears SQLite's 2 MB limit", async () => {
+    const delta = "é".repeat(1_500_000);
+    const stored = await withBuffer(async (buffer, sql) => {
+      buffer.append({ type: "text-delta", id: "t", delta });
+      const longest = sql.exec<{ longest: number }>(
+        "SELECT max(length(CAST(body AS BLOB))) AS longest FROM stream_events",
+      );
+      return { chunks: buffer.chunks(), longestBytes: longest.one().longest };
+    });
+    expect(stored.chunks.length).toBeGreaterThan(1);
+    expect(stored.longestBytes).toBeLessThan(256 * 1024);
+    expect(stored.chunks.map((chunk) => (chunk.type === "text-delta" ? chunk.delta : "")).join("")).toBe(delta);
+  });
+});

@@ -1,0 +1,149 @@
+import type { UIMessageChunk } from "ai";
+import { splitIntoPieces } from "./message-store";
+
+/** How long an answer stream may stay silent before a heartbeat comment keeps proxies from cutting it. */
+export const heartbeatIntervalMs = 15_000;
+/** Longest text delta kept as one event; longer ones are split, so no event row nears SQLite's 2 MB limit. */
+const maximumDeltaLength = 64 * 1024;
+/** Events read from storage at a time while catching a reader up. */
+const pageSize = 64;
+
+/** One buffered event: its SSE id and the UI message chunk as JSON. */
+export interface StoredEvent {
+  id: number;
+  body: string;
+}
+
+/** What a reader of the buffer is told: where to start, and whether more events may still come. */
+export interface SubscribeOptions {
+  /** Send the events after this id; 0 replays from the start. */
+  afterId: number;
+  /** True while the answer is still being generated; once false, the reader ends after the last event. */
+  isLive: () => boolean;
+  heartbeatMs?: number;
+}
+
+interface Wait {
+  promise: Promise<boolean>;
+  cancel: () => void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The events of a conversation's latest answer, in Durable Object SQLite: every UI message chunk, numbered by an
+ * ever-growing id (the SSE `id:`), so any reader can replay the answer from its start or continue after the last
+ * event it saw, and then follow the live tail. The events stay until the next answer starts, so a reader that missed
+ * the end of an answer can still catch up on it.
+ */
+export class StreamBuffer {
+  private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec("CREATE TABLE IF NOT EXISTS stream_events (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)");
+  }
+
+  /** Drops the previous answer's events; AUTOINCREMENT keeps the next ids above every id already handed out. */
+  clear(): void {
+    this.sql.exec("DELETE FROM stream_events");
+  }
+
+  append(chunk: UIMessageChunk): void {
+    const pieces =
+      chunk.type === "text-delta" && chunk.delta.length > maximumDeltaLength
+        ? splitIntoPieces(chunk.delta, maximumDeltaLength).map((delta) => ({ ...chunk, delta }))
+        : [chunk];
+    for (const piece of pieces) this.sql.exec("INSERT INTO stream_events (body) VALUES (?)", JSON.stringify(piece));
+    this.wake();
+  }
+
+  /** Tells waiting readers to look again, e.g. because the answer has ended. */
+  wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** The buffered chunks, in order. */
+  chunks(): UIMessageChunk[] {
+    return this.sql
+      .exec<{ body: string }>("SELECT body FROM stream_events ORDER BY id")
+      .toArray()
+      .map((row) => JSON.parse(row.body));
+  }
+
+  hasEventsAfter(id: number): boolean {
+    return this.sql.exec("SELECT 1 FROM stream_events WHERE id > ? LIMIT 1", id).toArray().length > 0;
+  }
+
+  /**
+   * The events after `afterId` as an SSE byte stream: `id: n` and `data: <chunk>` per event, `: ping` after each
+   * silent `heartbeatMs`, and `data: [DONE]` once the answer is over and every event is sent. Cancelling the stream
+   * (the client went away) only stops this reader, never the answer.
+   */
+  subscribe({ afterId, isLive, heartbeatMs = heartbeatIntervalMs }: SubscribeOptions): ReadableStream<Uint8Array> {
+    let cursor = afterId;
+    let cancelled = false;
+    let waiting: Wait | undefined;
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        while (!cancelled) {
+          // Read liveness before the events: an answer that ends in between then still gets its last events sent.
+          const live = isLive();
+          const events = this.eventsAfter(cursor);
+          const last = events.at(-1);
+          if (last) {
+            cursor = last.id;
+            controller.enqueue(encoder.encode(events.map(formatEvent).join("")));
+            return;
+          }
+          if (!live) {
+            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            controller.close();
+            return;
+          }
+          waiting = this.nextChange(heartbeatMs);
+          const changed = await waiting.promise;
+          waiting = undefined;
+          if (!changed && !cancelled) {
+            controller.enqueue(encoder.encode(": ping\n\n"));
+            return;
+          }
+        }
+      },
+      cancel: () => {
+        cancelled = true;
+        waiting?.cancel();
+      },
+    });
+  }
+
+  private eventsAfter(id: number): StoredEvent[] {
+    return this.sql
+      .exec<{ id: number; body: string }>(
+        "SELECT id, body FROM stream_events WHERE id > ? ORDER BY id LIMIT ?",
+        id,
+        pageSize,
+      )
+      .toArray();
+  }
+
+  /** Resolves true when the buffer changes (or the wait is cancelled), false after `timeoutMs` without a change. */
+  private nextChange(timeoutMs: number): Wait {
+    let settle: (changed: boolean) => void = () => {};
+    const promise = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
+    const finish = (changed: boolean) => {
+      clearTimeout(timer);
+      this.waiters.delete(wake);
+      settle(changed);
+    };
+    const wake = () => finish(true);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    this.waiters.add(wake);
+    return { promise, cancel: wake };
+  }
+}
+
+function formatEvent(event: StoredEvent): string {
+  return `id: ${event.id}\ndata: ${event.body}\n\n`;
+}

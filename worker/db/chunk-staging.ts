@@ -1,0 +1,198 @@
+import { and, asc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "./client";
+import { inGroups } from "./run-batch";
+import { chunks, documents } from "./schema";
+
+/** A document version being ingested. */
+export type DocumentVersion = { id: string; tenantId: string; version: number };
+
+export interface ChunkInput {
+  vectorId: string;
+  ordinal: number;
+  headingPath: string;
+  page: number | null;
+  text: string;
+  contentHash: string;
+  vectorReady: boolean;
+}
+
+export interface PendingChunk {
+  documentId: string;
+  ordinal: number;
+  vectorId: string;
+  headingPath: string;
+  text: string;
+}
+
+// D1 binds at most 100 parameters per statement; a chunk row has 10 columns.
+const rowsPerInsert = 10;
+
+/**
+ * Statements that (re)write a version's chunks before it is switched to. They are invisible to searches,
+ * which only read a document's active version, so staging can take as many steps as it needs.
+ */
+export function stageStatements(db: Db, document: DocumentVersion, rows: ChunkInput[]): Array<BatchItem<"sqlite">> {
+  const statements: Array<BatchItem<"sqlite">> = [
+    db.delete(chunks).where(and(eq(chunks.documentId, document.id), eq(chunks.version, document.version))),
+  ];
+  for (let start = 0; start < rows.length; start += rowsPerInsert) {
+    statements.push(
+      db.insert(chunks).values(
+        rows.slice(start, start + rowsPerInsert).map((row) => ({
+          ...row,
+          tenantId: document.tenantId,
+          documentId: document.id,
+          version: document.version,
+        })),
+      ),
+    );
+  }
+  return statements;
+}
+
+/**
+ * Vector ids each document already has in the index (from other versions, or an earlier attempt at this
+ * one): chunks with these need no embedding.
+ */
+export async function indexedVectorIds(db: Db, documentIds: string[]): Promise<Map<string, Set<string>>> {
+  const indexed = new Map<string, Set<string>>(documentIds.map((id) => [id, new Set()]));
+  for (const group of inGroups(documentIds)) {
+    const rows = await db
+      .selectDistinct({ documentId: chunks.documentId, vectorId: chunks.vectorId })
+      .from(chunks)
+      .where(and(inArray(chunks.documentId, group), eq(chunks.vectorReady, true)));
+    for (const row of rows) indexed.get(row.documentId)?.add(row.vectorId);
+  }
+  return indexed;
+}
+
+/** The staged chunks in each ordinal range whose vectors are not in the index yet. */
+export async function pendingChunks(
+  db: Db,
+  ranges: Array<{ document: DocumentVersion; from: number; to: number }>,
+): Promise<PendingChunk[]> {
+  const pending: PendingChunk[] = [];
+  // Four parameters a range.
+  for (const group of inGroups(ranges, 24)) {
+    pending.push(
+      ...(await db
+        .select({
+          documentId: chunks.documentId,
+          ordinal: chunks.ordinal,
+          vectorId: chunks.vectorId,
+          headingPath: chunks.headingPath,
+          text: chunks.text,
+        })
+        .from(chunks)
+        .where(
+          and(
+            eq(chunks.vectorReady, false),
+            or(
+              ...group.map(({ document, from, to }) =>
+                and(
+                  eq(chunks.documentId, document.id),
+                  eq(chunks.version, document.version),
+                  sql`${chunks.ordinal} BETWEEN ${from} AND ${to}`,
+                ),
+              ),
+            ),
+          ),
+        )
+        .orderBy(asc(chunks.documentId), asc(chunks.ordinal))),
+    );
+  }
+  return pending;
+}
+
+/** Marks a version's chunks in an ordinal range as indexed (after their vectors were upserted). */
+export function markReadyStatement(
+  db: Db,
+  { document, from, to }: { document: DocumentVersion; from: number; to: number },
+): BatchItem<"sqlite"> {
+  return db
+    .update(chunks)
+    .set({ vectorReady: true })
+    .where(
+      and(
+        eq(chunks.documentId, document.id),
+        eq(chunks.version, document.version),
+        sql`${chunks.ordinal} BETWEEN ${from} AND ${to}`,
+      ),
+    );
+}
+
+/** For each version, how many of its staged chunks are indexed, and how many it has. */
+export async function stagedProgress(
+  db: Db,
+  versions: DocumentVersion[],
+): Promise<Map<string, { ready: number; total: number }>> {
+  const progress = new Map<string, { ready: number; total: number }>();
+  for (const group of inGroups(versions, 45)) {
+    const rows = await db
+      .select({
+        documentId: chunks.documentId,
+        ready: sql<number>`coalesce(sum(${chunks.vectorReady}), 0)`,
+        total: sql<number>`count(*)`,
+      })
+      .from(chunks)
+      .where(
+        or(...group.map((document) => and(eq(chunks.documentId, document.id), eq(chunks.version, document.version)))),
+      )
+      .groupBy(chunks.documentId);
+    for (const row of rows) progress.set(row.documentId, { ready: Number(row.ready), total: Number(row.total) });
+  }
+  return progress;
+}
+
+/** Per document, the vectors of older versions that its new version no longer uses. */
+export async function orphanedVectorIds(db: Db, versions: DocumentVersion[]): Promise<Map<string, string[]>> {
+  const orphans = new Map<string, string[]>(versions.map((document) => [document.id, []]));
+  const updated = versions.filter((document) => document.version > 1);
+  for (const group of inGroups(updated, 45)) {
+    const rows = await db.all<{ documentId: string; vectorId: string }>(sql`
+      SELECT DISTINCT old.document_id AS documentId, old.vector_id AS vectorId
+      FROM chunks AS old
+      JOIN (${sql.join(
+        group.map((document) => sql`SELECT ${document.id} AS id, ${document.version} AS version`),
+        sql` UNION ALL `,
+      )}) AS target ON target.id = old.document_id
+      WHERE old.version < target.version
+        AND old.vector_id NOT IN (
+          SELECT vector_id FROM chunks WHERE document_id = target.id AND version >= target.version)`);
+    for (const row of rows) orphans.get(row.documentId)?.push(row.vectorId);
+  }
+  return orphans;
+}
+
+/**
+ * Statements switching searches to `version` and removing older versions' rows; run them in one batch so
+ * the switch is one transaction. The switch does nothing when a version at least as new is already active.
+ */
+export function activationStatements(
+  db: Db,
+  document: DocumentVersion,
+  details: { chunks: number; embeddingModel: string },
+): Array<BatchItem<"sqlite">> {
+  return [
+    db
+      .update(documents)
+      .set({
+        activeVersion: document.version,
+        // A newer version may already be queued; it keeps its own status until it is switched to.
+        status: sql`CASE WHEN ${documents.version} = ${document.version} THEN 'ready' ELSE ${documents.status} END`,
+        error: sql`CASE WHEN ${documents.version} = ${document.version} THEN NULL ELSE ${documents.error} END`,
+        chunksTotal: details.chunks,
+        chunksDone: details.chunks,
+        embeddingModel: details.embeddingModel,
+        updatedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(documents.id, document.id),
+          sql`(${documents.activeVersion} IS NULL OR ${documents.activeVersion} < ${document.version})`,
+        ),
+      ),
+    db.delete(chunks).where(and(eq(chunks.documentId, document.id), lt(chunks.version, document.version))),
+  ];
+}

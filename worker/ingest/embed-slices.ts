@@ -1,0 +1,76 @@
+import { embedMany } from "ai";
+import { markReadyStatement, pendingChunks, stagedProgress } from "../db/chunk-staging";
+import { type DocumentRow, loadDocuments, updateDocument } from "../db/documents";
+import { runBatch } from "../db/run-batch";
+import type { VectorRecord } from "../vector/vector-index";
+import { isPendingVersion, versionOf } from "./document-version";
+import { finishVersions } from "./finish-versions";
+import type { IngestDependencies } from "./ingest-dependencies";
+import type { EmbedSliceMessage } from "./ingest-message";
+
+/**
+ * Embeds the chunks of the given slices that have no vector yet, all in one go, upserts them and reports
+ * progress. A version with nothing left to embed is then switched to.
+ */
+export async function embedSlices(deps: IngestDependencies, messages: EmbedSliceMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const { db } = deps;
+  const loaded = await loadDocuments(
+    db,
+    messages.map((message) => message.documentId),
+  );
+  const slices = messages.flatMap((message) => {
+    const document = loaded.get(message.documentId);
+    return isPendingVersion(document, message) ? [{ document, slice: message.slice }] : [];
+  });
+  if (slices.length === 0) return;
+  const documents = new Map(slices.map(({ document }) => [document.id, document]));
+
+  const ranges = slices.map(({ document, slice }) => ({
+    document: versionOf(document),
+    from: slice * deps.sliceSize,
+    to: (slice + 1) * deps.sliceSize - 1,
+  }));
+  const pending = await pendingChunks(db, ranges);
+  if (pending.length > 0) {
+    const { embeddings } = await embedMany({
+      model: deps.embedding,
+      values: pending.map((chunk) => {
+        const title = documents.get(chunk.documentId)?.title;
+        return [title, chunk.headingPath, chunk.text].filter(Boolean).join("\n");
+      }),
+      maxRetries: 2,
+    });
+    const byTenant = new Map<string, VectorRecord[]>();
+    pending.forEach((chunk, index) => {
+      const document = documents.get(chunk.documentId);
+      if (!document) return;
+      const vectors = byTenant.get(document.tenantId) ?? [];
+      vectors.push({
+        id: chunk.vectorId,
+        values: embeddings[index] ?? [],
+        metadata: { documentId: document.id, collection: document.collection },
+      });
+      byTenant.set(document.tenantId, vectors);
+    });
+    for (const [tenantId, vectors] of byTenant) await deps.vectorIndex.upsert(tenantId, vectors);
+    // Every pending chunk of these ranges now has its vector.
+    await runBatch(
+      db,
+      ranges.map((range) => [markReadyStatement(db, range)]),
+    );
+  }
+
+  const progress = await stagedProgress(db, [...documents.values()].map(versionOf));
+  await runBatch(
+    db,
+    [...documents.values()].map((document) => [
+      updateDocument(db, document.id, { chunksDone: progress.get(document.id)?.ready ?? 0 }),
+    ]),
+  );
+  const finished: DocumentRow[] = [...documents.values()].filter((document) => {
+    const counts = progress.get(document.id);
+    return counts !== undefined && counts.ready === counts.total;
+  });
+  await finishVersions(deps, finished);
+}

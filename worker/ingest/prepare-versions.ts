@@ -1,0 +1,136 @@
+import { type ChunkInput, indexedVectorIds, stageStatements } from "../db/chunk-staging";
+import { type DocumentRow, loadDocuments, updateDocument } from "../db/documents";
+import { runBatch } from "../db/run-batch";
+import { sha256Hex } from "../lib/sha256";
+import { chunkDocument } from "../rag/chunk";
+import { parseDocument } from "../rag/parse/parse-document";
+import { isSupportedContentType } from "../rag/parse/supported-types";
+import { isPendingVersion, versionOf } from "./document-version";
+import { embedSlices } from "./embed-slices";
+import { type IngestDependencies, IngestError } from "./ingest-dependencies";
+import { startIngestJob, updateIngestJob } from "./ingest-job";
+import type { IngestVersionMessage } from "./ingest-message";
+
+/**
+ * First step of ingesting document versions: read each file, parse, chunk, and stage the chunks, reusing
+ * the vectors of chunks an earlier version already had. Small documents are embedded right away, together;
+ * a large one fans out into `embed-slice` messages so no invocation nears the CPU limit. A file that can't
+ * be read or parsed fails only its own message (returned); anything else throws for the whole group.
+ */
+export async function prepareVersions(
+  deps: IngestDependencies,
+  messages: IngestVersionMessage[],
+): Promise<Map<IngestVersionMessage, unknown>> {
+  const { db } = deps;
+  const failures = new Map<IngestVersionMessage, unknown>();
+  const loaded = await loadDocuments(
+    db,
+    messages.map((message) => message.documentId),
+  );
+  const targets = new Map<string, { message: IngestVersionMessage; document: DocumentRow }>();
+  for (const message of messages) {
+    const document = loaded.get(message.documentId);
+    if (isPendingVersion(document, message)) targets.set(document.id, { message, document });
+  }
+  if (targets.size === 0) return failures;
+
+  await runBatch(
+    db,
+    [...targets.values()].map(({ document }) => [
+      startIngestJob(db, versionOf(document)),
+      updateDocument(db, document.id, { status: "processing" }),
+    ]),
+  );
+  const chunked = await Promise.all(
+    [...targets.values()].map(async ({ message, document }) => {
+      try {
+        const bytes = await readFile(deps.bucket, document);
+        return { document, pieces: await chunkFile(bytes, document, deps.embeddingModelId) };
+      } catch (error) {
+        failures.set(message, error);
+        return null;
+      }
+    }),
+  );
+  const staged = chunked.filter((entry) => entry !== null);
+  const indexed = await indexedVectorIds(
+    db,
+    staged.map(({ document }) => document.id),
+  );
+  const plans = staged.map(({ document, pieces }) => {
+    const reusable = indexed.get(document.id);
+    const rows: ChunkInput[] = pieces.map((piece) => ({
+      ...piece,
+      vectorReady: reusable?.has(piece.vectorId) ?? false,
+    }));
+    const reused = rows.filter((row) => row.vectorReady).length;
+    return { document, rows, reused, slices: Math.ceil(rows.length / deps.sliceSize) };
+  });
+  await runBatch(
+    db,
+    plans.map(({ document, rows, reused, slices }) => [
+      ...stageStatements(db, versionOf(document), rows),
+      updateDocument(db, document.id, { chunksTotal: rows.length, chunksDone: reused }),
+      updateIngestJob(db, versionOf(document), { chunks: rows.length, reused, slicesTotal: slices }),
+    ]),
+  );
+
+  const sliceMessages = plans.flatMap(({ document, slices }) =>
+    Array.from({ length: slices }, (_, slice) => ({
+      type: "embed-slice" as const,
+      tenantId: document.tenantId,
+      documentId: document.id,
+      version: document.version,
+      slice,
+    })),
+  );
+  const fanningOut = new Set(plans.filter((plan) => plan.slices > 1).map((plan) => plan.document.id));
+  await embedSlices(
+    deps,
+    sliceMessages.filter((message) => !fanningOut.has(message.documentId)),
+  );
+  const later = sliceMessages.filter((message) => fanningOut.has(message.documentId));
+  // sendBatch takes at most 100 messages.
+  for (let start = 0; start < later.length; start += 100) {
+    await deps.queue.sendBatch(later.slice(start, start + 100).map((body) => ({ body })));
+  }
+  return failures;
+}
+
+async function readFile(bucket: R2Bucket, document: DocumentRow): Promise<Uint8Array> {
+  const object = await bucket.get(document.r2Key);
+  if (!object) throw new IngestError("The uploaded file is missing from storage; upload it again");
+  return new Uint8Array(await object.arrayBuffer());
+}
+
+async function chunkFile(
+  bytes: Uint8Array,
+  document: DocumentRow,
+  embeddingModelId: string,
+): Promise<Array<Omit<ChunkInput, "vectorReady">>> {
+  if (!isSupportedContentType(document.contentType)) {
+    throw new IngestError(`Files of type ${document.contentType} cannot be ingested`);
+  }
+  const pieces = chunkDocument(await parseDocument(bytes, document.contentType));
+  if (pieces.length === 0) throw new IngestError("The document contains no text to index");
+
+  const rows: Array<Omit<ChunkInput, "vectorReady">> = [];
+  const seen = new Set<string>();
+  for (const piece of pieces) {
+    const contentHash = await sha256Hex(`${document.title}\n${piece.headingPath}\n${piece.text}`);
+    // The model is part of the vector id, so a new embedding model never reuses another model's vectors.
+    // Ids stay within Vectorize's 64 bytes: 22-character document id, ":", 32 hex characters.
+    const vectorId = `${document.id}:${(await sha256Hex(`${embeddingModelId}\n${contentHash}`)).slice(0, 32)}`;
+    if (seen.has(vectorId)) continue;
+    seen.add(vectorId);
+    rows.push({
+      vectorId,
+      ordinal: rows.length,
+      headingPath: piece.headingPath,
+      page: piece.page,
+      text: piece.text,
+      contentHash,
+    });
+  }
+  return rows;
+}
