@@ -25,7 +25,8 @@ const overridableVars = [
 
 export default defineConfig({
   root: fromRoot("./web"),
-  build: { outDir: fromRoot("./dist"), emptyOutDir: true },
+  // RAG_BUILD_DIR gives a server of its own build (npm start sets it beside RAG_STATE_DIR), so two never clash.
+  build: { outDir: process.env.RAG_BUILD_DIR ?? fromRoot("./dist"), emptyOutDir: true },
   plugins: [
     react(),
     cloudflare({

@@ -29,11 +29,17 @@ export default defineConfig({
         },
       },
       {
-        // What a person does, in headless Chromium against the app served by `npm start`.
+        // The CLI's own logic, in Node.
+        test: { name: "scripts", include: ["scripts/**/*.test.ts"], environment: "node" },
+      },
+      {
+        // The real app served by `npm start`: what a person does in headless Chromium, and the CLI against it.
+        // One file at a time: each starts its own server, and two builds at once would share the CPU badly.
         test: {
-          name: "browser",
-          include: ["test/browser/**/*.test.ts"],
+          name: "e2e",
+          include: ["test/browser/**/*.test.ts", "test/e2e/**/*.test.ts"],
           environment: "node",
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -19,6 +19,7 @@ const bin = (name: string) => join(root, "node_modules", ".bin", name);
 // Nothing here may call out: no telemetry, no update checks.
 const childEnv = {
   ...process.env,
+  ...(stateDir ? { RAG_BUILD_DIR: join(stateDir, "dist") } : {}),
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_DISABLE_UPDATE_CHECK: "true",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",

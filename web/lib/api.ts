@@ -37,7 +37,6 @@ export async function createDevToken(): Promise<string> {
 
 /** A conversation as the chat page starts from it. */
 export interface StoredConversation {
-  title: string | null;
   /** True while the server is still writing an answer, which the page then resumes. */
   answering: boolean;
   messages: ChatMessage[];
@@ -46,12 +45,12 @@ export interface StoredConversation {
 /** The stored conversation; an empty one when it does not exist yet (404). */
 export async function getConversation(id: string): Promise<StoredConversation> {
   const response = await client.conversations[":id"].$get({ param: { id } });
-  if (response.status === 404) return { title: null, answering: false, messages: [] };
+  if (response.status === 404) return { answering: false, messages: [] };
   if (!response.ok) throw await errorFromResponse(response);
-  const { title, answering, messages } = await response.json();
+  const { answering, messages } = await response.json();
   // JSON typing loses the UI message type; the AI SDK's validator checks the shape and restores it.
   const validated = messages.length === 0 ? [] : await validateUIMessages<ChatMessage>({ messages });
-  return { title, answering, messages: validated };
+  return { answering, messages: validated };
 }
 
 /** The signed-in user's conversations, most recently active first. */

@@ -18,8 +18,8 @@ export interface ConversationIndexEntry extends ConversationKey {
   updatedAt: Date;
 }
 
-/** The index row id: the Durable Object's name. */
-export function conversationIndexId({ tenantId, conversationId }: ConversationKey): string {
+// The index row id is the Durable Object's name.
+function conversationIndexId({ tenantId, conversationId }: ConversationKey): string {
   return `${tenantId}/${conversationId}`;
 }
 

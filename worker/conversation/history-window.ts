@@ -3,7 +3,7 @@ import { messageText } from "../rag/answer-stream";
 import type { ConversationTurn } from "../rag/prompt";
 
 /** Tokens of earlier conversation that go into a prompt, besides the sources and the question. */
-export const historyTokenBudget = 2000;
+const historyTokenBudget = 2000;
 
 /** About four characters a token for English prose; no tokenizer runs in the Worker, and an estimate is enough here. */
 export function estimateTokens(text: string): number {

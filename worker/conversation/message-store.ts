@@ -4,7 +4,7 @@ import type { ChatMessage } from "../contract";
  * Characters of a message's JSON per SQLite row. A UTF-16 code unit takes at most three bytes in UTF-8, so a row
  * stays under 800 KB, well clear of the 2 MB row limit of Durable Object storage.
  */
-export const messagePieceLength = 256 * 1024;
+const messagePieceLength = 256 * 1024;
 
 /**
  * A conversation's messages in the Durable Object's SQLite storage, oldest first. A message is stored as its JSON

@@ -2,14 +2,14 @@ import type { UIMessageChunk } from "ai";
 import { splitIntoPieces } from "./message-store";
 
 /** How long an answer stream may stay silent before a heartbeat comment keeps proxies from cutting it. */
-export const heartbeatIntervalMs = 15_000;
+const heartbeatIntervalMs = 15_000;
 /** Longest text delta kept as one event; longer ones are split, so no event row nears SQLite's 2 MB limit. */
 const maximumDeltaLength = 64 * 1024;
 /** Events read from storage at a time while catching a reader up. */
 const pageSize = 64;
 
 /** One buffered event: its SSE id and the UI message chunk as JSON. */
-export interface StoredEvent {
+interface StoredEvent {
   id: number;
   body: string;
 }
