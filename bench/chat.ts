@@ -21,7 +21,7 @@ const { values } = parseArgs({
 });
 const conversationCount = Number(values.conversations);
 const targetChunks = Number(values.chunks);
-/** The rate limit allows 120 questions a minute per user; more conversations would measure the limiter. */
+// The rate limit allows 120 questions a minute per user; more conversations would measure the limiter.
 const maximumConversations = 120;
 if (!Number.isInteger(conversationCount) || conversationCount < 1 || conversationCount > maximumConversations) {
   console.error(`--conversations must be 1..${maximumConversations}`);
@@ -37,7 +37,7 @@ const actions = ["reconciles", "rotates", "replicates", "compacts", "audits", "s
 const objects = ["invoices", "certificates", "replicas", "log segments", "index shards", "session keys", "backups"];
 const periods = ["every hour", "every night", "each Monday", "twice a day", "every fifteen minutes", "monthly"];
 
-/** A small seeded generator (mulberry32), so every run seeds the same corpus and asks the same questions. */
+// A small seeded generator (mulberry32), so every run seeds the same corpus and asks the same questions.
 function seededRandom(seed: number): () => number {
   let state = seed;
   return () => {
@@ -280,7 +280,7 @@ async function api<T>(token: string, path: string, body?: unknown): Promise<T> {
   return result;
 }
 
-/** Waits until every document is indexed (or failed) and returns the number of chunks in the tenant. */
+// Waits until every document is indexed (or failed) and returns the number of chunks in the tenant.
 async function waitForIndexing(token: string, expected: number): Promise<number> {
   const deadline = Date.now() + 15 * 60_000;
   while (Date.now() < deadline) {

@@ -51,7 +51,7 @@ function AssistantMessage({ message, streaming }: { message: ChatMessage; stream
   );
 }
 
-/** Says when an answer did not complete: it was stopped, or failed with the reason the server gave. */
+// Says when an answer did not complete: it was stopped, or failed with the reason the server gave.
 function AnswerStatusNote({ message }: { message: ChatMessage }) {
   const status = message.metadata?.status;
   if (status === "stopped") {

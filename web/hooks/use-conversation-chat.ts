@@ -7,10 +7,8 @@ import { authorizationHeaders } from "../lib/token-store";
 
 type ReconnectOptions = Parameters<ChatTransport<ChatMessage>["reconnectToStream"]>[0];
 
-/**
- * The chat transport of this app: sends only the new message (the server keeps the conversation), and resumes from
- * `GET /api/chat/:id/stream`, telling the page when the server had no answer to resume.
- */
+// The chat transport of this app: sends only the new message (the server keeps the conversation), and resumes from
+// `GET /api/chat/:id/stream`, telling the page when the server had no answer to resume.
 class ConversationTransport extends DefaultChatTransport<ChatMessage> {
   constructor(private readonly onNothingToResume: () => void) {
     super({

@@ -6,7 +6,7 @@
 import { validateUIMessages } from "ai";
 import { hc } from "hono/client";
 import type { AppType } from "../../worker/app";
-import type { ChatMessage, ConversationSummary, DocumentView } from "../../worker/contract";
+import type { ChatMessage, ConversationSummary, DocumentView, IngestJobView } from "../../worker/contract";
 import { errorFromResponse } from "./api-error";
 import { authorizationHeaders, getToken, setToken } from "./token-store";
 
@@ -88,4 +88,38 @@ export async function uploadDocument(file: File): Promise<DocumentView> {
   const response = await client.documents.$post({ form: { file } });
   if (!response.ok) throw await errorFromResponse(response);
   return (await response.json()).document;
+}
+
+/** A document with its latest ingestion jobs, newest version first. */
+export interface DocumentDetails {
+  document: DocumentView;
+  lastJob: IngestJobView | null;
+  jobs: IngestJobView[];
+}
+
+export async function getDocument(id: string): Promise<DocumentDetails> {
+  const response = await client.documents[":id"].$get({ param: { id } });
+  if (!response.ok) throw await errorFromResponse(response);
+  return response.json();
+}
+
+/** Ingests the stored file again as a new version; unchanged chunks are not re-embedded. */
+export async function reingestDocument(id: string): Promise<DocumentView> {
+  const response = await client.documents[":id"].reingest.$post({ param: { id } });
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).document;
+}
+
+/** Starts deleting a document everywhere; it is listed as `deleting` until it is gone. */
+export async function deleteDocument(id: string): Promise<DocumentView> {
+  const response = await client.documents[":id"].$delete({ param: { id } });
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()).document;
+}
+
+/** Re-ingests every document indexed with another embedding model than the current one. */
+export async function reembedDocuments(): Promise<{ queued: number; embeddingModel: string }> {
+  const response = await client.documents.reembed.$post();
+  if (!response.ok) throw await errorFromResponse(response);
+  return response.json();
 }

@@ -58,7 +58,7 @@ interface AnswerContext {
   services: Services;
 }
 
-/** While an answer is generated the alarm fires this often; it keeps the object awake and catches a lost answer. */
+// While an answer is generated the alarm fires this often; it keeps the object awake and catches a lost answer.
 const watchdogIntervalMs = 60_000;
 /** What an answer cut off by a restart of the object says about itself. */
 export const interruptedReason = "The answer was interrupted on the server; please ask again.";
@@ -249,7 +249,7 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
-  /** What is left of an answer whose stream broke: the chunks buffered so far, marked as errored. */
+  // What is left of an answer whose stream broke: the chunks buffered so far, marked as errored.
   private async salvage(answerId: string): Promise<ChatMessage> {
     this.events.append({ type: "error", errorText: interruptedReason } satisfies UIMessageChunk);
     const message = await assembleMessage(this.events.chunks(), answerId);
@@ -267,7 +267,7 @@ export class ConversationDO extends DurableObject<Env> {
     if (key) await this.queueIndexWrite(this.services(this.config()).db, key);
   }
 
-  /** Replaces the title from the question with one the model writes, unless the user has named it meanwhile. */
+  // Replaces the title from the question with one the model writes, unless the user has named it meanwhile.
   private async nameConversation(services: Services, key: ConversationKey, question: string, answer: string) {
     if (this.settings.get("title")?.source !== "question" || this.messages.count() > 2) return;
     const title = await generateTitle(services.models.chat, question, answer);
@@ -293,10 +293,8 @@ export class ConversationDO extends DurableObject<Env> {
     });
   }
 
-  /**
-   * Brings the D1 index in step with this object. Writes run one after another and each reads the state when it
-   * runs, so the last one always leaves the index as the object is; with no owner left (deleted) it removes the row.
-   */
+  // Brings the D1 index in step with this object. Writes run one after another and each reads the state when it runs,
+  // so the last one always leaves the index as the object is; with no owner left (deleted) it removes the row.
   private queueIndexWrite(db: Db, key: ConversationKey): Promise<void> {
     const write = this.indexWrites
       .then(() => {
@@ -335,7 +333,7 @@ export class ConversationDO extends DurableObject<Env> {
     };
   }
 
-  /** Moves `updatedAt` forward, by at least 1 ms, since the clock of a Worker can stand still within a request. */
+  // Moves `updatedAt` forward, by at least 1 ms, since the clock of a Worker can stand still within a request.
   private touch(): void {
     const previous = this.settings.get("updatedAt") ?? 0;
     this.settings.set("updatedAt", Math.max(Date.now(), previous + 1));
@@ -366,7 +364,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 }
 
-/** The messages before the new one: a retried question must not appear twice in the prompt. */
+// The messages before the new one: a retried question must not appear twice in the prompt.
 function* olderThan(newestFirst: Iterable<ChatMessage>, messageId: string): Generator<ChatMessage> {
   for (const message of newestFirst) if (message.id !== messageId) yield message;
 }

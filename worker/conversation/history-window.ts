@@ -2,7 +2,7 @@ import type { ChatMessage } from "../contract";
 import { messageText } from "../rag/answer-stream";
 import type { ConversationTurn } from "../rag/prompt";
 
-/** Tokens of earlier conversation that go into a prompt, besides the sources and the question. */
+// Tokens of earlier conversation that go into a prompt, besides the sources and the question.
 const historyTokenBudget = 2000;
 
 /** About four characters a token for English prose; no tokenizer runs in the Worker, and an estimate is enough here. */

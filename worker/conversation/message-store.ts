@@ -1,9 +1,7 @@
 import type { ChatMessage } from "../contract";
 
-/**
- * Characters of a message's JSON per SQLite row. A UTF-16 code unit takes at most three bytes in UTF-8, so a row
- * stays under 800 KB, well clear of the 2 MB row limit of Durable Object storage.
- */
+// Characters of a message's JSON per SQLite row. A UTF-16 code unit takes at most three bytes in UTF-8, so a row
+// stays under 800 KB, well clear of the 2 MB row limit of Durable Object storage.
 const messagePieceLength = 256 * 1024;
 
 /**

@@ -1,14 +1,14 @@
 import type { UIMessageChunk } from "ai";
 import { splitIntoPieces } from "./message-store";
 
-/** How long an answer stream may stay silent before a heartbeat comment keeps proxies from cutting it. */
+// How long an answer stream may stay silent before a heartbeat comment keeps proxies from cutting it.
 const heartbeatIntervalMs = 15_000;
-/** Longest text delta kept as one event; longer ones are split, so no event row nears SQLite's 2 MB limit. */
+// Longest text delta kept as one event; longer ones are split, so no event row nears SQLite's 2 MB limit.
 const maximumDeltaLength = 64 * 1024;
-/** Events read from storage at a time while catching a reader up. */
+// Events read from storage at a time while catching a reader up.
 const pageSize = 64;
 
-/** One buffered event: its SSE id and the UI message chunk as JSON. */
+// One buffered event: its SSE id and the UI message chunk as JSON.
 interface StoredEvent {
   id: number;
   body: string;
@@ -126,7 +126,7 @@ export class StreamBuffer {
       .toArray();
   }
 
-  /** Resolves true when the buffer changes (or the wait is cancelled), false after `timeoutMs` without a change. */
+  // Resolves true when the buffer changes (or the wait is cancelled), false after `timeoutMs` without a change.
   private nextChange(timeoutMs: number): Wait {
     let settle: (changed: boolean) => void = () => {};
     const promise = new Promise<boolean>((resolve) => {

@@ -30,7 +30,7 @@ export interface SelectModelsOptions {
   answerDelayMs?: number;
 }
 
-/** How long a remote chat model may take to start responding before the call is retried. */
+// How long a remote chat model may take to start responding before the call is retried.
 const chatRequestTimeoutMs = 30_000;
 
 const defaultModels = {

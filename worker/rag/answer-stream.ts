@@ -33,9 +33,9 @@ export interface FinishedAnswer {
 type AnswerChunk = UIMessageChunk<ChatMetadata, ChatDataParts>;
 
 const snippetLength = 280;
-/** Model calls that fail before any text streamed (429, 5xx, request timeouts) are tried this many more times. */
+// Model calls that fail before any text streamed (429, 5xx, request timeouts) are tried this many more times.
 const modelRetries = 2;
-/** Limits on one model call: time to the first text, the longest silence between chunks, and the whole answer. */
+// Limits on one model call: time to the first text, the longest silence between chunks, and the whole answer.
 const modelTimeout = { firstChunkMs: 60_000, chunkMs: 30_000, totalMs: 5 * 60_000 };
 
 /** What a stopped answer's metadata says. */

@@ -28,7 +28,7 @@ const resumeHeadersSchema = z.object({
     .optional(),
 });
 
-/** An SSE UI message stream (AI SDK v7), with the headers that keep proxies from buffering it. */
+// An SSE UI message stream (AI SDK v7), with the headers that keep proxies from buffering it.
 function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
   return new Response(body, { headers: UI_MESSAGE_STREAM_HEADERS });
 }
