@@ -17,6 +17,8 @@ const configSchema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
   MAX_FILE_BYTES: z.coerce.number().int().positive().default(104_857_600),
   INGEST_SLICE_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
+  CHUNK_TARGET_CHARS: z.coerce.number().int().min(200).max(8000).default(1000),
+  CHUNK_OVERLAP_CHARS: z.coerce.number().int().min(0).max(2000).default(150),
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
   LOCAL_ANSWER_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
 });
@@ -42,6 +44,8 @@ export interface AppConfig {
   maxFileBytes: number;
   /** Chunks embedded per queue message; large documents fan out into several. */
   ingestSliceSize: number;
+  /** Chunk size the chunker aims for, and how much of the previous chunk the next repeats, in characters. */
+  chunking: { targetChars: number; overlapChars: number };
   retrievalTopK: number;
   /** Pause between the offline answer model's text deltas, to demo or test long answers. */
   answerDelayMs: number;
@@ -64,6 +68,7 @@ export function readConfig(vars: object): AppConfig {
     maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
     maxFileBytes: parsed.MAX_FILE_BYTES,
     ingestSliceSize: parsed.INGEST_SLICE_SIZE,
+    chunking: { targetChars: parsed.CHUNK_TARGET_CHARS, overlapChars: parsed.CHUNK_OVERLAP_CHARS },
     retrievalTopK: parsed.RETRIEVAL_TOP_K,
     answerDelayMs: parsed.LOCAL_ANSWER_DELAY_MS,
   };

@@ -38,6 +38,7 @@ export function ingestDependencies(services: Services, config: AppConfig): Inges
     embedding: services.models.embedding,
     embeddingModelId: services.models.embeddingModelId,
     sliceSize: config.ingestSliceSize,
+    chunking: config.chunking,
     maxFileBytes: config.maxFileBytes,
   };
 }

@@ -132,6 +132,7 @@ export async function createHarness(
     embedding: embedder,
     embeddingModelId: embedder.modelId,
     sliceSize: 256,
+    chunking: { targetChars: 1000, overlapChars: 150 },
     maxFileBytes: 1024 * 1024,
     ...overrides,
   };

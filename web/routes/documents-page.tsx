@@ -1,11 +1,29 @@
 import { type ChangeEvent, useId } from "react";
+import type { DocumentView } from "../../worker/contract";
+import { DocumentReembed } from "../components/document-reembed";
 import { DocumentRow } from "../components/document-row";
 import { ErrorMessage } from "../components/error-message";
-import { useDocuments } from "../hooks/use-documents";
+import { isInProgress, useDocuments } from "../hooks/use-documents";
 
-/** Uploads documents and shows how their ingestion goes, refreshing while any is in progress. */
+/** The extensions the server ingests; it recognises the type by the file's bytes, so this only guides the picker. */
+const acceptedFiles = ".md,.markdown,.txt,.html,.htm,.pdf,.docx,.csv,.json";
+
+function summarize(documents: readonly DocumentView[]): string {
+  const ready = documents.filter((document) => document.status === "ready").length;
+  const failed = documents.filter((document) => document.status === "failed").length;
+  const working = documents.filter(isInProgress).length;
+  const parts = [`${documents.length} document${documents.length === 1 ? "" : "s"}`, `${ready} ready`];
+  if (working > 0) parts.push(`${working} in progress`);
+  if (failed > 0) parts.push(`${failed} failed`);
+  return parts.join(" · ");
+}
+
+/**
+ * The admin's view of the tenant's documents: upload, watch ingestion, see why one failed, inspect its jobs,
+ * re-ingest, delete, and re-embed everything after an embedding model change. Refreshes while work is going on.
+ */
 export function DocumentsPage({ maxUploadBytes }: { maxUploadBytes: number | null }) {
-  const { documents, error, uploads, upload, dismissUpload } = useDocuments();
+  const { documents, error, uploads, upload, dismissUpload, reingest, remove, reembedAll } = useDocuments();
   const inputId = useId();
   const hintId = useId();
 
@@ -27,18 +45,19 @@ export function DocumentsPage({ maxUploadBytes }: { maxUploadBytes: number | nul
           id={inputId}
           type="file"
           multiple
+          accept={acceptedFiles}
           data-testid="upload-input"
           aria-describedby={hintId}
           onChange={handleFiles}
         />
         <p id={hintId} className="hint">
-          Markdown (.md) or plain text (.txt)
+          Markdown, plain text, HTML, PDF, DOCX, CSV or JSON
           {maxUploadBytes ? `, up to ${formatMegabytes(maxUploadBytes)} each` : ""}. Ingestion runs in the background.
         </p>
         {uploads.length > 0 ? (
           <ul className="upload-list">
             {uploads.map((entry) => (
-              <li key={entry.fileName}>
+              <li key={entry.fileName} data-testid={entry.status === "failed" ? "upload-error" : undefined}>
                 {entry.status === "uploading" ? (
                   <span role="status">Uploading {entry.fileName}…</span>
                 ) : (
@@ -54,8 +73,14 @@ export function DocumentsPage({ maxUploadBytes }: { maxUploadBytes: number | nul
       </section>
 
       <section className="panel" aria-labelledby={`${inputId}-list-heading`}>
-        <h2 id={`${inputId}-list-heading`}>Documents</h2>
-        {error ? <ErrorMessage message={error} /> : null}
+        <div className="documents-header">
+          <div>
+            <h2 id={`${inputId}-list-heading`}>Documents</h2>
+            {documents && documents.length > 0 ? <p className="hint">{summarize(documents)}</p> : null}
+          </div>
+          <DocumentReembed onReembed={reembedAll} />
+        </div>
+        {error ? <ErrorMessage message={`Could not list the documents: ${error}`} /> : null}
         {documents === null ? (
           error ? null : (
             <p className="hint" role="status">
@@ -72,15 +97,21 @@ export function DocumentsPage({ maxUploadBytes }: { maxUploadBytes: number | nul
                   <th scope="col">Title</th>
                   <th scope="col">Status</th>
                   <th scope="col">Progress</th>
-                  <th scope="col" className="numeric">
-                    Size
-                  </th>
+                  <th scope="col">Type and size</th>
                   <th scope="col">Updated</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {documents.map((document) => (
-                  <DocumentRow key={document.id} document={document} />
+                  <DocumentRow
+                    key={document.id}
+                    document={document}
+                    onReingest={() => reingest(document.id)}
+                    onDelete={() => remove(document.id)}
+                  />
                 ))}
               </tbody>
             </table>

@@ -13,6 +13,7 @@ export interface IngestDependencies {
   embeddingModelId: string;
   /** Chunks embedded per queue message. */
   sliceSize: number;
+  chunking: { targetChars: number; overlapChars: number };
   /** Largest file accepted (files dropped into the inbox are checked against it). */
   maxFileBytes: number;
 }

@@ -45,7 +45,7 @@ export async function prepareVersions(
     [...targets.values()].map(async ({ message, document }) => {
       try {
         const bytes = await readFile(deps.bucket, document);
-        return { document, pieces: await chunkFile(bytes, document, deps.embeddingModelId) };
+        return { document, pieces: await chunkFile(bytes, document, deps) };
       } catch (error) {
         failures.set(message, error);
         return null;
@@ -106,12 +106,12 @@ async function readFile(bucket: R2Bucket, document: DocumentRow): Promise<Uint8A
 async function chunkFile(
   bytes: Uint8Array,
   document: DocumentRow,
-  embeddingModelId: string,
+  { embeddingModelId, chunking }: IngestDependencies,
 ): Promise<Array<Omit<ChunkInput, "vectorReady">>> {
   if (!isSupportedContentType(document.contentType)) {
     throw new IngestError(`Files of type ${document.contentType} cannot be ingested`);
   }
-  const pieces = chunkDocument(await parseDocument(bytes, document.contentType));
+  const pieces = chunkDocument(await parseDocument(bytes, document.contentType), chunking);
   if (pieces.length === 0) throw new IngestError("The document contains no text to index");
 
   const rows: Array<Omit<ChunkInput, "vectorReady">> = [];

@@ -1,0 +1,133 @@
+import { useEffect, useRef, useState } from "react";
+import type { DocumentView } from "../../worker/contract";
+import { describeError } from "../lib/api-error";
+import { ErrorMessage } from "./error-message";
+
+type Action = "reingest" | "delete";
+
+const failureLabels: Record<Action, string> = {
+  reingest: "Re-ingest failed",
+  delete: "Delete failed",
+};
+
+/**
+ * A document's actions: open its details, ingest it again, or delete it after an inline confirmation. A failed
+ * action shows the API's message right here.
+ */
+export function DocumentActions({
+  document,
+  detailsId,
+  detailsOpen,
+  onToggleDetails,
+  onReingest,
+  onDelete,
+}: {
+  document: DocumentView;
+  detailsId: string;
+  detailsOpen: boolean;
+  onToggleDetails: () => void;
+  onReingest: () => Promise<void>;
+  onDelete: () => Promise<void>;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const [running, setRunning] = useState<Action | null>(null);
+  const [failure, setFailure] = useState<{ action: Action; message: string } | null>(null);
+  const deleteRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+
+  // The keyboard focus follows the confirmation as it opens and closes instead of falling back to the page.
+  useEffect(() => {
+    if (confirming) cancelRef.current?.focus();
+    else if (wasConfirming.current) deleteRef.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
+
+  const deleting = document.status === "deleting";
+  const title = <span className="visually-hidden"> “{document.title}”</span>;
+
+  async function run(action: Action, perform: () => Promise<void>) {
+    setFailure(null);
+    setRunning(action);
+    try {
+      await perform();
+    } catch (reason) {
+      setFailure({ action, message: describeError(reason) });
+    } finally {
+      setRunning(null);
+    }
+  }
+
+  function confirmDelete() {
+    setConfirming(false);
+    void run("delete", onDelete);
+  }
+
+  return (
+    <div className="document-actions">
+      {confirming ? (
+        <fieldset
+          className="document-delete-confirmation"
+          onKeyDown={(event) => {
+            if (event.key === "Escape") setConfirming(false);
+          }}
+        >
+          <legend>
+            Delete<span className="visually-hidden"> “{document.title}” everywhere</span>?
+          </legend>
+          <button
+            type="button"
+            className="button-quiet document-delete-confirm"
+            data-testid="document-delete-confirm"
+            onClick={confirmDelete}
+          >
+            Yes
+          </button>
+          <button type="button" className="button-quiet" ref={cancelRef} onClick={() => setConfirming(false)}>
+            No
+          </button>
+        </fieldset>
+      ) : (
+        <>
+          <button
+            type="button"
+            className="button-quiet"
+            data-testid="document-details"
+            aria-expanded={detailsOpen}
+            aria-controls={detailsOpen ? detailsId : undefined}
+            onClick={onToggleDetails}
+          >
+            Details{title}
+          </button>
+          <button
+            type="button"
+            className="button-quiet"
+            data-testid="document-reingest"
+            disabled={deleting || running !== null}
+            onClick={() => void run("reingest", onReingest)}
+          >
+            {running === "reingest" ? "Re-ingesting…" : "Re-ingest"}
+            {title}
+          </button>
+          <button
+            type="button"
+            className="button-quiet document-delete"
+            data-testid="document-delete"
+            ref={deleteRef}
+            disabled={deleting || running !== null}
+            onClick={() => setConfirming(true)}
+          >
+            {running === "delete" ? "Deleting…" : "Delete"}
+            {title}
+          </button>
+        </>
+      )}
+      {failure ? (
+        <ErrorMessage
+          message={`${failureLabels[failure.action]}: ${failure.message}`}
+          onDismiss={() => setFailure(null)}
+        />
+      ) : null}
+    </div>
+  );
+}
