@@ -247,24 +247,6 @@ describe("fault injection: every step recovers or fails with its reason, and the
       expect(await search(harness, "paid leave days")).toContain("25 days");
     });
   }
-
-  it("a file that cannot be parsed fails with a readable reason", async () => {
-    const harness = await createHarness();
-    const { document } = await submitDocument(harness.deps, {
-      tenantId: harness.tenantId,
-      title: "Broken",
-      body: new Uint8Array([0x48, 0x69, 0xff, 0xfe, 0x00]),
-      contentType: "text/plain",
-      externalId: null,
-      collection: "default",
-      source: "upload",
-    });
-    await drainQueue(harness);
-    expect(await findDocument(harness.deps.db, harness.tenantId, document.id)).toMatchObject({
-      status: "failed",
-      error: expect.stringMatching(/UTF-8/),
-    });
-  });
 });
 
 describe("delete and the sweeper", () => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { findDocumentByExternalId, updateDocument } from "../db/documents";
 import { documents, tenants } from "../db/schema";
 import { newId } from "../lib/ids";
+import { objectSha256 } from "../lib/sha256";
 import { detectContentType, maxSniffBytes } from "../rag/parse/supported-types";
 import type { IngestDependencies } from "./ingest-dependencies";
 import { parseInboxKey } from "./object-keys";
@@ -78,15 +79,6 @@ export async function handleR2Event(deps: IngestDependencies, event: R2Event): P
     source: "r2",
     stored: { r2Key: event.object.key, size: head.size, sha256: await objectSha256(deps.bucket, event.object.key) },
   });
-}
-
-/** SHA-256 of an R2 object, streamed so a large file is never held in memory. */
-export async function objectSha256(bucket: R2Bucket, key: string): Promise<string> {
-  const object = await bucket.get(key);
-  if (!object) throw new Error(`The object ${key} disappeared while it was being read`);
-  const digest = new crypto.DigestStream("SHA-256");
-  await object.body.pipeTo(digest);
-  return Array.from(new Uint8Array(await digest.digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 async function recordRejectedFile(

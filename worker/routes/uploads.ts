@@ -11,6 +11,7 @@ import { uploadObjectKey } from "../ingest/object-keys";
 import { submitDocument } from "../ingest/submit-document";
 import { AppError, notFound } from "../lib/app-error";
 import { newId } from "../lib/ids";
+import { objectSha256 } from "../lib/sha256";
 import { validate } from "../lib/validate";
 import { detectContentType, maxSniffBytes } from "../rag/parse/supported-types";
 import { createServices } from "../services";
@@ -167,7 +168,7 @@ export const uploadRoutes = new Hono<AppEnv>()
       externalId: upload.externalId,
       collection: upload.collection,
       source: "upload",
-      stored: { r2Key: upload.r2Key, size: object.size, sha256: await sha256OfObject(bucket, upload.r2Key) },
+      stored: { r2Key: upload.r2Key, size: object.size, sha256: await objectSha256(bucket, upload.r2Key) },
     });
     await setStatus(db, upload.id, "completed");
     return c.json({ document: toDocumentView(document) }, 202);
@@ -236,15 +237,6 @@ function completionError(error: unknown): unknown {
   }
   if (/\(10024\)/.test(message)) return new AppError(409, "conflict", "The upload is no longer open");
   return error;
-}
-
-/** Streams the object through a digest, so even a 100 MB file is never held in memory. */
-async function sha256OfObject(bucket: R2Bucket, key: string): Promise<string> {
-  const object = await bucket.get(key);
-  if (!object) throw new Error(`The completed upload ${key} is missing from R2`);
-  const digest = new crypto.DigestStream("SHA-256");
-  await object.body.pipeTo(digest);
-  return Array.from(new Uint8Array(await digest.digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function titleFromFilename(filename: string): string {
