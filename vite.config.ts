@@ -23,6 +23,10 @@ const overridableVars = [
   "CHUNK_OVERLAP_CHARS",
   "RETRIEVAL_TOP_K",
   "LOCAL_ANSWER_DELAY_MS",
+  "RRF_K",
+  "FUSION_WEIGHTS",
+  "FTS_COLUMN_WEIGHTS",
+  "RETRIEVAL_CANDIDATES",
 ];
 
 export default defineConfig({

@@ -1,9 +1,30 @@
 import { z } from "zod";
+import { defaultRetrievalSettings, type RetrievalSettings } from "./rag/retrieval-settings";
 
 const flag = z
   .string()
   .default("false")
   .transform((value) => ["1", "true", "yes", "on"].includes(value.trim().toLowerCase()));
+
+/** "name:weight,…" with exactly `names`, e.g. "fts:1.5,vector:1"; an empty value means the defaults (undefined). */
+function namedWeights(names: readonly string[]) {
+  return z
+    .string()
+    .default("")
+    .transform((value, context): Record<string, number> | undefined => {
+      if (value.trim() === "") return undefined;
+      const entries = value.split(",").map((pair) => pair.split(":").map((part) => part.trim()));
+      const weights: Record<string, number> = Object.fromEntries(entries.map(([name, weight]) => [name, Number(weight)]));
+      const valid =
+        entries.length === names.length &&
+        names.every((name) => Number.isFinite(weights[name]) && (weights[name] ?? -1) >= 0);
+      if (!valid) {
+        context.addIssue({ code: "custom", message: `expected "${names.map((name) => `${name}:<weight ≥ 0>`)}"` });
+        return z.NEVER;
+      }
+      return weights;
+    });
+}
 
 const configSchema = z.object({
   AI_PROVIDER: z.enum(["local", "workers-ai", "openai"]).default("local"),
@@ -21,6 +42,10 @@ const configSchema = z.object({
   CHUNK_OVERLAP_CHARS: z.coerce.number().int().min(0).max(2000).default(150),
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
   LOCAL_ANSWER_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+  RRF_K: z.coerce.number().min(0).max(1000).default(defaultRetrievalSettings.rrfK),
+  FUSION_WEIGHTS: namedWeights(["fts", "vector"]),
+  FTS_COLUMN_WEIGHTS: namedWeights(["title", "heading", "text"]),
+  RETRIEVAL_CANDIDATES: z.coerce.number().int().min(1).max(100).default(defaultRetrievalSettings.candidates),
 });
 
 /** Which models to use; every field comes from a var so deployments switch without code changes. */
@@ -47,6 +72,8 @@ export interface AppConfig {
   /** Chunk size the chunker aims for, and how much of the previous chunk the next repeats, in characters. */
   chunking: { targetChars: number; overlapChars: number };
   retrievalTopK: number;
+  /** Fusion and BM25 knobs of hybrid retrieval. */
+  retrieval: RetrievalSettings;
   /** Pause between the offline answer model's text deltas, to demo or test long answers. */
   answerDelayMs: number;
 }
@@ -70,6 +97,20 @@ export function readConfig(vars: object): AppConfig {
     ingestSliceSize: parsed.INGEST_SLICE_SIZE,
     chunking: { targetChars: parsed.CHUNK_TARGET_CHARS, overlapChars: parsed.CHUNK_OVERLAP_CHARS },
     retrievalTopK: parsed.RETRIEVAL_TOP_K,
+    retrieval: {
+      rrfK: parsed.RRF_K,
+      fusionWeights: parsed.FUSION_WEIGHTS
+        ? { fullText: parsed.FUSION_WEIGHTS.fts ?? 0, vector: parsed.FUSION_WEIGHTS.vector ?? 0 }
+        : defaultRetrievalSettings.fusionWeights,
+      fullTextColumnWeights: parsed.FTS_COLUMN_WEIGHTS
+        ? {
+            title: parsed.FTS_COLUMN_WEIGHTS.title ?? 0,
+            headingPath: parsed.FTS_COLUMN_WEIGHTS.heading ?? 0,
+            text: parsed.FTS_COLUMN_WEIGHTS.text ?? 0,
+          }
+        : defaultRetrievalSettings.fullTextColumnWeights,
+      candidates: parsed.RETRIEVAL_CANDIDATES,
+    },
     answerDelayMs: parsed.LOCAL_ANSWER_DELAY_MS,
   };
 }

@@ -38,9 +38,24 @@ export const chatRequestSchema = z.object({
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
+/** Which rankers a search uses: both fused (the default and what chat uses), or one alone for evaluation. */
+export const retrievalModeSchema = z.enum(["hybrid", "fts", "vector"]);
+export type RetrievalMode = z.infer<typeof retrievalModeSchema>;
+
+/** Narrows retrieval to one collection and/or some documents (ids as the API returns them). */
+export const retrievalFilterSchema = z.object({
+  collection: z.string().min(1).max(64).optional(),
+  documentIds: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
+});
+export type RetrievalFilter = z.infer<typeof retrievalFilterSchema>;
+
 export const searchRequestSchema = z.object({
   query: z.string().trim().min(1).max(2000),
-  topK: z.number().int().min(1).max(50).default(10),
+  // 100 is Vectorize's topK limit when no metadata comes back, which is how retrieval queries it.
+  topK: z.number().int().min(1).max(100).default(10),
+  filter: retrievalFilterSchema.optional(),
+  /** Admins only: run one ranker alone, for ablations. */
+  mode: retrievalModeSchema.default("hybrid"),
 });
 
 export const searchResultSchema = z.object({

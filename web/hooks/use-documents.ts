@@ -9,7 +9,7 @@ import {
   reingestDocument,
   uploadDocument,
 } from "../lib/api";
-import { describeError } from "../lib/api-error";
+import { ApiError, describeError } from "../lib/api-error";
 
 const pollIntervalMs = 1000;
 
@@ -57,8 +57,9 @@ export function useDocuments() {
       .catch((reason: unknown) => {
         if (cancelled) return;
         setError(describeError(reason));
-        // Try again later: a passing network error must not freeze progress that is still moving.
-        pollTimer = window.setTimeout(refresh, pollIntervalMs * 5);
+        // A network or server error may pass, and must not freeze progress that is still moving; a refusal stays.
+        const refused = reason instanceof ApiError && reason.status < 500;
+        if (!refused) pollTimer = window.setTimeout(refresh, pollIntervalMs * 5);
       });
     return () => {
       cancelled = true;

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import type { DocumentView, IngestJobView } from "../contract";
 import type { Db } from "./client";
 import { inGroups } from "./run-batch";
@@ -69,7 +69,7 @@ export function updateDocument(
     .where(eq(documents.id, id));
 }
 
-/** Documents indexed with another embedding model (or never), which a model change must re-embed. */
+/** Documents serving vectors of another embedding model, which a model change must re-embed. */
 export function documentsWithOtherEmbeddingModel(db: Db, tenantId: string, embeddingModel: string) {
   return db
     .select()
@@ -78,6 +78,7 @@ export function documentsWithOtherEmbeddingModel(db: Db, tenantId: string, embed
       and(
         eq(documents.tenantId, tenantId),
         ne(documents.status, "deleting"),
+        isNotNull(documents.activeVersion),
         or(isNull(documents.embeddingModel), ne(documents.embeddingModel, embeddingModel)),
       ),
     );

@@ -1,50 +1,68 @@
 import { type EmbeddingModel, embed } from "ai";
+import type { RetrievalFilter, RetrievalMode } from "../contract";
 import { hydrateChunks, searchChunksFullText } from "../db/chunks";
 import type { Db } from "../db/client";
-import type { VectorIndex } from "../vector/vector-index";
+import type { VectorFilter, VectorIndex } from "../vector/vector-index";
 import { toFtsMatchQuery } from "./fts-query";
 import { fuseByReciprocalRank } from "./reciprocal-rank-fusion";
+import { defaultRetrievalSettings, type RetrievalSettings } from "./retrieval-settings";
 import type { RetrievedChunk } from "./retrieved-chunk";
 
 export interface RetrievalDependencies {
   db: Db;
   vectorIndex: VectorIndex;
   embedding: EmbeddingModel;
+  /** Defaults to {@link defaultRetrievalSettings}. */
+  settings?: RetrievalSettings;
 }
 
 export interface RetrievalQuery {
   tenantId: string;
   query: string;
   topK: number;
+  filter?: RetrievalFilter | undefined;
+  /** Which rankers to use; "hybrid" (the default) fuses both. */
+  mode?: RetrievalMode | undefined;
 }
 
-/** Each ranker contributes this many candidates to the fusion. */
-const candidatesPerRanker = 50;
+// Vectorize answers at most 100 ids per query, so no ranker goes deeper than that.
+const maxCandidates = 100;
 const spareCandidates = 10;
 
 /**
- * Hybrid retrieval: the vector query and the FTS5 BM25 query run in parallel within the tenant's data,
- * their rankings are fused by reciprocal rank, and the best `topK` chunks are loaded from D1.
+ * Hybrid retrieval: the vector query and the FTS5 BM25 query run in parallel within the tenant's data (and
+ * the filter), their rankings are fused by weighted reciprocal rank, and the best `topK` chunks are loaded
+ * from D1. `mode` runs one ranker alone, for evaluation.
  */
 export async function retrieveChunks(deps: RetrievalDependencies, request: RetrievalQuery): Promise<RetrievedChunk[]> {
+  const settings = deps.settings ?? defaultRetrievalSettings;
+  const mode = request.mode ?? "hybrid";
+  const candidates = Math.min(maxCandidates, Math.max(settings.candidates, request.topK));
   const match = toFtsMatchQuery(request.query);
   const [vectorIds, textIds] = await Promise.all([
-    embed({ model: deps.embedding, value: request.query, maxRetries: 2 }).then(({ embedding }) =>
-      deps.vectorIndex
-        .query(embedding, { namespace: request.tenantId, topK: candidatesPerRanker, returnMetadata: "none" })
-        .then((matches) => matches.map((match) => match.id)),
-    ),
-    match ? searchChunksFullText(deps.db, request.tenantId, match, candidatesPerRanker) : Promise.resolve([]),
+    mode === "fts" ? Promise.resolve([]) : queryVectors(deps, request, candidates),
+    mode === "vector" || match === null
+      ? Promise.resolve([])
+      : searchChunksFullText(deps.db, request.tenantId, match, {
+          limit: candidates,
+          weights: settings.fullTextColumnWeights,
+          filter: request.filter,
+        }),
   ]);
   // A few spare candidates cover vectors whose rows were just deleted (Vectorize deletes are eventual).
-  const fused = fuseByReciprocalRank([vectorIds, textIds]).slice(0, request.topK + spareCandidates);
-  // Hydration re-checks the tenant, so a stray id from the vector index can never leak another tenant's text.
+  const fused = fuseByReciprocalRank([textIds, vectorIds], {
+    k: settings.rrfK,
+    weights: [settings.fusionWeights.fullText, settings.fusionWeights.vector],
+  }).slice(0, request.topK + spareCandidates);
+  // Hydration re-checks the tenant and the filter, so a stray id from the vector index can never leak another
+  // tenant's text or step outside the filter.
   const byId = new Map(
     (
       await hydrateChunks(
         deps.db,
         request.tenantId,
         fused.map((entry) => entry.id),
+        request.filter,
       )
     ).map((chunk) => [chunk.chunkId, chunk]),
   );
@@ -54,4 +72,25 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
       return chunk ? [{ ...chunk, score: entry.score }] : [];
     })
     .slice(0, request.topK);
+}
+
+async function queryVectors(deps: RetrievalDependencies, request: RetrievalQuery, topK: number): Promise<string[]> {
+  const { embedding } = await embed({ model: deps.embedding, value: request.query, maxRetries: 2 });
+  const filter = toVectorFilter(request.filter);
+  // Ids only: Vectorize allows topK 100 without metadata (20 with it), and the text comes from D1 anyway.
+  const matches = await deps.vectorIndex.query(embedding, {
+    namespace: request.tenantId,
+    topK,
+    returnMetadata: "none",
+    ...(filter ? { filter } : {}),
+  });
+  return matches.map((match) => match.id);
+}
+
+// `documentId` and `collection` are the indexed metadata every chunk vector carries.
+function toVectorFilter(filter: RetrievalFilter | undefined): VectorFilter | undefined {
+  const vectorFilter: VectorFilter = {};
+  if (filter?.collection !== undefined) vectorFilter.collection = { $eq: filter.collection };
+  if (filter?.documentIds !== undefined) vectorFilter.documentId = { $in: filter.documentIds };
+  return Object.keys(vectorFilter).length > 0 ? vectorFilter : undefined;
 }

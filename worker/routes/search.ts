@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { requireRole } from "../auth/require-role";
 import { searchRequestSchema } from "../contract";
+import { AppError } from "../lib/app-error";
 import { validate } from "../lib/validate";
 import { retrieveChunks } from "../rag/hybrid-retrieve";
 import { createServices } from "../services";
@@ -12,11 +13,15 @@ export const searchRoutes = new Hono<AppEnv>().post(
   requireRole("member"),
   validate("json", searchRequestSchema),
   async (c) => {
-    const { query, topK } = c.req.valid("json");
+    const { query, topK, filter, mode } = c.req.valid("json");
+    // Single-ranker modes exist for evaluation; members always get what chat uses.
+    if (mode !== "hybrid" && c.var.principal.role !== "admin") {
+      throw new AppError(403, "forbidden", `mode "${mode}" needs the admin role`);
+    }
     const { db, vectorIndex, models } = createServices(c.env, c.var.config);
     const results = await retrieveChunks(
-      { db, vectorIndex, embedding: models.embedding },
-      { tenantId: c.var.principal.tenantId, query, topK },
+      { db, vectorIndex, embedding: models.embedding, settings: c.var.config.retrieval },
+      { tenantId: c.var.principal.tenantId, query, topK, filter, mode },
     );
     return c.json({ results });
   },

@@ -1,0 +1,173 @@
+/**
+ * Retrieval evaluation: `npm run eval -- --dataset <BEIR folder> [--split test] [--out report.json] [--url <server>]`.
+ * Ingests the corpus through the HTTP API and the queue (batch upserts keyed by corpus `_id` as external id),
+ * waits until every document is indexed, runs every query of the split through `POST /api/search`, ranks the
+ * corpus documents by their best chunk, and prints nDCG@10, Recall@10, Recall@100, MRR@10 and the search
+ * latency. Without --url it starts the app itself with fresh local state and the current environment (e.g.
+ * AI_PROVIDER=openai); with --url an unchanged corpus is recognised and not embedded again.
+ */
+import { writeFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { type RunningServer, startServer } from "../test/support/server.ts";
+import { readBeirSplit } from "./eval/beir-dataset.ts";
+import { type ChunkHit, rankDocuments } from "./eval/rank-documents.ts";
+import { mean, ndcgAtK, percentile, recallAtK, reciprocalRankAtK } from "./eval/retrieval-metrics.ts";
+
+const usage =
+  "usage: npm run eval -- --dataset <BEIR folder> [--split test] [--out report.json] [--url <server>] " +
+  "[--mode hybrid|fts|vector] [--tenant <slug>] [--concurrency 1]";
+
+const { values } = parseArgs({
+  options: {
+    dataset: { type: "string" },
+    split: { type: "string", default: "test" },
+    out: { type: "string" },
+    url: { type: "string" },
+    mode: { type: "string", default: "hybrid" },
+    tenant: { type: "string" },
+    "top-k": { type: "string", default: "100" },
+    concurrency: { type: "string", default: "1" },
+  },
+});
+const modes = ["hybrid", "fts", "vector"] as const;
+const mode = modes.find((candidate) => candidate === values.mode);
+if (!values.dataset || !mode) {
+  console.error(usage);
+  process.exit(2);
+}
+const datasetFolder = resolve(values.dataset);
+const split = values.split;
+const topK = Number(values["top-k"]);
+const concurrency = Number(values.concurrency);
+// A stable tenant per dataset, so re-running against the same server (--url) re-uses the indexed corpus.
+const tenant =
+  values.tenant ??
+  `eval-${basename(datasetFolder)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")}`.slice(0, 64);
+const ingestBatchSize = 100;
+const ingestConcurrency = 4;
+
+const dataset = await readBeirSplit(datasetFolder, split);
+const documents = dataset.corpus.map((entry) => ({
+  externalId: entry.id,
+  title: entry.title.trim() || `Document ${entry.id}`,
+  text: entry.text.trim() || entry.title.trim() || entry.id,
+  contentType: "text/plain",
+}));
+
+let server: RunningServer | undefined;
+const baseUrl = values.url?.replace(/\/$/, "") ?? (server = await startServer()).baseUrl;
+
+try {
+  const token = await getToken();
+  console.log(
+    `Dataset ${datasetFolder}: ${documents.length} documents, ${dataset.queries.length} ${split} queries; ` +
+      `server ${baseUrl}; tenant ${tenant}; mode ${mode}`,
+  );
+  const health = await api<Record<string, unknown>>("/api/health");
+
+  const ingestStarted = performance.now();
+  await ingestCorpus();
+  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+  console.log(`Indexed in ${ingestSeconds.toFixed(1)} s`);
+
+  const perQuery: Array<{ id: string; ranking: string[]; latencyMs: number }> = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let index = next++; index < dataset.queries.length; index = next++) {
+        const query = dataset.queries[index];
+        if (query === undefined) continue;
+        const started = performance.now();
+        const { results } = await api<{ results: ChunkHit[] }>("/api/search", { query: query.text, topK, mode });
+        perQuery.push({ id: query.id, ranking: rankDocuments(results), latencyMs: performance.now() - started });
+      }
+    }),
+  );
+  perQuery.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
+
+  const judged = perQuery.map((entry) => ({ ...entry, judgements: dataset.qrels.get(entry.id) ?? new Map() }));
+  const latencies = perQuery.map((entry) => entry.latencyMs);
+  const metrics = {
+    "nDCG@10": mean(judged.map((entry) => ndcgAtK(entry.ranking, entry.judgements, 10))),
+    "Recall@10": mean(judged.map((entry) => recallAtK(entry.ranking, entry.judgements, 10))),
+    "Recall@100": mean(judged.map((entry) => recallAtK(entry.ranking, entry.judgements, 100))),
+    "MRR@10": mean(judged.map((entry) => reciprocalRankAtK(entry.ranking, entry.judgements, 10))),
+  };
+  const latency = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), concurrency };
+
+  console.log("");
+  for (const [name, value] of Object.entries(metrics)) console.log(`${name.padEnd(11)} ${value.toFixed(4)}`);
+  console.log(`search latency p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms`);
+
+  if (values.out) {
+    const report = {
+      dataset: datasetFolder,
+      split,
+      mode,
+      topK,
+      queries: perQuery.length,
+      documents: documents.length,
+      server: health,
+      metrics,
+      latencyMs: latency,
+      ingestSeconds,
+      // Per query, the ranked corpus ids (a TREC-style run), for error analysis.
+      run: Object.fromEntries(perQuery.map((entry) => [entry.id, entry.ranking])),
+    };
+    await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`Report written to ${values.out}`);
+  }
+
+  async function getToken(): Promise<string> {
+    const response = await fetch(`${baseUrl}/api/dev/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ role: "admin", tenant }),
+    });
+    if (!response.ok) throw new Error(`dev token: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { token: string }).token;
+  }
+
+  async function api<T>(path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  /** Submits the corpus in batches, a few requests at a time, and waits until the queue has indexed it all. */
+  async function ingestCorpus(): Promise<void> {
+    const batches: (typeof documents)[] = [];
+    for (let start = 0; start < documents.length; start += ingestBatchSize) {
+      batches.push(documents.slice(start, start + ingestBatchSize));
+    }
+    let nextBatch = 0;
+    await Promise.all(
+      Array.from({ length: ingestConcurrency }, async () => {
+        for (let index = nextBatch++; index < batches.length; index = nextBatch++) {
+          await api("/api/documents/batch", { documents: batches[index] });
+        }
+      }),
+    );
+    for (;;) {
+      const stats = await api<{ documents: number; pending: number; failed: number }>("/api/documents/stats");
+      if (stats.documents >= documents.length && stats.pending === 0) {
+        if (stats.failed > 0) console.warn(`${stats.failed} documents failed to index`);
+        return;
+      }
+      // Polling a remote queue: there is nothing to await but the next look.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+} catch (error) {
+  if (server) console.error(`Server output:\n${server.output().slice(-5000)}`);
+  throw error;
+} finally {
+  await server?.stop();
+}
