@@ -46,8 +46,8 @@ const corpus = (await readFile(join(values.dataset, "corpus.jsonl"), "utf8"))
     contentType: "text/plain",
   }));
 
-let server: RunningServer | undefined;
-const baseUrl = values.url?.replace(/\/$/, "") ?? (server = await startServer()).baseUrl;
+const server: RunningServer | undefined = values.url ? undefined : await startServer();
+const baseUrl = values.url?.replace(/\/$/, "") ?? server?.baseUrl ?? "";
 
 try {
   const token = await getToken();
