@@ -29,8 +29,8 @@ export default defineConfig({
         },
       },
       {
-        // The CLI's own logic, in Node.
-        test: { name: "scripts", include: ["scripts/**/*.test.ts"], environment: "node" },
+        // The CLI's and the benchmarks' own logic, in Node.
+        test: { name: "scripts", include: ["scripts/**/*.test.ts", "bench/**/*.test.ts"], environment: "node" },
       },
       {
         // The real app served by `npm start`: what a person does in headless Chromium, and the CLI against it.

@@ -57,8 +57,8 @@ const documents = dataset.corpus.map((entry) => ({
   contentType: "text/plain",
 }));
 
-let server: RunningServer | undefined;
-const baseUrl = values.url?.replace(/\/$/, "") ?? (server = await startServer()).baseUrl;
+const server: RunningServer | undefined = values.url ? undefined : await startServer();
+const baseUrl = values.url?.replace(/\/$/, "") ?? server?.baseUrl ?? "";
 
 try {
   const token = await getToken();

@@ -14,7 +14,9 @@ function namedWeights(names: readonly string[]) {
     .transform((value, context): Record<string, number> | undefined => {
       if (value.trim() === "") return undefined;
       const entries = value.split(",").map((pair) => pair.split(":").map((part) => part.trim()));
-      const weights: Record<string, number> = Object.fromEntries(entries.map(([name, weight]) => [name, Number(weight)]));
+      const weights: Record<string, number> = Object.fromEntries(
+        entries.map(([name, weight]) => [name, Number(weight)]),
+      );
       const valid =
         entries.length === names.length &&
         names.every((name) => Number.isFinite(weights[name]) && (weights[name] ?? -1) >= 0);
@@ -38,7 +40,7 @@ const configSchema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
   MAX_FILE_BYTES: z.coerce.number().int().positive().default(104_857_600),
   INGEST_SLICE_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
-  CHUNK_TARGET_CHARS: z.coerce.number().int().min(200).max(8000).default(1000),
+  CHUNK_TARGET_CHARS: z.coerce.number().int().min(200).max(8000).default(2000),
   CHUNK_OVERLAP_CHARS: z.coerce.number().int().min(0).max(2000).default(150),
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
   LOCAL_ANSWER_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),

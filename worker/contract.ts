@@ -32,12 +32,6 @@ export const userMessageSchema = z.object({
     .refine((parts) => parts.some((part) => part.text.trim().length > 0), "message text must not be empty"),
 });
 
-export const chatRequestSchema = z.object({
-  id: conversationIdSchema,
-  message: userMessageSchema,
-});
-export type ChatRequest = z.infer<typeof chatRequestSchema>;
-
 /** Which rankers a search uses: both fused (the default and what chat uses), or one alone for evaluation. */
 export const retrievalModeSchema = z.enum(["hybrid", "fts", "vector"]);
 export type RetrievalMode = z.infer<typeof retrievalModeSchema>;
@@ -45,9 +39,18 @@ export type RetrievalMode = z.infer<typeof retrievalModeSchema>;
 /** Narrows retrieval to one collection and/or some documents (ids as the API returns them). */
 export const retrievalFilterSchema = z.object({
   collection: z.string().min(1).max(64).optional(),
-  documentIds: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
+  // D1 binds at most 100 parameters per statement, and the ids share them with the rest of the query.
+  documentIds: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
 });
 export type RetrievalFilter = z.infer<typeof retrievalFilterSchema>;
+
+export const chatRequestSchema = z.object({
+  id: conversationIdSchema,
+  message: userMessageSchema,
+  /** Answers only from these documents or this collection. */
+  filter: retrievalFilterSchema.optional(),
+});
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 export const searchRequestSchema = z.object({
   query: z.string().trim().min(1).max(2000),
@@ -161,8 +164,8 @@ export interface ChatMetadata {
 /** The UI message type of this app's chat stream, for `useChat<ChatMessage>()`. */
 export type ChatMessage = UIMessage<ChatMetadata, ChatDataParts>;
 
-export const answerStatusSchema = z.enum(["complete", "stopped", "errored"]);
-export type AnswerStatus = z.infer<typeof answerStatusSchema>;
+/** How an answer ended (`metadata.status` of an assistant message). */
+export type AnswerStatus = "complete" | "stopped" | "errored";
 
 export const renameConversationSchema = z.object({
   title: z.string().trim().min(1, "title must not be empty").max(200),

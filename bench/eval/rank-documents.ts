@@ -18,7 +18,5 @@ export function rankDocuments(hits: readonly ChunkHit[]): string[] {
       best.set(hit.externalId, { score: hit.score, position: current?.position ?? position });
     }
   });
-  return [...best]
-    .sort(([, a], [, b]) => b.score - a.score || a.position - b.position)
-    .map(([id]) => id);
+  return [...best].sort(([, a], [, b]) => b.score - a.score || a.position - b.position).map(([id]) => id);
 }

@@ -42,7 +42,7 @@ describe("bad input gets a clear 4xx error", () => {
     });
     await expectError(malformed, 400);
     await expectError(await postJson("/api/search", { query: "" }, admin), 400, "invalid_request");
-    await expectError(await postJson("/api/search", { query: "x", topK: 51 }, admin), 400, "invalid_request");
+    await expectError(await postJson("/api/search", { query: "x", topK: 101 }, admin), 400, "invalid_request");
     await expectError(await postJson("/api/chat", { ...question, id: "bad id!" }, admin), 400, "invalid_request");
     await expectError(
       await postJson("/api/chat", { id: "c1", message: { role: "user" } }, admin),

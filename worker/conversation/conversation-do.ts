@@ -1,12 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { UIMessageChunk } from "ai";
 import { type AppConfig, readConfig } from "../config";
-import type { ChatMessage, ConversationSummary } from "../contract";
+import type { ChatMessage, ConversationSummary, RetrievalFilter } from "../contract";
 import type { Db } from "../db/client";
 import { usage } from "../db/schema";
 import { newId } from "../lib/ids";
 import { type FinishedAnswer, messageText, streamAnswer } from "../rag/answer-stream";
 import { retrieveChunks } from "../rag/hybrid-retrieve";
+import { standaloneQuery } from "../rag/standalone-query";
 import { createServices, type Services } from "../services";
 import { assembleMessage } from "./assemble-message";
 import {
@@ -54,6 +55,7 @@ interface AnswerContext {
   key: ConversationKey;
   question: string;
   history: ReturnType<typeof historyWindow>;
+  filter: RetrievalFilter | undefined;
   config: AppConfig;
   services: Services;
 }
@@ -91,7 +93,12 @@ export class ConversationDO extends DurableObject<Env> {
    * Appends the user's message and starts the answer. The returned stream replays the answer from its first event;
    * `conflict` while another answer is being generated, `not-found` when the conversation is someone else's.
    */
-  async chat(caller: ConversationCaller, conversationId: string, message: ChatMessage): Promise<ChatStart> {
+  async chat(
+    caller: ConversationCaller,
+    conversationId: string,
+    message: ChatMessage,
+    filter?: RetrievalFilter,
+  ): Promise<ChatStart> {
     if (!this.claim(caller, conversationId)) return { status: "not-found" };
     if (this.generation) return { status: "conflict" };
     const key = this.key();
@@ -112,7 +119,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.touch();
     const generation: Generation = { answerId, stop: new AbortController(), done: Promise.resolve() };
     this.generation = generation;
-    generation.done = this.generate(generation, { caller, key, question, history, config, services });
+    generation.done = this.generate(generation, { caller, key, question, history, filter, config, services });
     this.ctx.waitUntil(generation.done);
     // The pending answer keeps the object alive; the alarm is the safety net if it is restarted anyway.
     await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
@@ -206,7 +213,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   private async generate(generation: Generation, context: AnswerContext): Promise<void> {
-    const { caller, key, question, history, config, services } = context;
+    const { caller, key, question, history, filter, config, services } = context;
     const { models, db } = services;
     const outcome: { answer?: FinishedAnswer } = {};
     try {
@@ -217,10 +224,21 @@ export class ConversationDO extends DurableObject<Env> {
         messageId: generation.answerId,
         question,
         history,
-        retrieve: (query) =>
+        retrieve: async (latest) =>
           retrieveChunks(
-            { db, vectorIndex: services.vectorIndex, embedding: models.embedding },
-            { tenantId: caller.tenantId, query, topK: config.retrievalTopK },
+            { db, vectorIndex: services.vectorIndex, embedding: models.embedding, settings: config.retrieval },
+            {
+              tenantId: caller.tenantId,
+              query: await standaloneQuery({
+                question: latest,
+                history,
+                model: models.chat,
+                generative: !models.offline,
+                abortSignal: generation.stop.signal,
+              }),
+              topK: config.retrievalTopK,
+              filter,
+            },
           ),
         stopSignal: generation.stop.signal,
         onFinish: (answer) => {

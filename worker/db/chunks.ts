@@ -12,6 +12,8 @@ export async function documentVectorIds(db: Db, documentId: string): Promise<str
   return rows.map((row) => row.vectorId);
 }
 
+const maxBoundParameters = 100;
+
 /** BM25 weight of a match in each column of `chunks_fts`, relative to each other. */
 export interface FullTextColumnWeights {
   title: number;
@@ -61,27 +63,35 @@ export async function hydrateChunks(
   ids: string[],
   filter: ChunkFilter = {},
 ): Promise<Array<Omit<RetrievedChunk, "score">>> {
-  if (ids.length === 0) return [];
-  return db
-    .select({
-      chunkId: chunks.vectorId,
-      documentId: chunks.documentId,
-      externalId: documents.externalId,
-      title: documents.title,
-      headingPath: chunks.headingPath,
-      page: chunks.page,
-      text: chunks.text,
-    })
-    .from(chunks)
-    .innerJoin(documents, and(eq(documents.id, chunks.documentId), eq(chunks.version, documents.activeVersion)))
-    .where(
-      and(
-        eq(chunks.tenantId, tenantId),
-        inArray(chunks.vectorId, ids),
-        filter.collection === undefined ? undefined : eq(documents.collection, filter.collection),
-        filter.documentIds === undefined ? undefined : inArray(chunks.documentId, filter.documentIds),
-      ),
-    );
+  // D1 binds at most 100 parameters per statement; the tenant, the filter and the ids all take one each.
+  const sliceSize = maxBoundParameters - 2 - (filter.documentIds?.length ?? 0);
+  const slices: string[][] = [];
+  for (let start = 0; start < ids.length; start += sliceSize) slices.push(ids.slice(start, start + sliceSize));
+  const loaded = await Promise.all(
+    slices.map((slice) =>
+      db
+        .select({
+          chunkId: chunks.vectorId,
+          documentId: chunks.documentId,
+          externalId: documents.externalId,
+          title: documents.title,
+          headingPath: chunks.headingPath,
+          page: chunks.page,
+          text: chunks.text,
+        })
+        .from(chunks)
+        .innerJoin(documents, and(eq(documents.id, chunks.documentId), eq(chunks.version, documents.activeVersion)))
+        .where(
+          and(
+            eq(chunks.tenantId, tenantId),
+            inArray(chunks.vectorId, slice),
+            filter.collection === undefined ? undefined : eq(documents.collection, filter.collection),
+            filter.documentIds === undefined ? undefined : inArray(chunks.documentId, filter.documentIds),
+          ),
+        ),
+    ),
+  );
+  return loaded.flat();
 }
 
 // Appended to a WHERE clause over `chunks AS c` joined with `documents AS d`.
@@ -89,10 +99,12 @@ function filterCondition(filter: ChunkFilter | undefined): SQL {
   const conditions: SQL[] = [];
   if (filter?.collection !== undefined) conditions.push(sql` AND d.collection = ${filter.collection}`);
   if (filter?.documentIds !== undefined) {
-    conditions.push(sql` AND c.document_id IN (${sql.join(
-      filter.documentIds.map((id) => sql`${id}`),
-      sql`, `,
-    )})`);
+    conditions.push(
+      sql` AND c.document_id IN (${sql.join(
+        filter.documentIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
   }
   return sql.join(conditions);
 }

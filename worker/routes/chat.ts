@@ -39,9 +39,14 @@ function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
  */
 export const chatRoutes = new Hono<AppEnv>()
   .post("/", requireRole("member"), questionRateLimit, validate("json", chatRequestSchema), async (c) => {
-    const { id, message } = c.req.valid("json");
+    const { id, message, filter } = c.req.valid("json");
     const { tenantId, subject } = c.var.principal;
-    const start = await conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message);
+    const start = await conversationStub(c.env.CONVERSATIONS, tenantId, id).chat(
+      { tenantId, subject },
+      id,
+      message,
+      filter,
+    );
     if (start.status === "not-found") throw notFound("Conversation");
     if (start.status === "conflict") {
       throw new AppError(

@@ -1,5 +1,5 @@
 import type { LocalVectorIndex } from "./local-vector-index";
-import type { VectorIndex } from "./vector-index";
+import { assertTopK, type VectorIndex } from "./vector-index";
 
 // Vectorize takes at most 1000 vectors per upsert; the local index enforces the same limit.
 const batchSize = 1000;
@@ -18,6 +18,7 @@ export function createLocalVectorStore(namespace: DurableObjectNamespace<LocalVe
       for (const batch of inBatches(vectors)) await index.upsert(batch);
     },
     async query(vector, { namespace: name, topK, filter, returnMetadata }) {
+      assertTopK(topK);
       return indexFor(name).query(vector, {
         topK: returnMetadata === "all" ? Math.min(topK, maxTopKWithAllMetadata) : topK,
         // Like Vectorize, the index rejects an empty filter object; to the port it means "no conditions".

@@ -1,4 +1,4 @@
-import type { VectorIndex, VectorMatch, VectorMetadata } from "./vector-index";
+import { assertTopK, type VectorIndex, type VectorMatch, type VectorMetadata } from "./vector-index";
 
 // Vectorize's per-call limit for upserts and deletes through a Worker binding.
 const batchSize = 1000;
@@ -20,6 +20,7 @@ export function createVectorizeStore(index: VectorizeIndex): VectorIndex {
       }
     },
     async query(vector, { namespace, topK, filter, returnMetadata }) {
+      assertTopK(topK);
       const result = await index.query(vector, {
         namespace,
         topK: returnMetadata === "all" ? Math.min(topK, maxTopKWithAllMetadata) : topK,

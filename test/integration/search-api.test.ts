@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { devToken, postJson, uniqueTenant, waitForDocument } from "../support/api";
+
+interface Hit {
+  documentId: string;
+  externalId: string | null;
+  title: string;
+}
+
+async function batchUpload(
+  token: string,
+  documents: Array<{ externalId: string; title: string; text: string; collection: string }>,
+) {
+  const response = await postJson("/api/documents/batch", { documents }, token);
+  expect(response.status).toBe(202);
+  const body = await response.json<{ documents: Array<{ id: string }> }>();
+  const ids = body.documents.map((entry) => entry.id);
+  for (const id of ids) await waitForDocument(token, id);
+  return ids;
+}
+
+async function search(token: string, body: unknown): Promise<Response> {
+  return postJson("/api/search", body, token);
+}
+
+async function externalIds(token: string, body: unknown): Promise<string[]> {
+  const response = await search(token, body);
+  expect(response.status).toBe(200);
+  const { results } = await response.json<{ results: Hit[] }>();
+  return results.map((result) => result.externalId ?? "");
+}
+
+describe("POST /api/search", () => {
+  it("filters by collection and by document ids, in both rankers", async () => {
+    const tenant = uniqueTenant();
+    const admin = await devToken("admin", tenant);
+    const member = await devToken("member", tenant);
+    const [, , glacierId] = await batchUpload(admin, [
+      { externalId: "a", title: "Penguin colonies", text: "Emperor penguins breed on sea ice.", collection: "birds" },
+      { externalId: "b", title: "Penguin diets", text: "Penguins eat krill and fish.", collection: "food" },
+      { externalId: "c", title: "Glaciers", text: "Penguins sometimes cross glaciers.", collection: "ice" },
+    ]);
+
+    expect((await externalIds(member, { query: "penguins", topK: 10 })).sort()).toEqual(["a", "b", "c"]);
+    for (const mode of ["hybrid", "fts", "vector"]) {
+      expect(await externalIds(admin, { query: "penguins", mode, filter: { collection: "food" } })).toEqual(["b"]);
+      expect(await externalIds(admin, { query: "penguins", mode, filter: { documentIds: [glacierId] } })).toEqual([
+        "c",
+      ]);
+      expect(
+        await externalIds(admin, { query: "penguins", mode, filter: { collection: "food", documentIds: [glacierId] } }),
+      ).toEqual([]);
+    }
+  });
+
+  it("lets only admins pick a single ranker, and takes topK up to 100", async () => {
+    const tenant = uniqueTenant();
+    const admin = await devToken("admin", tenant);
+    const member = await devToken("member", tenant);
+    expect((await search(member, { query: "penguins", mode: "fts" })).status).toBe(403);
+    expect((await search(member, { query: "penguins", mode: "hybrid", topK: 100 })).status).toBe(200);
+    expect((await search(admin, { query: "penguins", mode: "vector", topK: 100 })).status).toBe(200);
+    expect((await search(admin, { query: "penguins", filter: { documentIds: [] } })).status).toBe(400);
+  });
+});
