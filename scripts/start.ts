@@ -38,8 +38,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = childEnv)
 function ensureDevSecrets(): void {
   const path = join(root, ".dev.vars");
   if (existsSync(path)) return;
-  writeFileSync(path, `AUTH_SECRET=${randomBytes(32).toString("hex")}\n`);
-  console.log("Created .dev.vars with a random AUTH_SECRET for local use.");
+  writeFileSync(path, `AUTH_SECRET=${randomBytes(32).toString("hex")}\nOPENAI_API_KEY=\n`);
+  console.log("Created .dev.vars with a random AUTH_SECRET (and an empty OPENAI_API_KEY) for local use.");
 }
 
 async function waitForHealth(server: ChildProcess): Promise<{ devAuth: boolean }> {
