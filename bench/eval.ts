@@ -13,6 +13,7 @@ import { type RunningServer, startServer } from "../test/support/server.ts";
 import { readBeirSplit } from "./eval/beir-dataset.ts";
 import { type ChunkHit, rankDocuments } from "./eval/rank-documents.ts";
 import { mean, ndcgAtK, percentile, recallAtK, reciprocalRankAtK } from "./eval/retrieval-metrics.ts";
+import { connect, submitDocuments, waitForIndexing } from "./support/bench-client.ts";
 
 const usage =
   "usage: npm run eval -- --dataset <BEIR folder> [--split test] [--out report.json] [--url <server>] " +
@@ -46,8 +47,6 @@ const tenant =
   `eval-${basename(datasetFolder)
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")}`.slice(0, 64);
-const ingestBatchSize = 100;
-const ingestConcurrency = 4;
 
 const dataset = await readBeirSplit(datasetFolder, split);
 const documents = dataset.corpus.map((entry) => ({
@@ -61,15 +60,17 @@ const server: RunningServer | undefined = values.url ? undefined : await startSe
 const baseUrl = values.url?.replace(/\/$/, "") ?? server?.baseUrl ?? "";
 
 try {
-  const token = await getToken();
+  const client = await connect(baseUrl, tenant);
   console.log(
     `Dataset ${datasetFolder}: ${documents.length} documents, ${dataset.queries.length} ${split} queries; ` +
       `server ${baseUrl}; tenant ${tenant}; mode ${mode}`,
   );
-  const health = await api<Record<string, unknown>>("/api/health");
+  const health = await client.api<Record<string, unknown>>("/api/health");
 
   const ingestStarted = performance.now();
-  await ingestCorpus();
+  await submitDocuments(client, documents);
+  const indexed = await waitForIndexing(client, documents.length);
+  if (indexed.failed > 0) console.warn(`${indexed.failed} documents failed to index`);
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;
   console.log(`Indexed in ${ingestSeconds.toFixed(1)} s`);
 
@@ -81,7 +82,7 @@ try {
         const query = dataset.queries[index];
         if (query === undefined) continue;
         const started = performance.now();
-        const { results } = await api<{ results: ChunkHit[] }>("/api/search", { query: query.text, topK, mode });
+        const { results } = await client.api<{ results: ChunkHit[] }>("/api/search", { query: query.text, topK, mode });
         perQuery.push({ id: query.id, ranking: rankDocuments(results), latencyMs: performance.now() - started });
       }
     }),
@@ -119,51 +120,6 @@ try {
     };
     await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`Report written to ${values.out}`);
-  }
-
-  async function getToken(): Promise<string> {
-    const response = await fetch(`${baseUrl}/api/dev/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ role: "admin", tenant }),
-    });
-    if (!response.ok) throw new Error(`dev token: ${response.status} ${await response.text()}`);
-    return ((await response.json()) as { token: string }).token;
-  }
-
-  async function api<T>(path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: body === undefined ? "GET" : "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  }
-
-  /** Submits the corpus in batches, a few requests at a time, and waits until the queue has indexed it all. */
-  async function ingestCorpus(): Promise<void> {
-    const batches: (typeof documents)[] = [];
-    for (let start = 0; start < documents.length; start += ingestBatchSize) {
-      batches.push(documents.slice(start, start + ingestBatchSize));
-    }
-    let nextBatch = 0;
-    await Promise.all(
-      Array.from({ length: ingestConcurrency }, async () => {
-        for (let index = nextBatch++; index < batches.length; index = nextBatch++) {
-          await api("/api/documents/batch", { documents: batches[index] });
-        }
-      }),
-    );
-    for (;;) {
-      const stats = await api<{ documents: number; pending: number; failed: number }>("/api/documents/stats");
-      if (stats.documents >= documents.length && stats.pending === 0) {
-        if (stats.failed > 0) console.warn(`${stats.failed} documents failed to index`);
-        return;
-      }
-      // Polling a remote queue: there is nothing to await but the next look.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
   }
 } catch (error) {
   if (server) console.error(`Server output:\n${server.output().slice(-5000)}`);

@@ -22,16 +22,11 @@ export interface BeirSplit {
  * and `qrels/<split>.tsv` (`query-id`, `corpus-id`, `score`, with a header row).
  */
 export async function readBeirSplit(folder: string, split: string): Promise<BeirSplit> {
-  const [corpusLines, queryLines, qrelsText] = await Promise.all([
-    readJsonLines(join(folder, "corpus.jsonl")),
+  const [corpus, queryLines, qrelsText] = await Promise.all([
+    readBeirCorpus(folder),
     readJsonLines(join(folder, "queries.jsonl")),
     readFile(join(folder, "qrels", `${split}.tsv`), "utf8"),
   ]);
-  const corpus = corpusLines.map((entry) => ({
-    id: String(entry._id),
-    title: typeof entry.title === "string" ? entry.title : "",
-    text: typeof entry.text === "string" ? entry.text : "",
-  }));
   const qrels = parseQrels(qrelsText);
   const queryText = new Map(queryLines.map((entry) => [String(entry._id), String(entry.text ?? "")]));
   const queries = [...qrels.keys()].flatMap((id) => {
@@ -39,6 +34,15 @@ export async function readBeirSplit(folder: string, split: string): Promise<Beir
     return text === undefined ? [] : [{ id, text }];
   });
   return { corpus, queries, qrels };
+}
+
+/** The corpus of a folder in the BEIR layout (`corpus.jsonl`: `_id`, `title`, `text`). */
+export async function readBeirCorpus(folder: string): Promise<CorpusDocument[]> {
+  return (await readJsonLines(join(folder, "corpus.jsonl"))).map((entry) => ({
+    id: String(entry._id),
+    title: typeof entry.title === "string" ? entry.title : "",
+    text: typeof entry.text === "string" ? entry.text : "",
+  }));
 }
 
 /** Parses a BEIR qrels TSV: a header row, then `query-id<TAB>corpus-id<TAB>score` lines. */

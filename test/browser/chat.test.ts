@@ -5,8 +5,9 @@
  *
  * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
  */
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { launchChromium } from "../support/chromium";
 import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 declare global {
@@ -16,7 +17,6 @@ declare global {
   }
 }
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const question = "How does Cloudflare Queues retry messages that fail?";
 
 interface DocumentSummary {
@@ -93,18 +93,7 @@ beforeAll(async () => {
   );
   seededTitles = seeded.filter((document) => document.status === "ready").map((document) => document.title);
 
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 }, startupTimeoutMs + 150_000);
 
 afterAll(async () => {

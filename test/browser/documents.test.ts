@@ -6,8 +6,9 @@
  * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
  */
 import { readFile } from "node:fs/promises";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { launchChromium } from "../support/chromium";
 import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 declare global {
@@ -17,7 +18,6 @@ declare global {
   }
 }
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const pngFixture = new URL("../fixtures/documents/image.png", import.meta.url);
 
 let server: RunningServer | undefined;
@@ -66,18 +66,7 @@ function jobWithStatus(panel: Locator, version: number, status: string): Locator
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 }, startupTimeoutMs + 60_000);
 
 afterAll(async () => {
