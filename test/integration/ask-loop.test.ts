@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, DocumentView } from "../../worker/contract";
 import { call, devToken, postJson, readUiStream, uniqueTenant, uploadFile, waitForDocument } from "../support/api";
-
-const handbook = `# Travel handbook
-
-## Expenses
-
-Employees book trains through the travel desk. Hotel stays are reimbursed up to 180 euros per night
-in capital cities and 120 euros elsewhere.
-
-## Equipment
-
-Every new starter receives a laptop and a headset on their first day. Lost equipment must be reported
-to the service desk within 24 hours.
-`;
+import { handbook, hotelQuestion } from "../support/handbook";
 
 function userMessage(text: string): ChatMessage {
   return { id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] };
@@ -33,11 +21,7 @@ describe("the RAG loop, through the HTTP API", () => {
     expect(indexed.chunksTotal).toBeGreaterThan(0);
 
     const conversationId = `conv-${crypto.randomUUID()}`;
-    const response = await postJson(
-      "/api/chat",
-      { id: conversationId, message: userMessage("How much is reimbursed for a hotel night in a capital city?") },
-      admin,
-    );
+    const response = await postJson("/api/chat", { id: conversationId, message: userMessage(hotelQuestion) }, admin);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const chunks = await readUiStream(response);
