@@ -37,8 +37,9 @@ export default defineConfig({
     react(),
     cloudflare({
       configPath: fromRoot("./wrangler.toml"),
-      // RAG_STATE_DIR isolates local D1/R2/DO state, e.g. for the browser tests.
-      persistState: process.env.RAG_STATE_DIR ? { path: process.env.RAG_STATE_DIR } : true,
+      // Local D1/R2/DO state: RAG_STATE_DIR (tests isolate themselves with it), else the project's
+      // .wrangler/state, where `wrangler d1 migrations apply --local` writes too (not web/.wrangler, Vite's root).
+      persistState: { path: process.env.RAG_STATE_DIR ?? fromRoot("./.wrangler/state") },
       config: (worker) => ({
         vars: {
           ...worker.vars,

@@ -13,13 +13,16 @@ import { basename, join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const port = Number(process.env.PORT ?? 8787);
-const stateDir = process.env.RAG_STATE_DIR;
+// One state folder for the migrations and the server alike (vite.config.ts reads RAG_STATE_DIR too).
+const stateDir = process.env.RAG_STATE_DIR ?? join(root, ".wrangler", "state");
 const origin = `http://localhost:${port}`;
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 // Nothing here may call out: no telemetry, no update checks.
 const childEnv = {
   ...process.env,
-  ...(stateDir ? { RAG_BUILD_DIR: join(stateDir, "dist") } : {}),
+  RAG_STATE_DIR: stateDir,
+  // A server with state of its own also gets a build of its own, so two never clash.
+  ...(process.env.RAG_STATE_DIR ? { RAG_BUILD_DIR: join(stateDir, "dist") } : {}),
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_DISABLE_UPDATE_CHECK: "true",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
@@ -100,8 +103,7 @@ async function seedDemoTenant(): Promise<void> {
 }
 
 ensureDevSecrets();
-const persist = stateDir ? ["--persist-to", stateDir] : [];
-await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persist]);
+await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]);
 // Always the production bundle, even when a test runner has set NODE_ENV=test.
 await run(bin("vite"), ["build", "--logLevel", "warn"], { ...childEnv, NODE_ENV: "production" });
 
