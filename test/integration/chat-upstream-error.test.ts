@@ -9,6 +9,7 @@ import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { devToken, uniqueTenant } from "../support/api";
 import { ask, messageText, readStream, savedAnswer, setUpConversation, streamedText } from "../support/chat-stream";
+import { tokenUsage } from "../support/model-doubles";
 
 const hotelQuestion = "How much is reimbursed for a hotel night in a capital city?";
 
@@ -18,10 +19,7 @@ async function tenantWithToken() {
   return { tenant, token: await devToken("member", tenant) };
 }
 
-const usage = {
-  inputTokens: { total: 120, noCache: 120, cacheRead: 0, cacheWrite: 0 },
-  outputTokens: { total: 6, text: 6, reasoning: 0 },
-};
+const usage = tokenUsage(120, 6);
 
 function upstreamError(statusCode: number, message: string): APICallError {
   return new APICallError({

@@ -6,11 +6,9 @@ import type { ConversationSummary } from "../../worker/contract";
 import { call, devToken, postJson, uniqueTenant } from "../support/api";
 import { ask, getConversation, messageText, readStream, savedAnswer, setUpConversation } from "../support/chat-stream";
 import { hotelQuestion, tenantWithHandbook } from "../support/handbook";
+import { tokenUsage } from "../support/model-doubles";
 
-const usage = {
-  inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
-  outputTokens: { total: 1, text: 1, reasoning: 0 },
-};
+const usage = tokenUsage(1, 1);
 
 async function list(token: string): Promise<ConversationSummary[]> {
   const response = await call("/api/conversations", { token });

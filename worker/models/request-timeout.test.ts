@@ -2,6 +2,7 @@ import { APICallError, type LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { streamText } from "ai";
 import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it } from "vitest";
+import { tokenUsage } from "../../test/support/model-doubles";
 import { withRequestTimeout } from "./request-timeout";
 
 const answer: LanguageModelV4StreamPart[] = [
@@ -10,10 +11,7 @@ const answer: LanguageModelV4StreamPart[] = [
   { type: "text-end", id: "t" },
   {
     type: "finish",
-    usage: {
-      inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
-      outputTokens: { total: 1, text: 1, reasoning: 0 },
-    },
+    usage: tokenUsage(1, 1),
     finishReason: { unified: "stop", raw: "stop" },
   },
 ];

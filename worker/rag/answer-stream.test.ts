@@ -1,6 +1,7 @@
-import { APICallError, type LanguageModelV4CallOptions, type LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import { APICallError, type LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { convertArrayToReadableStream, convertReadableStreamToArray, MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it } from "vitest";
+import { promptText, tokenUsage } from "../../test/support/model-doubles";
 import { ExtractiveAnswerModel } from "../models/extractive-answer-model";
 import { citedSourceIndexes, type FinishedAnswer, stoppedReason, streamAnswer } from "./answer-stream";
 import type { ConversationTurn } from "./prompt";
@@ -14,10 +15,7 @@ const sources = [1, 2, 3].map((index) =>
   passage(`doc-${index}`, `Document ${index}`, `Passage number ${index} explains which passage answers it.`, 1 / index),
 );
 
-const usage = {
-  inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
-  outputTokens: { total: 4, text: 4, reasoning: 0 },
-};
+const usage = tokenUsage(10, 4);
 const finish: LanguageModelV4StreamPart = { type: "finish", usage, finishReason: { unified: "stop", raw: "stop" } };
 
 function modelStreaming(parts: LanguageModelV4StreamPart[]) {
@@ -53,16 +51,6 @@ async function run(model: MockLanguageModelV4) {
 
 function textOf(answer: FinishedAnswer | undefined): string {
   return (answer?.message.parts ?? []).flatMap((part) => (part.type === "text" ? [part.text] : [])).join("");
-}
-
-function promptOf(call: LanguageModelV4CallOptions | undefined) {
-  return (call?.prompt ?? []).map((message) => ({
-    role: message.role,
-    text:
-      message.role === "system"
-        ? message.content
-        : message.content.map((part) => (part.type === "text" ? part.text : "")).join(""),
-  }));
 }
 
 describe("streamAnswer", () => {
@@ -238,7 +226,7 @@ describe("streamAnswer", () => {
     });
     await convertReadableStreamToArray(stream);
 
-    const prompt = promptOf(model.doStreamCalls[0]);
+    const prompt = promptText(model.doStreamCalls[0]);
     // The instructions come only from the system message; the user turn is the question and nothing else.
     expect(prompt.map((message) => message.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(prompt.at(-1)?.text).toBe("What is the refund window?");

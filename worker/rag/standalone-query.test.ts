@@ -1,5 +1,6 @@
 import { MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it } from "vitest";
+import { tokenUsage } from "../../test/support/model-doubles";
 import { ExtractiveAnswerModel } from "../models/extractive-answer-model";
 import { standaloneQuery } from "./standalone-query";
 
@@ -13,10 +14,7 @@ function rewriting(text: string) {
     doGenerate: {
       content: [{ type: "text", text }],
       finishReason: { unified: "stop", raw: "stop" },
-      usage: {
-        inputTokens: { total: 40, noCache: 40, cacheRead: 0, cacheWrite: 0 },
-        outputTokens: { total: 8, text: 8, reasoning: 0 },
-      },
+      usage: tokenUsage(40, 8),
       warnings: [],
     },
   });
