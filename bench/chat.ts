@@ -8,6 +8,7 @@
  * the offline models), with `LOCAL_ANSWER_DELAY_MS` from `--delay`.
  */
 import { parseArgs } from "node:util";
+import { seededRandom } from "../test/support/seeded-random.ts";
 import { type RunningServer, startServer } from "../test/support/server.ts";
 
 const { values } = parseArgs({
@@ -36,17 +37,6 @@ const systems = ["ledger", "scheduler", "gateway", "archive", "billing", "teleme
 const actions = ["reconciles", "rotates", "replicates", "compacts", "audits", "snapshots", "rebalances", "purges"];
 const objects = ["invoices", "certificates", "replicas", "log segments", "index shards", "session keys", "backups"];
 const periods = ["every hour", "every night", "each Monday", "twice a day", "every fifteen minutes", "monthly"];
-
-// A small seeded generator (mulberry32), so every run seeds the same corpus and asks the same questions.
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = seededRandom(42);
 function pick<Item>(items: readonly Item[]): Item {

@@ -18,6 +18,7 @@ import {
   streamedText,
 } from "../support/chat-stream";
 import { hotelQuestion, tenantWithHandbook } from "../support/handbook";
+import { seededRandom } from "../support/seeded-random";
 
 const runs = 50;
 const batchSize = 10;
@@ -25,17 +26,6 @@ const batchSize = 10;
 const pacedVars = { LOCAL_ANSWER_DELAY_MS: "5" };
 /** A disconnect leaves at least this many text deltas unwritten, so the answer is still active at the resume. */
 const deltasLeftAtDisconnect = 10;
-
-/** A small seeded generator (mulberry32), so a failing run can be reproduced. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function inBatches<Input, Output>(inputs: Input[], run: (input: Input) => Promise<Output>): Promise<Output[]> {
   const outputs: Output[] = [];
