@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env";
-import { readConfig } from "./config";
-import type { ApiErrorBody } from "./contract";
+import { type ApiErrorBody, type ErrorCode, errorCodes, errorStatuses } from "./contract";
 import { AppError } from "./lib/app-error";
 import { chatRoutes } from "./routes/chat";
 import { conversationRoutes } from "./routes/conversations";
@@ -11,25 +10,19 @@ import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
 import { searchRoutes } from "./routes/search";
 import { uploadRoutes } from "./routes/uploads";
+import { createServices } from "./services";
 
-const statusCodes: Partial<Record<number, string>> = {
-  400: "bad_request",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  405: "method_not_allowed",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  429: "rate_limited",
-};
+// The code of an HTTP error Hono raised itself (e.g. malformed JSON is a 400): the code of that status.
+const codeOfStatus = new Map<number, ErrorCode>(errorCodes.map((code) => [errorStatuses[code], code]));
 
-const errorBody = (code: string, message: string): ApiErrorBody => ({ error: { code, message } });
+const errorBody = (code: ErrorCode, message: string): ApiErrorBody => ({ error: { code, message } });
 
 /** The API: one Hono app, one sub-app per resource, one error path. */
 export const app = new Hono<AppEnv>()
   .basePath("/api")
+  // One services object per request; its parts are built on first use.
   .use(async (c, next) => {
-    c.set("config", readConfig(c.env));
+    c.set("services", createServices(c.env));
     await next();
   })
   .route("/health", healthRoutes)
@@ -45,7 +38,8 @@ app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} 
 app.onError((error, c) => {
   if (error instanceof AppError) return c.json(errorBody(error.code, error.message), error.status);
   if (error instanceof HTTPException && error.status < 500) {
-    return c.json(errorBody(statusCodes[error.status] ?? "bad_request", error.message || "Bad request"), error.status);
+    const code = codeOfStatus.get(error.status) ?? "invalid_request";
+    return c.json(errorBody(code, error.message || "The request is not valid"), error.status);
   }
   console.error("Unhandled error", c.req.method, c.req.path, error);
   return c.json(errorBody("internal_error", "Something went wrong on our side; the error has been logged"), 500);

@@ -80,8 +80,19 @@ export interface AppConfig {
   answerDelayMs: number;
 }
 
+// The bindings object of an isolate stays the same from request to request, so its config is read once.
+const configs = new WeakMap<object, AppConfig>();
+
 /** Reads and validates the Worker's vars and secrets; a misconfiguration fails loudly at the first request. */
 export function readConfig(vars: object): AppConfig {
+  const cached = configs.get(vars);
+  if (cached) return cached;
+  const config = parseConfig(vars);
+  configs.set(vars, config);
+  return config;
+}
+
+function parseConfig(vars: object): AppConfig {
   const parsed = configSchema.parse(vars);
   return {
     models: {

@@ -147,8 +147,38 @@ export interface TimingsData {
 /** The custom data parts of the chat stream (`data-sources`, `data-timings`). */
 export type ChatDataParts = { sources: SourcesData; timings: TimingsData };
 
+/** Every error code the API answers with, one per meaning. */
+export const errorCodes = [
+  /** Malformed JSON, a body or parameter that fails its schema, or a request that makes no sense. */
+  "invalid_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "internal_error",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** The HTTP status of each error code. */
+export const errorStatuses = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+} as const satisfies Record<ErrorCode, number>;
+
 export interface ApiErrorBody {
-  error: { code: string; message: string };
+  error: { code: ErrorCode; message: string };
 }
 
 /** Metadata the server attaches to an assistant message when it finishes. */

@@ -1,5 +1,4 @@
 import { app } from "./app";
-import { readConfig } from "./config";
 import { consumeDeadLetters, consumeIngestBatch } from "./ingest/ingest-consumer";
 import { sweepStalledIngestion } from "./ingest/sweep-stalled";
 import { createServices, ingestDependencies } from "./services";
@@ -10,14 +9,13 @@ export { LocalVectorIndex } from "./vector/local-vector-index";
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    const config = readConfig(env);
-    const services = createServices(env, config);
+    const services = createServices(env);
     // Both queues share this consumer; the dead-letter queue is the one whose name ends in "-dlq".
     if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, services.db);
-    return consumeIngestBatch(batch, ingestDependencies(services, config));
+    return consumeIngestBatch(batch, ingestDependencies(services));
   },
   async scheduled(_controller, env) {
-    const { db, queue } = createServices(env, readConfig(env));
+    const { db, queue } = createServices(env);
     const requeued = await sweepStalledIngestion(db, queue);
     if (requeued > 0) console.warn(`Re-enqueued ${requeued} stalled document(s)`);
   },

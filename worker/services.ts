@@ -1,35 +1,58 @@
-import type { AppConfig } from "./config";
-import { createDb } from "./db/client";
+import { type AppConfig, readConfig } from "./config";
+import { createDb, type Db } from "./db/client";
 import type { IngestDependencies } from "./ingest/ingest-dependencies";
 import type { IngestMessage } from "./ingest/ingest-message";
-import { selectModels } from "./models/select-models";
+import { type SelectedModels, selectModels } from "./models/select-models";
 import { createLocalVectorStore } from "./vector/local-vector-store";
 import type { VectorIndex } from "./vector/vector-index";
 import { createVectorizeStore } from "./vector/vectorize-store";
 
+/** Everything domain code may be handed, built from the bindings and the config of one Worker. */
+export interface Services {
+  config: AppConfig;
+  db: Db;
+  bucket: R2Bucket;
+  queue: Queue<IngestMessage>;
+  vectorIndex: VectorIndex;
+  /** Which vector index adapter serves: `vectorize` in production, `local` offline. */
+  vectorIndexName: "vectorize" | "local";
+  models: SelectedModels;
+}
+
 /**
- * The composition root: turns bindings and config into the narrow dependencies domain code takes.
- * Vectorize is used when the binding exists (production); otherwise the local index Durable Object.
+ * The composition root: turns bindings and config into the narrow dependencies domain code takes. Each part is
+ * built on first use, so a request that only reads the database never builds the models. Vectorize is used when
+ * the binding exists (production); otherwise the local index Durable Object.
  */
-export function createServices(env: Env, config: AppConfig) {
-  const vectorIndex: VectorIndex = env.VECTORIZE
-    ? createVectorizeStore(env.VECTORIZE)
-    : createLocalVectorStore(env.LOCAL_VECTOR_INDEX);
-  const ingestQueue: Queue<IngestMessage> = env.INGEST_QUEUE;
+export function createServices(env: Env, config: AppConfig = readConfig(env)): Services {
+  let db: Db | undefined;
+  let vectorIndex: VectorIndex | undefined;
+  let models: SelectedModels | undefined;
   return {
-    db: createDb(env.DB),
+    config,
+    get db() {
+      db ??= createDb(env.DB);
+      return db;
+    },
     bucket: env.DOCUMENTS,
-    queue: ingestQueue,
-    vectorIndex,
+    queue: env.INGEST_QUEUE,
+    get vectorIndex() {
+      vectorIndex ??= env.VECTORIZE
+        ? createVectorizeStore(env.VECTORIZE)
+        : createLocalVectorStore(env.LOCAL_VECTOR_INDEX);
+      return vectorIndex;
+    },
     vectorIndexName: env.VECTORIZE ? "vectorize" : "local",
-    models: selectModels(config.models, { ai: env.AI }, { answerDelayMs: config.answerDelayMs }),
+    get models() {
+      models ??= selectModels(config.models, { ai: env.AI }, { answerDelayMs: config.answerDelayMs });
+      return models;
+    },
   };
 }
 
-export type Services = ReturnType<typeof createServices>;
-
 /** The ingestion pipeline's dependencies, as the queue consumer runs it. */
-export function ingestDependencies(services: Services, config: AppConfig): IngestDependencies {
+export function ingestDependencies(services: Services): IngestDependencies {
+  const { config } = services;
   return {
     db: services.db,
     bucket: services.bucket,

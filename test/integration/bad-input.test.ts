@@ -40,7 +40,8 @@ describe("bad input gets a clear 4xx error", () => {
       body: '{"query": ',
       token: admin,
     });
-    await expectError(malformed, 400);
+    // One code per meaning: malformed JSON and a schema failure are both invalid_request.
+    await expectError(malformed, 400, "invalid_request");
     await expectError(await postJson("/api/search", { query: "" }, admin), 400, "invalid_request");
     await expectError(await postJson("/api/search", { query: "x", topK: 101 }, admin), 400, "invalid_request");
     await expectError(await postJson("/api/chat", { ...question, id: "bad id!" }, admin), 400, "invalid_request");
@@ -57,6 +58,17 @@ describe("bad input gets a clear 4xx error", () => {
       "invalid_request",
     );
     await expectError(await call("/api/documents", { method: "POST", body: new FormData(), token: admin }), 400);
+  });
+
+  it("names the invalid field by its path, without the validator's symbols", async () => {
+    const admin = await devToken("admin", uniqueTenant());
+    const tooLong = { ...question, message: { ...question.message, parts: [{ type: "text", text: "x".repeat(8001) }] } };
+    const response = await postJson("/api/chat", tooLong, admin);
+    expect(response.status).toBe(400);
+    const { error } = await response.json<{ error: { code: string; message: string } }>();
+    expect(error.code).toBe("invalid_request");
+    expect(error.message).toMatch(/^message\.parts\[0\]\.text: /);
+    expect(error.message).not.toContain("✖");
   });
 
   it("413 for an upload over the size limit, 415 for an unsupported type", async () => {

@@ -8,11 +8,11 @@ import { verifyToken } from "./token";
 export const requireRole = (role: Role) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!token) throw new AppError(401, "unauthorized", "Send a bearer token in the Authorization header");
-    const principal = await verifyToken(token, c.var.config.authSecret);
-    if (!principal) throw new AppError(401, "unauthorized", "The token is invalid or has expired");
+    if (!token) throw new AppError("unauthorized", "Send a bearer token in the Authorization header");
+    const principal = await verifyToken(token, c.var.services.config.authSecret);
+    if (!principal) throw new AppError("unauthorized", "The token is invalid or has expired");
     if (role === "admin" && principal.role !== "admin") {
-      throw new AppError(403, "forbidden", "This action needs the admin role");
+      throw new AppError("forbidden", "This action needs the admin role");
     }
     c.set("principal", principal);
     await next();

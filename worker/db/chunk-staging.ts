@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { inGroups } from "../lib/in-groups";
+import { idsPerStatement } from "../lib/platform-limits";
 import type { Db } from "./client";
-import { inGroups } from "./run-batch";
 import { chunks, documents } from "./schema";
 
 /** A document version being ingested. */
@@ -57,7 +58,7 @@ export function stageStatements(db: Db, document: DocumentVersion, rows: ChunkIn
  */
 export async function indexedVectorIds(db: Db, documentIds: string[]): Promise<Map<string, Set<string>>> {
   const indexed = new Map<string, Set<string>>(documentIds.map((id) => [id, new Set()]));
-  for (const group of inGroups(documentIds)) {
+  for (const group of inGroups(documentIds, idsPerStatement)) {
     const rows = await db
       .selectDistinct({ documentId: chunks.documentId, vectorId: chunks.vectorId })
       .from(chunks)

@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import type { DocumentView, IngestJobView } from "../contract";
+import { inGroups } from "../lib/in-groups";
+import { idsPerStatement } from "../lib/platform-limits";
 import type { Db } from "./client";
-import { inGroups } from "./run-batch";
 import { documents, type ingestJobs } from "./schema";
 
 export type DocumentRow = typeof documents.$inferSelect;
@@ -132,7 +133,7 @@ export async function ingestStats(db: Db, tenantId: string) {
 /** Documents by id, whatever their tenant (queue messages carry the tenant to check against). */
 export async function loadDocuments(db: Db, ids: string[]): Promise<Map<string, DocumentRow>> {
   const loaded = new Map<string, DocumentRow>();
-  for (const group of inGroups([...new Set(ids)])) {
+  for (const group of inGroups([...new Set(ids)], idsPerStatement)) {
     for (const row of await db.select().from(documents).where(inArray(documents.id, group))) loaded.set(row.id, row);
   }
   return loaded;

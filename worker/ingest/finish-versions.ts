@@ -1,8 +1,10 @@
 import { inArray } from "drizzle-orm";
 import { activationStatements, orphanedVectorIds } from "../db/chunk-staging";
 import type { DocumentRow } from "../db/documents";
-import { inGroups, runBatch } from "../db/run-batch";
+import { runBatch } from "../db/run-batch";
 import { ingestJobs } from "../db/schema";
+import { inGroups } from "../lib/in-groups";
+import { idsPerStatement } from "../lib/platform-limits";
 import { versionOf } from "./document-version";
 import type { IngestDependencies } from "./ingest-dependencies";
 import { ingestJobId, updateIngestJob } from "./ingest-job";
@@ -18,7 +20,7 @@ export async function finishVersions(deps: IngestDependencies, finished: Documen
   const { db } = deps;
   const versions = finished.map(versionOf);
   const jobs = new Map<string, typeof ingestJobs.$inferSelect>();
-  for (const group of inGroups(versions.map(ingestJobId))) {
+  for (const group of inGroups(versions.map(ingestJobId), idsPerStatement)) {
     for (const job of await db.select().from(ingestJobs).where(inArray(ingestJobs.id, group))) jobs.set(job.id, job);
   }
 

@@ -1,9 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { DocumentRow } from "../db/documents";
-import { inGroups } from "../db/run-batch";
 import { type DocumentSource, documents } from "../db/schema";
 import { newId } from "../lib/ids";
+import { inGroups } from "../lib/in-groups";
+import { idsPerStatement } from "../lib/platform-limits";
 import { sha256Hex } from "../lib/sha256";
 import type { IngestMessage } from "./ingest-message";
 import { versionObjectKey } from "./object-keys";
@@ -163,14 +164,14 @@ async function findExisting(db: Db, submissions: DocumentSubmission[]): Promise<
     const ofTenant = submissions.filter((submission) => submission.tenantId === tenantId);
     const ids = ofTenant.flatMap((submission) => (submission.documentId ? [submission.documentId] : []));
     const externalIds = ofTenant.flatMap((submission) => (submission.externalId ? [submission.externalId] : []));
-    for (const group of inGroups(ids)) {
+    for (const group of inGroups(ids, idsPerStatement)) {
       const rows = await db
         .select()
         .from(documents)
         .where(and(eq(documents.tenantId, tenantId), inArray(documents.id, group)));
       for (const row of rows) byId.set(row.id, row);
     }
-    for (const group of inGroups(externalIds)) {
+    for (const group of inGroups(externalIds, idsPerStatement)) {
       const rows = await db
         .select()
         .from(documents)

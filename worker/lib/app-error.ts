@@ -1,18 +1,20 @@
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type ErrorCode, errorStatuses } from "../contract";
 
 /**
  * The one error type routes and domain code throw for expected failures. `app.onError` turns it into
- * `{"error": {"code", "message"}}` with `status`; the message is shown to users, so keep it readable.
+ * `{"error": {"code", "message"}}` with the code's HTTP status; the message is shown to users, so keep it readable.
  */
 export class AppError extends Error {
+  readonly status: (typeof errorStatuses)[ErrorCode];
+
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
     this.name = "AppError";
+    this.status = errorStatuses[code];
   }
 }
 
-export const notFound = (what: string) => new AppError(404, "not_found", `${what} was not found`);
+export const notFound = (what: string) => new AppError("not_found", `${what} was not found`);

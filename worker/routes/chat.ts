@@ -13,7 +13,7 @@ import { validate } from "../lib/validate";
 const questionRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const { tenantId, subject } = c.var.principal;
   const { success } = await c.env.CHAT_RATE_LIMITER.limit({ key: `${tenantId}/${subject}` });
-  if (!success) throw new AppError(429, "rate_limited", "Too many questions in a short time; try again in a minute");
+  if (!success) throw new AppError("rate_limited", "Too many questions in a short time; try again in a minute");
   await next();
 });
 
@@ -50,7 +50,6 @@ export const chatRoutes = new Hono<AppEnv>()
     if (start.status === "not-found") throw notFound("Conversation");
     if (start.status === "conflict") {
       throw new AppError(
-        409,
         "conflict",
         "An answer is already being written in this conversation; wait for it or stop it first",
       );

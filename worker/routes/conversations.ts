@@ -11,7 +11,6 @@ import {
 } from "../contract";
 import { listConversations } from "../conversation/conversation-index";
 import { conversationStub } from "../conversation/conversation-stub";
-import { createDb } from "../db/client";
 import { notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
 
@@ -25,7 +24,7 @@ export const conversationRoutes = new Hono<AppEnv>()
   .get("/", requireRole("member"), validate("query", listConversationsQuerySchema), async (c) => {
     const { limit } = c.req.valid("query");
     const { tenantId, subject } = c.var.principal;
-    return c.json({ conversations: await listConversations(createDb(c.env.DB), tenantId, subject, limit) });
+    return c.json({ conversations: await listConversations(c.var.services.db, tenantId, subject, limit) });
   })
   .get("/:id", requireRole("member"), validate("param", conversationParamSchema), async (c) => {
     const { id } = c.req.valid("param");

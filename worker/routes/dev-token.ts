@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { signToken } from "../auth/token";
 import { devTokenRequestSchema } from "../contract";
-import { createDb } from "../db/client";
 import { tenants } from "../db/schema";
 import { AppError } from "../lib/app-error";
 import { validate } from "../lib/validate";
@@ -11,12 +10,12 @@ const devTokenLifetimeSeconds = 7 * 24 * 3600;
 
 /** Local-only token issuing; every request is a 404 unless the DEV_AUTH var is on. */
 export const devTokenRoutes = new Hono<AppEnv>().post("/", validate("json", devTokenRequestSchema), async (c) => {
-  if (!c.var.config.devAuth) throw new AppError(404, "not_found", "Development tokens are disabled");
+  if (!c.var.services.config.devAuth) throw new AppError("not_found", "Development tokens are disabled");
   const { role, tenant } = c.req.valid("json");
-  await createDb(c.env.DB).insert(tenants).values({ id: tenant, name: tenant }).onConflictDoNothing();
+  await c.var.services.db.insert(tenants).values({ id: tenant, name: tenant }).onConflictDoNothing();
   const token = await signToken(
     { tenantId: tenant, role, subject: `dev-${role}` },
-    c.var.config.authSecret,
+    c.var.services.config.authSecret,
     devTokenLifetimeSeconds,
   );
   return c.json({ token, tenant, role });

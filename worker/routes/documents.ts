@@ -20,7 +20,6 @@ import { reingestDocument, submitDocument, submitDocuments } from "../ingest/sub
 import { AppError, notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
 import { detectContentType, maxSniffBytes } from "../rag/parse/supported-types";
-import { createServices } from "../services";
 
 const multipartOverheadBytes = 64 * 1024;
 const encoder = new TextEncoder();
@@ -28,9 +27,9 @@ const encoder = new TextEncoder();
 /** Refuses request bodies larger than the configured upload limit with 413, before reading them. */
 const uploadSizeLimit = createMiddleware<AppEnv>((c, next) =>
   bodyLimit({
-    maxSize: c.var.config.maxUploadBytes + multipartOverheadBytes,
+    maxSize: c.var.services.config.maxUploadBytes + multipartOverheadBytes,
     onError: () => {
-      throw tooLarge(c.var.config.maxUploadBytes);
+      throw tooLarge(c.var.services.config.maxUploadBytes);
     },
   })(c, next),
 );
@@ -49,7 +48,7 @@ export const documentRoutes = new Hono<AppEnv>()
   .use(requireRole("admin"))
   .post("/", uploadSizeLimit, validate("form", uploadFormSchema), async (c) => {
     const form = c.req.valid("form");
-    const { maxUploadBytes } = c.var.config;
+    const { maxUploadBytes } = c.var.services.config;
     if (form.file.size > maxUploadBytes) throw tooLarge(maxUploadBytes);
     const body = new Uint8Array(await form.file.arrayBuffer());
     // The bytes decide, not the extension or the declared type alone.
@@ -59,7 +58,7 @@ export const documentRoutes = new Hono<AppEnv>()
       declaredType: form.file.type || null,
     });
     if (!contentType) throw unsupportedMediaType();
-    const { document } = await submitDocument(createServices(c.env, c.var.config), {
+    const { document } = await submitDocument(c.var.services, {
       tenantId: c.var.principal.tenantId,
       title: form.title ?? form.file.name.replace(/\.[^.]+$/, ""),
       body,
@@ -71,7 +70,7 @@ export const documentRoutes = new Hono<AppEnv>()
     return c.json({ document: toDocumentView(document) }, 202);
   })
   .post("/batch", uploadSizeLimit, validate("json", batchRequestSchema), async (c) => {
-    const { maxUploadBytes } = c.var.config;
+    const { maxUploadBytes } = c.var.services.config;
     const submissions = c.req.valid("json").documents.map((item) => {
       const body = encoder.encode(item.text);
       if (body.byteLength > maxUploadBytes) throw tooLarge(maxUploadBytes);
@@ -85,22 +84,22 @@ export const documentRoutes = new Hono<AppEnv>()
         source: "batch" as const,
       };
     });
-    const results = await submitDocuments(createServices(c.env, c.var.config), submissions);
+    const results = await submitDocuments(c.var.services, submissions);
     return c.json(
       { documents: results.map(({ document, changed }) => ({ ...toDocumentView(document), changed })) },
       202,
     );
   })
   .get("/", async (c) => {
-    const rows = await listDocuments(createServices(c.env, c.var.config).db, c.var.principal.tenantId);
+    const rows = await listDocuments(c.var.services.db, c.var.principal.tenantId);
     return c.json({ documents: rows.map(toDocumentView) });
   })
   .get("/stats", async (c) => {
-    const { db } = createServices(c.env, c.var.config);
+    const { db } = c.var.services;
     return c.json(await ingestStats(db, c.var.principal.tenantId));
   })
   .post("/reembed", async (c) => {
-    const services = createServices(c.env, c.var.config);
+    const services = c.var.services;
     const stale = await documentsWithOtherEmbeddingModel(
       services.db,
       c.var.principal.tenantId,
@@ -110,7 +109,7 @@ export const documentRoutes = new Hono<AppEnv>()
     return c.json({ queued: stale.length, embeddingModel: services.models.embeddingModelId }, 202);
   })
   .get("/:id", validate("param", documentIdSchema), async (c) => {
-    const { db } = createServices(c.env, c.var.config);
+    const { db } = c.var.services;
     const document = await findDocument(db, c.var.principal.tenantId, c.req.valid("param").id);
     if (!document) throw notFound("Document");
     const jobs = (
@@ -124,13 +123,13 @@ export const documentRoutes = new Hono<AppEnv>()
     return c.json({ document: toDocumentView(document), lastJob: jobs[0] ?? null, jobs });
   })
   .post("/:id/reingest", validate("param", documentIdSchema), async (c) => {
-    const services = createServices(c.env, c.var.config);
+    const services = c.var.services;
     const document = await findDocument(services.db, c.var.principal.tenantId, c.req.valid("param").id);
     if (!document || document.status === "deleting") throw notFound("Document");
     return c.json({ document: toDocumentView(await reingestDocument(services, document)) }, 202);
   })
   .delete("/:id", validate("param", documentIdSchema), async (c) => {
-    const { db, queue } = createServices(c.env, c.var.config);
+    const { db, queue } = c.var.services;
     const document = await findDocument(db, c.var.principal.tenantId, c.req.valid("param").id);
     if (!document) throw notFound("Document");
     await updateDocument(db, document.id, { status: "deleting" });
@@ -140,16 +139,11 @@ export const documentRoutes = new Hono<AppEnv>()
 
 function unsupportedMediaType(): AppError {
   return new AppError(
-    415,
     "unsupported_media_type",
     "Unsupported file type: upload text, Markdown, HTML, PDF, DOCX, CSV or JSON",
   );
 }
 
 function tooLarge(maxUploadBytes: number): AppError {
-  return new AppError(
-    413,
-    "payload_too_large",
-    `Uploads are limited to ${Math.floor(maxUploadBytes / 1024 / 1024)} MB`,
-  );
+  return new AppError("payload_too_large", `Uploads are limited to ${Math.floor(maxUploadBytes / 1024 / 1024)} MB`);
 }

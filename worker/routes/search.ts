@@ -5,7 +5,6 @@ import { searchRequestSchema } from "../contract";
 import { AppError } from "../lib/app-error";
 import { validate } from "../lib/validate";
 import { retrieveChunks } from "../rag/hybrid-retrieve";
-import { createServices } from "../services";
 
 /** Retrieval only: the ranked chunks a chat answer would be grounded on. */
 export const searchRoutes = new Hono<AppEnv>().post(
@@ -16,11 +15,11 @@ export const searchRoutes = new Hono<AppEnv>().post(
     const { query, topK, filter, mode } = c.req.valid("json");
     // Single-ranker modes exist for evaluation; members always get what chat uses.
     if (mode !== "hybrid" && c.var.principal.role !== "admin") {
-      throw new AppError(403, "forbidden", `mode "${mode}" needs the admin role`);
+      throw new AppError("forbidden", `mode "${mode}" needs the admin role`);
     }
-    const { db, vectorIndex, models } = createServices(c.env, c.var.config);
+    const { db, vectorIndex, models, config } = c.var.services;
     const results = await retrieveChunks(
-      { db, vectorIndex, embedding: models.embedding, settings: c.var.config.retrieval },
+      { db, vectorIndex, embedding: models.embedding, settings: config.retrieval },
       { tenantId: c.var.principal.tenantId, query, topK, filter, mode },
     );
     return c.json({ results });

@@ -14,7 +14,6 @@ import { newId } from "../lib/ids";
 import { objectSha256 } from "../lib/sha256";
 import { validate } from "../lib/validate";
 import { detectContentType, maxSniffBytes } from "../rag/parse/supported-types";
-import { createServices } from "../services";
 
 /** R2 needs every part but the last to be the same size and at least 5 MiB; 8 MiB keeps 100 MB to 13 parts. */
 const partSize = 8 * 1024 * 1024;
@@ -54,12 +53,12 @@ export const uploadRoutes = new Hono<AppEnv>()
   .use(requireRole("admin"))
   .post("/", validate("json", createUploadSchema), async (c) => {
     const request = c.req.valid("json");
-    const { maxFileBytes } = c.var.config;
+    const { maxFileBytes } = c.var.services.config;
     if (request.size > maxFileBytes) {
-      throw new AppError(413, "payload_too_large", `Files are limited to ${formatMegabytes(maxFileBytes)}`);
+      throw new AppError("payload_too_large", `Files are limited to ${formatMegabytes(maxFileBytes)}`);
     }
     const tenantId = c.var.principal.tenantId;
-    const { db, bucket } = createServices(c.env, c.var.config);
+    const { db, bucket } = c.var.services;
     const existing = request.externalId ? await findDocumentByExternalId(db, tenantId, request.externalId) : undefined;
     const documentId = existing?.id ?? newId();
     const id = newId();
@@ -88,19 +87,19 @@ export const uploadRoutes = new Hono<AppEnv>()
     bodyLimit({
       maxSize: partSize,
       onError: () => {
-        throw new AppError(413, "payload_too_large", `Parts are limited to ${partSize} bytes (partSize)`);
+        throw new AppError("payload_too_large", `Parts are limited to ${partSize} bytes (partSize)`);
       },
     }),
     async (c) => {
       const { id, partNumber } = c.req.valid("param");
       const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
       if (mediaType && mediaType !== "application/octet-stream") {
-        throw new AppError(415, "unsupported_media_type", "Send each part as raw application/octet-stream bytes");
+        throw new AppError("unsupported_media_type", "Send each part as raw application/octet-stream bytes");
       }
-      const { db, bucket } = createServices(c.env, c.var.config);
+      const { db, bucket } = c.var.services;
       const upload = requireOpen(await findUpload(db, c.var.principal.tenantId, id));
       const body = new Uint8Array(await c.req.arrayBuffer());
-      if (body.byteLength === 0) throw new AppError(400, "invalid_request", "A part must not be empty");
+      if (body.byteLength === 0) throw new AppError("invalid_request", "A part must not be empty");
       const multipart = bucket.resumeMultipartUpload(upload.r2Key, upload.r2UploadId);
 
       if (partNumber === 1) {
@@ -113,7 +112,6 @@ export const uploadRoutes = new Hono<AppEnv>()
           await multipart.abort();
           await setStatus(db, upload.id, "aborted");
           throw new AppError(
-            415,
             "unsupported_media_type",
             `"${upload.filename}" is not a supported document type (text, Markdown, HTML, PDF, DOCX, CSV or JSON); ` +
               "the upload was aborted",
@@ -129,7 +127,7 @@ export const uploadRoutes = new Hono<AppEnv>()
     },
   )
   .post("/:id/complete", validate("param", uploadIdSchema), validate("json", completeUploadSchema), async (c) => {
-    const services = createServices(c.env, c.var.config);
+    const services = c.var.services;
     const { db, bucket } = services;
     const upload = requireOpen(await findUpload(db, c.var.principal.tenantId, c.req.valid("param").id));
     const parts = inOrderWithoutGaps(c.req.valid("json").parts);
@@ -144,16 +142,15 @@ export const uploadRoutes = new Hono<AppEnv>()
           throw completionError(error);
         }));
 
-    const { maxFileBytes } = c.var.config;
+    const { maxFileBytes } = c.var.services.config;
     const declaredSize = Number(object.customMetadata?.[declaredSizeKey]);
     if (object.size > maxFileBytes || object.size !== declaredSize) {
       await bucket.delete(upload.r2Key);
       await setStatus(db, upload.id, "aborted");
       if (object.size > maxFileBytes) {
-        throw new AppError(413, "payload_too_large", `Files are limited to ${formatMegabytes(maxFileBytes)}`);
+        throw new AppError("payload_too_large", `Files are limited to ${formatMegabytes(maxFileBytes)}`);
       }
       throw new AppError(
-        400,
         "invalid_request",
         `The parts add up to ${object.size} bytes, not the ${declaredSize} the upload was created for ` +
           "(is a part missing?); the upload was aborted, so start a new one",
@@ -174,10 +171,10 @@ export const uploadRoutes = new Hono<AppEnv>()
     return c.json({ document: toDocumentView(document) }, 202);
   })
   .delete("/:id", validate("param", uploadIdSchema), async (c) => {
-    const { db, bucket } = createServices(c.env, c.var.config);
+    const { db, bucket } = c.var.services;
     const upload = await findUpload(db, c.var.principal.tenantId, c.req.valid("param").id);
     if (upload.status === "completed") {
-      throw new AppError(409, "conflict", "The upload is already complete; delete the document instead");
+      throw new AppError("conflict", "The upload is already complete; delete the document instead");
     }
     if (upload.status === "open") {
       await bucket.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).abort();
@@ -198,7 +195,7 @@ async function findUpload(db: Db, tenantId: string, id: string): Promise<UploadR
 }
 
 function requireOpen(upload: UploadRow): UploadRow {
-  if (upload.status !== "open") throw new AppError(409, "conflict", `The upload is ${upload.status}, no longer open`);
+  if (upload.status !== "open") throw new AppError("conflict", `The upload is ${upload.status}, no longer open`);
   return upload;
 }
 
@@ -213,7 +210,7 @@ function inOrderWithoutGaps(parts: R2UploadedPart[]): R2UploadedPart[] {
     if (part.partNumber === index + 1) return;
     const problem =
       part.partNumber === index ? `Part ${part.partNumber} is listed twice` : `Part ${index + 1} is missing`;
-    throw new AppError(400, "invalid_request", `${problem}: list every part from 1 to ${sorted.length} once`);
+    throw new AppError("invalid_request", `${problem}: list every part from 1 to ${sorted.length} once`);
   });
   return sorted;
 }
@@ -223,19 +220,17 @@ function completionError(error: unknown): unknown {
   const message = error instanceof Error ? error.message : "";
   if (/\(10025\)/.test(message)) {
     return new AppError(
-      400,
       "invalid_request",
       "A listed part was never uploaded or its etag does not match: send the partNumber and etag each part upload returned",
     );
   }
   if (/\((10011|10048)\)/.test(message)) {
     return new AppError(
-      400,
       "invalid_request",
       `Every part but the last must be exactly ${partSize} bytes (partSize), and the last no larger`,
     );
   }
-  if (/\(10024\)/.test(message)) return new AppError(409, "conflict", "The upload is no longer open");
+  if (/\(10024\)/.test(message)) return new AppError("conflict", "The upload is no longer open");
   return error;
 }
 
