@@ -9,6 +9,7 @@ import { devTokenRoutes } from "./routes/dev-token";
 import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
 import { searchRoutes } from "./routes/search";
+import { tenantRoutes } from "./routes/tenant";
 import { uploadRoutes } from "./routes/uploads";
 import { createServices } from "./services";
 
@@ -27,6 +28,7 @@ export const app = new Hono<AppEnv>()
   })
   .route("/health", healthRoutes)
   .route("/dev/token", devTokenRoutes)
+  .route("/tenant", tenantRoutes)
   .route("/chat", chatRoutes)
   .route("/conversations", conversationRoutes)
   .route("/search", searchRoutes)

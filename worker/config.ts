@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TenantProvisioning } from "./auth/tenant-provisioning";
 import { defaultRetrievalSettings, type RetrievalSettings } from "./rag/retrieval-settings";
 
 const flag = z
@@ -36,6 +37,7 @@ const configSchema = z.object({
   OPENAI_BASE_URL: z.string().default(""),
   OPENAI_API_KEY: z.string().default(""),
   DEV_AUTH: flag,
+  TENANT_PROVISIONING: z.enum(["on-first-use", "explicit"]).default("on-first-use"),
   AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be set to at least 16 characters"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
   MAX_FILE_BYTES: z.coerce.number().int().positive().default(104_857_600),
@@ -64,6 +66,8 @@ export interface ModelConfig {
 export interface AppConfig {
   models: ModelConfig;
   devAuth: boolean;
+  /** Whether a verified token's tenant is created on its first request, or only by an admin command. */
+  tenantProvisioning: TenantProvisioning;
   authSecret: string;
   /** Largest request body for a single-request upload; larger files go through multipart uploads. */
   maxUploadBytes: number;
@@ -104,6 +108,7 @@ function parseConfig(vars: object): AppConfig {
       openaiApiKey: parsed.OPENAI_API_KEY,
     },
     devAuth: parsed.DEV_AUTH,
+    tenantProvisioning: parsed.TENANT_PROVISIONING,
     authSecret: parsed.AUTH_SECRET,
     maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
     maxFileBytes: parsed.MAX_FILE_BYTES,

@@ -17,6 +17,18 @@ export const devTokenRequestSchema = z.object({
   tenant: tenantSlugSchema.default("demo"),
 });
 
+/** `PUT /api/tenant`: creates the caller's tenant or renames it. */
+export const saveTenantSchema = z.object({
+  name: z.string().trim().min(1, "name must not be empty").max(200),
+});
+
+/** The caller's tenant, as `GET`/`PUT /api/tenant` return it. */
+export interface TenantView {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
 export const conversationIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "id must be 1-64 characters of letters, digits, '_' and '-'");

@@ -62,7 +62,10 @@ describe("bad input gets a clear 4xx error", () => {
 
   it("names the invalid field by its path, without the validator's symbols", async () => {
     const admin = await devToken("admin", uniqueTenant());
-    const tooLong = { ...question, message: { ...question.message, parts: [{ type: "text", text: "x".repeat(8001) }] } };
+    const tooLong = {
+      ...question,
+      message: { ...question.message, parts: [{ type: "text", text: "x".repeat(8001) }] },
+    };
     const response = await postJson("/api/chat", tooLong, admin);
     expect(response.status).toBe(400);
     const { error } = await response.json<{ error: { code: string; message: string } }>();

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { rememberTenant } from "../auth/tenant-provisioning";
 import { signToken } from "../auth/token";
 import { devTokenRequestSchema } from "../contract";
-import { tenants } from "../db/schema";
+import { createTenantIfMissing } from "../db/tenants";
 import { AppError } from "../lib/app-error";
 import { validate } from "../lib/validate";
 
@@ -12,7 +13,8 @@ const devTokenLifetimeSeconds = 7 * 24 * 3600;
 export const devTokenRoutes = new Hono<AppEnv>().post("/", validate("json", devTokenRequestSchema), async (c) => {
   if (!c.var.services.config.devAuth) throw new AppError("not_found", "Development tokens are disabled");
   const { role, tenant } = c.req.valid("json");
-  await c.var.services.db.insert(tenants).values({ id: tenant, name: tenant }).onConflictDoNothing();
+  await createTenantIfMissing(c.var.services.db, tenant);
+  rememberTenant(tenant);
   const token = await signToken(
     { tenantId: tenant, role, subject: `dev-${role}` },
     c.var.services.config.authSecret,
