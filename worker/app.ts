@@ -8,6 +8,7 @@ import { conversationRoutes } from "./routes/conversations";
 import { devTokenRoutes } from "./routes/dev-token";
 import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
+import { keyRoutes } from "./routes/keys";
 import { searchRoutes } from "./routes/search";
 import { tenantRoutes } from "./routes/tenant";
 import { uploadRoutes } from "./routes/uploads";
@@ -29,6 +30,7 @@ export const app = new Hono<AppEnv>()
   .route("/health", healthRoutes)
   .route("/dev/token", devTokenRoutes)
   .route("/tenant", tenantRoutes)
+  .route("/keys", keyRoutes)
   .route("/chat", chatRoutes)
   .route("/conversations", conversationRoutes)
   .route("/search", searchRoutes)

@@ -5,7 +5,11 @@
 import type { UIMessage } from "ai";
 import { z } from "zod";
 
-export const roleSchema = z.enum(["admin", "member"]);
+/**
+ * What a caller may do within its tenant: `admin` everything, `member` ask and search, `ingest` (integrations) only
+ * submit and delete documents.
+ */
+export const roleSchema = z.enum(["admin", "member", "ingest"]);
 export type Role = z.infer<typeof roleSchema>;
 
 export const tenantSlugSchema = z
@@ -16,6 +20,30 @@ export const devTokenRequestSchema = z.object({
   role: roleSchema,
   tenant: tenantSlugSchema.default("demo"),
 });
+
+// A key's name is shown in lists and logs; control characters would garble both.
+const keyNameSchema = z
+  .string()
+  .trim()
+  .min(1, "name must not be empty")
+  .max(100)
+  .refine((name) => !/\p{Cc}/u.test(name), "name must not contain control characters");
+
+/** `POST /api/keys`: a new API key for the caller's tenant. */
+export const createApiKeySchema = z.object({ name: keyNameSchema, role: roleSchema });
+
+/** An API key as admins see it; the secret is only in the answer that creates it. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  role: Role;
+  /** The start of the key, enough to recognise it: `rag_<id>_…`. */
+  prefix: string;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
 
 /** `PUT /api/tenant`: creates the caller's tenant or renames it. */
 export const saveTenantSchema = z.object({

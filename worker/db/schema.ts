@@ -169,3 +169,28 @@ export const conversations = sqliteTable(
   },
   (table) => [index("conversations_owner").on(table.tenantId, table.owner, table.updatedAt)],
 );
+
+export const apiKeyRoles = ["admin", "member", "ingest"] as const;
+
+/**
+ * A key an integration sends as its bearer token (`rag_<id>_<secret>`). Only the SHA-256 of the secret is kept; the
+ * secret itself is shown once, when the key is created.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    role: text("role", { enum: apiKeyRoles }).notNull(),
+    secretHash: text("secret_hash").notNull(),
+    /** The subject of the admin who created it. */
+    createdBy: text("created_by").notNull(),
+    createdAt: timestampNow("created_at"),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [index("api_keys_tenant").on(table.tenantId, table.createdAt)],
+);
