@@ -26,6 +26,9 @@ export default defineConfig({
           name: "workers",
           include: ["worker/**/*.test.ts", "test/integration/**/*.test.ts"],
           setupFiles: ["./test/support/apply-migrations.ts"],
+          // A hang guard, not a speed limit: the first PDF parse of a run loads pdf.js, which takes seconds on a
+          // busy machine.
+          testTimeout: 30_000,
         },
       },
       {

@@ -1,4 +1,4 @@
-import type { Principal } from "./auth/token";
+import type { Principal } from "./auth/principal";
 import type { Services } from "./services";
 
 /** Hono's environment for every route: the Worker bindings plus what middleware puts on the context. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { TenantProvisioning } from "./auth/tenant-provisioning";
+import type { TokenPolicy } from "./auth/token";
+import { tenantSlugSchema } from "./contract";
 import { defaultRetrievalSettings, type RetrievalSettings } from "./rag/retrieval-settings";
 
 const flag = z
@@ -29,28 +31,64 @@ function namedWeights(names: readonly string[]) {
     });
 }
 
-const configSchema = z.object({
-  AI_PROVIDER: z.enum(["local", "workers-ai", "openai"]).default("local"),
-  CHAT_MODEL: z.string().default(""),
-  EMBEDDING_MODEL: z.string().default(""),
-  EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(1536).default(768),
-  OPENAI_BASE_URL: z.string().default(""),
-  OPENAI_API_KEY: z.string().default(""),
-  DEV_AUTH: flag,
-  TENANT_PROVISIONING: z.enum(["on-first-use", "explicit"]).default("on-first-use"),
-  AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be set to at least 16 characters"),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
-  MAX_FILE_BYTES: z.coerce.number().int().positive().default(104_857_600),
-  INGEST_SLICE_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
-  CHUNK_TARGET_CHARS: z.coerce.number().int().min(200).max(8000).default(2000),
-  CHUNK_OVERLAP_CHARS: z.coerce.number().int().min(0).max(2000).default(150),
-  RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
-  LOCAL_ANSWER_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
-  RRF_K: z.coerce.number().min(0).max(1000).default(defaultRetrievalSettings.rrfK),
-  FUSION_WEIGHTS: namedWeights(["fts", "vector"]),
-  FTS_COLUMN_WEIGHTS: namedWeights(["title", "heading", "text"]),
-  RETRIEVAL_CANDIDATES: z.coerce.number().int().min(1).max(100).default(defaultRetrievalSettings.candidates),
-});
+const optionalUrl = z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default("");
+// "a, b ,c" → ["a", "b", "c"]; empty → [].
+const list = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const configSchema = z
+  .object({
+    AI_PROVIDER: z.enum(["local", "workers-ai", "openai"]).default("local"),
+    CHAT_MODEL: z.string().default(""),
+    EMBEDDING_MODEL: z.string().default(""),
+    EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(1536).default(768),
+    OPENAI_BASE_URL: z.string().default(""),
+    OPENAI_API_KEY: z.string().default(""),
+    DEV_AUTH: flag,
+    JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(604_800),
+    JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    JWT_JWKS_URL: optionalUrl,
+    JWT_ISSUER: z.string().default(""),
+    JWT_AUDIENCE: z.string().default(""),
+    JWT_TENANT_CLAIM: z.string().min(1).default("tenant"),
+    JWT_ROLE_CLAIM: z.string().min(1).default("role"),
+    JWT_SUBJECT_CLAIM: z.string().min(1).default("sub"),
+    JWT_GROUPS_CLAIM: z.string().min(1).default("groups"),
+    JWT_DEFAULT_TENANT: z.union([z.literal(""), tenantSlugSchema]).default(""),
+    JWT_ADMIN_GROUPS: list,
+    CF_ACCESS_TEAM_DOMAIN: z
+      .string()
+      .regex(
+        /^$|^[a-z0-9-]+\.cloudflareaccess\.com$/,
+        "CF_ACCESS_TEAM_DOMAIN must look like <team>.cloudflareaccess.com",
+      )
+      .default(""),
+    CF_ACCESS_AUD: z.string().default(""),
+    TENANT_PROVISIONING: z.enum(["on-first-use", "explicit"]).default("on-first-use"),
+    AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be set to at least 16 characters"),
+    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
+    MAX_FILE_BYTES: z.coerce.number().int().positive().default(104_857_600),
+    INGEST_SLICE_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
+    CHUNK_TARGET_CHARS: z.coerce.number().int().min(200).max(8000).default(2000),
+    CHUNK_OVERLAP_CHARS: z.coerce.number().int().min(0).max(2000).default(150),
+    RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
+    LOCAL_ANSWER_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+    RRF_K: z.coerce.number().min(0).max(1000).default(defaultRetrievalSettings.rrfK),
+    FUSION_WEIGHTS: namedWeights(["fts", "vector"]),
+    FTS_COLUMN_WEIGHTS: namedWeights(["title", "heading", "text"]),
+    RETRIEVAL_CANDIDATES: z.coerce.number().int().min(1).max(100).default(defaultRetrievalSettings.candidates),
+  })
+  .refine(
+    (vars) => (vars.CF_ACCESS_TEAM_DOMAIN === "") === (vars.CF_ACCESS_AUD === ""),
+    "Cloudflare Access needs both CF_ACCESS_TEAM_DOMAIN and CF_ACCESS_AUD (the application's AUD tag), or neither",
+  );
 
 /** Which models to use; every field comes from a var so deployments switch without code changes. */
 export interface ModelConfig {
@@ -66,9 +104,12 @@ export interface ModelConfig {
 export interface AppConfig {
   models: ModelConfig;
   devAuth: boolean;
+  /** How bearer tokens are verified: the HS256 secret, an identity provider's JWKS, lifetime and claim rules. */
+  tokens: TokenPolicy;
+  /** Cloudflare Access in front of the Worker: its team domain and the application's audience tag; null when off. */
+  cloudflareAccess: { teamDomain: string; audience: string } | null;
   /** Whether a verified token's tenant is created on its first request, or only by an admin command. */
   tenantProvisioning: TenantProvisioning;
-  authSecret: string;
   /** Largest request body for a single-request upload; larger files go through multipart uploads. */
   maxUploadBytes: number;
   /** Largest file accepted at all (multipart uploads). */
@@ -109,7 +150,26 @@ function parseConfig(vars: object): AppConfig {
     },
     devAuth: parsed.DEV_AUTH,
     tenantProvisioning: parsed.TENANT_PROVISIONING,
-    authSecret: parsed.AUTH_SECRET,
+    tokens: {
+      secret: parsed.AUTH_SECRET,
+      maxLifetimeSeconds: parsed.JWT_MAX_LIFETIME_SECONDS,
+      clockSkewSeconds: parsed.JWT_CLOCK_SKEW_SECONDS,
+      claims: {
+        tenantClaim: parsed.JWT_TENANT_CLAIM,
+        roleClaim: parsed.JWT_ROLE_CLAIM,
+        subjectClaim: parsed.JWT_SUBJECT_CLAIM,
+        groupsClaim: parsed.JWT_GROUPS_CLAIM,
+        defaultTenant: parsed.JWT_DEFAULT_TENANT || null,
+        adminGroups: parsed.JWT_ADMIN_GROUPS,
+      },
+      jwks: parsed.JWT_JWKS_URL
+        ? { url: parsed.JWT_JWKS_URL, issuer: parsed.JWT_ISSUER || null, audience: parsed.JWT_AUDIENCE || null }
+        : null,
+    },
+    cloudflareAccess:
+      parsed.CF_ACCESS_TEAM_DOMAIN && parsed.CF_ACCESS_AUD
+        ? { teamDomain: parsed.CF_ACCESS_TEAM_DOMAIN, audience: parsed.CF_ACCESS_AUD }
+        : null,
     maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
     maxFileBytes: parsed.MAX_FILE_BYTES,
     ingestSliceSize: parsed.INGEST_SLICE_SIZE,

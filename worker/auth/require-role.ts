@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env";
 import type { Role } from "../contract";
 import { AppError } from "../lib/app-error";
 import { authenticate } from "./authenticate";
+import { accessAssertionHeader } from "./cloudflare-access";
 import { requireTenant } from "./tenant-provisioning";
 
 /** Options of `requireRole`. */
@@ -22,14 +23,21 @@ export function roleAllows(actual: Role, required: Role): boolean {
  */
 export const requireRole = (role: Role, options: RequireRoleOptions = {}) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!token) throw new AppError("unauthorized", "Send a bearer token in the Authorization header");
+    const bearer = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+    const accessAssertion = c.req.header(accessAssertionHeader) ?? null;
     const { db, config } = c.var.services;
-    const principal = await authenticate(token, {
-      db,
-      authSecret: config.authSecret,
-      defer: (work) => c.executionCtx.waitUntil(work),
-    });
+    if (bearer === null && (accessAssertion === null || !config.cloudflareAccess)) {
+      throw new AppError("unauthorized", "Send a bearer token or API key in the Authorization header");
+    }
+    const principal = await authenticate(
+      { bearer, accessAssertion },
+      {
+        db,
+        tokens: config.tokens,
+        cloudflareAccess: config.cloudflareAccess,
+        defer: (work) => c.executionCtx.waitUntil(work),
+      },
+    );
     if (!principal) throw new AppError("unauthorized", "The token or API key is invalid, revoked or expired");
     if (!roleAllows(principal.role, role)) throw new AppError("forbidden", `This action needs the ${role} role`);
     if (!options.tenantMayBeNew) await requireTenant(db, principal.tenantId, config.tenantProvisioning);

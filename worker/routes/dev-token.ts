@@ -17,7 +17,7 @@ export const devTokenRoutes = new Hono<AppEnv>().post("/", validate("json", devT
   rememberTenant(tenant);
   const token = await signToken(
     { tenantId: tenant, role, subject: `dev-${role}` },
-    c.var.services.config.authSecret,
+    c.var.services.config.tokens.secret,
     devTokenLifetimeSeconds,
   );
   return c.json({ token, tenant, role });
