@@ -3,6 +3,8 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env";
 import { type ApiErrorBody, type ErrorCode, errorCodes, errorStatuses } from "./contract";
 import { AppError } from "./lib/app-error";
+import { corsPolicy } from "./lib/cors-policy";
+import { apiSecurityHeaders } from "./lib/security-headers";
 import { chatRoutes } from "./routes/chat";
 import { conversationRoutes } from "./routes/conversations";
 import { devTokenRoutes } from "./routes/dev-token";
@@ -27,6 +29,8 @@ export const app = new Hono<AppEnv>()
     c.set("services", createServices(c.env));
     await next();
   })
+  .use(apiSecurityHeaders)
+  .use(corsPolicy)
   .route("/health", healthRoutes)
   .route("/dev/token", devTokenRoutes)
   .route("/tenant", tenantRoutes)

@@ -71,6 +71,9 @@ const configSchema = z
       )
       .default(""),
     CF_ACCESS_AUD: z.string().default(""),
+    CORS_ALLOWED_ORIGINS: list.pipe(
+      z.array(z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)),
+    ),
     TENANT_PROVISIONING: z.enum(["on-first-use", "explicit"]).default("on-first-use"),
     AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be set to at least 16 characters"),
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
@@ -108,6 +111,8 @@ export interface AppConfig {
   tokens: TokenPolicy;
   /** Cloudflare Access in front of the Worker: its team domain and the application's audience tag; null when off. */
   cloudflareAccess: { teamDomain: string; audience: string } | null;
+  /** Origins whose pages may call the API from a browser; empty: none but the app's own. */
+  corsAllowedOrigins: string[];
   /** Whether a verified token's tenant is created on its first request, or only by an admin command. */
   tenantProvisioning: TenantProvisioning;
   /** Largest request body for a single-request upload; larger files go through multipart uploads. */
@@ -150,6 +155,7 @@ function parseConfig(vars: object): AppConfig {
     },
     devAuth: parsed.DEV_AUTH,
     tenantProvisioning: parsed.TENANT_PROVISIONING,
+    corsAllowedOrigins: parsed.CORS_ALLOWED_ORIGINS,
     tokens: {
       secret: parsed.AUTH_SECRET,
       maxLifetimeSeconds: parsed.JWT_MAX_LIFETIME_SECONDS,
