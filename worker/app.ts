@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env";
 import { type ApiErrorBody, type ErrorCode, errorCodes, errorStatuses } from "./contract";
 import { AppError } from "./lib/app-error";
 import { corsPolicy } from "./lib/cors-policy";
 import { apiSecurityHeaders } from "./lib/security-headers";
+import { auditRoutes } from "./routes/audit";
 import { chatRoutes } from "./routes/chat";
 import { conversationRoutes } from "./routes/conversations";
 import { devTokenRoutes } from "./routes/dev-token";
@@ -14,16 +16,20 @@ import { keyRoutes } from "./routes/keys";
 import { searchRoutes } from "./routes/search";
 import { tenantRoutes } from "./routes/tenant";
 import { uploadRoutes } from "./routes/uploads";
+import { usageRoutes } from "./routes/usage";
 import { createServices } from "./services";
 
 // The code of an HTTP error Hono raised itself (e.g. malformed JSON is a 400): the code of that status.
-const codeOfStatus = new Map<number, ErrorCode>(errorCodes.map((code) => [errorStatuses[code], code]));
+// The first code of each status is its general meaning (429: rate_limited, not budget_exhausted).
+const codeOfStatus = new Map<number, ErrorCode>(errorCodes.toReversed().map((code) => [errorStatuses[code], code]));
 
 const errorBody = (code: ErrorCode, message: string): ApiErrorBody => ({ error: { code, message } });
 
 /** The API: one Hono app, one sub-app per resource, one error path. */
 export const app = new Hono<AppEnv>()
   .basePath("/api")
+  // Cloudflare's ray id names the request in its logs too; locally a random id does.
+  .use(requestId({ generator: (c) => c.req.header("cf-ray") ?? crypto.randomUUID(), limitLength: 64 }))
   // One services object per request; its parts are built on first use.
   .use(async (c, next) => {
     c.set("services", createServices(c.env));
@@ -35,6 +41,8 @@ export const app = new Hono<AppEnv>()
   .route("/dev/token", devTokenRoutes)
   .route("/tenant", tenantRoutes)
   .route("/keys", keyRoutes)
+  .route("/usage", usageRoutes)
+  .route("/audit", auditRoutes)
   .route("/chat", chatRoutes)
   .route("/conversations", conversationRoutes)
   .route("/search", searchRoutes)
@@ -44,7 +52,10 @@ export const app = new Hono<AppEnv>()
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
 app.onError((error, c) => {
-  if (error instanceof AppError) return c.json(errorBody(error.code, error.message), error.status);
+  if (error instanceof AppError) {
+    if (error.retryAfterSeconds !== null) c.header("Retry-After", String(error.retryAfterSeconds));
+    return c.json(errorBody(error.code, error.message), error.status);
+  }
   if (error instanceof HTTPException && error.status < 500) {
     const code = codeOfStatus.get(error.status) ?? "invalid_request";
     return c.json(errorBody(code, error.message || "The request is not valid"), error.status);

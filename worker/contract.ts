@@ -45,6 +45,79 @@ export interface ApiKeyView {
   revokedAt: string | null;
 }
 
+/** Every action the audit log records. */
+export const auditActions = [
+  /** An authenticated caller was refused an action its role does not allow. */
+  "access.denied",
+  "tenant.save",
+  "dev-token.issue",
+  "key.create",
+  "key.revoke",
+  "budget.set",
+  "document.upload",
+  "document.batch",
+  "document.reingest",
+  "document.delete",
+  "documents.reembed",
+  "upload.create",
+  "upload.complete",
+  "upload.abort",
+] as const;
+export const auditActionSchema = z.enum(auditActions);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+/** `GET /api/audit`: newest first, filtered, a page at a time (`before` is the `nextCursor` of the previous page). */
+export const auditQuerySchema = z.object({
+  action: auditActionSchema.optional(),
+  actor: z.string().min(1).max(256).optional(),
+  outcome: z.enum(["success", "failure"]).optional(),
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** One audit entry. */
+export interface AuditEntryView {
+  id: number;
+  at: string;
+  actor: string;
+  actorRole: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  requestId: string;
+  outcome: "success" | "failure";
+  status: number;
+}
+
+/** `PUT /api/usage/budget`: the tenant's daily model-token budget; null removes it. */
+export const tokenBudgetSchema = z.object({
+  dailyTokens: z.number().int().min(1).max(1_000_000_000_000).nullable(),
+});
+
+/** `GET /api/usage`: the tenant's model use today (UTC) against its budget, and answer latency. */
+export interface UsageView {
+  today: {
+    answers: number;
+    inputTokens: number;
+    outputTokens: number;
+    /** Null: no budget. */
+    dailyTokenBudget: number | null;
+    /** When today's count starts again (next UTC midnight). */
+    resetsAt: string;
+  };
+  /** Over the last 7 days, in milliseconds (null with no answers). */
+  latency: {
+    answers: number;
+    firstTokenP50: number | null;
+    firstTokenP95: number | null;
+    totalP50: number | null;
+    totalP95: number | null;
+    retrievalP50: number | null;
+  };
+}
+
 /** `PUT /api/tenant`: creates the caller's tenant or renames it. */
 export const saveTenantSchema = z.object({
   name: z.string().trim().min(1, "name must not be empty").max(200),
@@ -199,6 +272,8 @@ export const errorCodes = [
   "payload_too_large",
   "unsupported_media_type",
   "rate_limited",
+  /** The tenant has used its daily budget of model tokens. */
+  "budget_exhausted",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -214,6 +289,7 @@ export const errorStatuses = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  budget_exhausted: 429,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 

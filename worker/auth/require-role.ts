@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { recordAudit } from "../audit/audited";
 import type { Role } from "../contract";
 import { AppError } from "../lib/app-error";
 import { authenticate } from "./authenticate";
@@ -39,8 +40,16 @@ export const requireRole = (role: Role, options: RequireRoleOptions = {}) =>
       },
     );
     if (!principal) throw new AppError("unauthorized", "The token or API key is invalid, revoked or expired");
-    if (!roleAllows(principal.role, role)) throw new AppError("forbidden", `This action needs the ${role} role`);
-    if (!options.tenantMayBeNew) await requireTenant(db, principal.tenantId, config.tenantProvisioning);
     c.set("principal", principal);
+    if (!roleAllows(principal.role, role)) {
+      recordAudit(c, principal, {
+        action: "access.denied",
+        targetType: "route",
+        targetId: `${c.req.method} ${c.req.path}`,
+        status: 403,
+      });
+      throw new AppError("forbidden", `This action needs the ${role} role`);
+    }
+    if (!options.tenantMayBeNew) await requireTenant(db, principal.tenantId, config.tenantProvisioning);
     await next();
   });

@@ -8,6 +8,8 @@ const timestampNow = (column: string) =>
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** Model tokens (input + output) the tenant's answers may use per UTC day; null: no limit. */
+  dailyTokenBudget: integer("daily_token_budget"),
   createdAt: timestampNow("created_at"),
 });
 
@@ -193,4 +195,27 @@ export const apiKeys = sqliteTable(
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
   },
   (table) => [index("api_keys_tenant").on(table.tenantId, table.createdAt)],
+);
+
+/**
+ * What admins and integrations did, and how it went: written by the API as each action ends, never changed or deleted
+ * through it.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id").notNull(),
+    at: timestampNow("at"),
+    actor: text("actor").notNull(),
+    actorRole: text("actor_role").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    requestId: text("request_id").notNull(),
+    outcome: text("outcome", { enum: ["success", "failure"] }).notNull(),
+    /** The HTTP status the action ended with. */
+    status: integer("status").notNull(),
+  },
+  (table) => [index("audit_log_tenant").on(table.tenantId, table.seq)],
 );

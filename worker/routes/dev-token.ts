@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { recordAudit } from "../audit/audited";
 import { rememberTenant } from "../auth/tenant-provisioning";
 import { signToken } from "../auth/token";
 import { devTokenRequestSchema } from "../contract";
@@ -15,10 +16,9 @@ export const devTokenRoutes = new Hono<AppEnv>().post("/", validate("json", devT
   const { role, tenant } = c.req.valid("json");
   await createTenantIfMissing(c.var.services.db, tenant);
   rememberTenant(tenant);
-  const token = await signToken(
-    { tenantId: tenant, role, subject: `dev-${role}` },
-    c.var.services.config.tokens.secret,
-    devTokenLifetimeSeconds,
-  );
+  const principal = { tenantId: tenant, role, subject: `dev-${role}`, groups: [] };
+  const token = await signToken(principal, c.var.services.config.tokens.secret, devTokenLifetimeSeconds);
+  // A development sign-in is an identity handed out without a password: record it like any admin action.
+  recordAudit(c, principal, { action: "dev-token.issue", targetType: "tenant", targetId: tenant, status: 200 });
   return c.json({ token, tenant, role });
 });

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
+import { audited, idFromParam, idFromResponse } from "../audit/audited";
 import { displayPrefix, generateApiKey } from "../auth/api-key-secret";
 import { requireRole } from "../auth/require-role";
 import { type ApiKeyView, createApiKeySchema } from "../contract";
@@ -35,26 +36,36 @@ export const keyRoutes = new Hono<AppEnv>()
     const rows = await listApiKeys(c.var.services.db, c.var.principal.tenantId, maxActiveKeys * 2);
     return c.json({ keys: rows.map(toApiKeyView) });
   })
-  .post("/", validate("json", createApiKeySchema), async (c) => {
-    const { name, role } = c.req.valid("json");
-    const { tenantId, subject } = c.var.principal;
-    const { db } = c.var.services;
-    if ((await countActiveApiKeys(db, tenantId)) >= maxActiveKeys) {
-      throw new AppError("conflict", `A tenant may have ${maxActiveKeys} active API keys; revoke unused ones first`);
-    }
-    const generated = await generateApiKey();
-    const row = await insertApiKey(db, {
-      id: generated.id,
-      tenantId,
-      name,
-      role,
-      secretHash: generated.secretHash,
-      createdBy: subject,
-    });
-    return c.json({ key: toApiKeyView(row), secret: generated.key }, 201);
-  })
-  .delete("/:id", validate("param", keyIdSchema), async (c) => {
-    const row = await revokeApiKey(c.var.services.db, c.var.principal.tenantId, c.req.valid("param").id, new Date());
-    if (!row) throw notFound("API key");
-    return c.json({ key: toApiKeyView(row) });
-  });
+  .post(
+    "/",
+    audited("key.create", { type: "key", id: idFromResponse("key", "id") }),
+    validate("json", createApiKeySchema),
+    async (c) => {
+      const { name, role } = c.req.valid("json");
+      const { tenantId, subject } = c.var.principal;
+      const { db } = c.var.services;
+      if ((await countActiveApiKeys(db, tenantId)) >= maxActiveKeys) {
+        throw new AppError("conflict", `A tenant may have ${maxActiveKeys} active API keys; revoke unused ones first`);
+      }
+      const generated = await generateApiKey();
+      const row = await insertApiKey(db, {
+        id: generated.id,
+        tenantId,
+        name,
+        role,
+        secretHash: generated.secretHash,
+        createdBy: subject,
+      });
+      return c.json({ key: toApiKeyView(row), secret: generated.key }, 201);
+    },
+  )
+  .delete(
+    "/:id",
+    audited("key.revoke", { type: "key", id: idFromParam }),
+    validate("param", keyIdSchema),
+    async (c) => {
+      const row = await revokeApiKey(c.var.services.db, c.var.principal.tenantId, c.req.valid("param").id, new Date());
+      if (!row) throw notFound("API key");
+      return c.json({ key: toApiKeyView(row) });
+    },
+  );

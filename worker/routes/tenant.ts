@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { audited } from "../audit/audited";
 import { requireRole } from "../auth/require-role";
 import { rememberTenant } from "../auth/tenant-provisioning";
 import { saveTenantSchema, type TenantView } from "../contract";
@@ -21,9 +22,15 @@ export const tenantRoutes = new Hono<AppEnv>()
     if (!tenant) throw notFound("Tenant");
     return c.json({ tenant: toTenantView(tenant) });
   })
-  .put("/", requireRole("admin", { tenantMayBeNew: true }), validate("json", saveTenantSchema), async (c) => {
-    const { tenantId } = c.var.principal;
-    const tenant = await saveTenant(c.var.services.db, tenantId, c.req.valid("json").name);
-    rememberTenant(tenantId);
-    return c.json({ tenant: toTenantView(tenant) });
-  });
+  .put(
+    "/",
+    requireRole("admin", { tenantMayBeNew: true }),
+    audited("tenant.save", { type: "tenant", id: (c) => c.var.principal.tenantId }),
+    validate("json", saveTenantSchema),
+    async (c) => {
+      const { tenantId } = c.var.principal;
+      const tenant = await saveTenant(c.var.services.db, tenantId, c.req.valid("json").name);
+      rememberTenant(tenantId);
+      return c.json({ tenant: toTenantView(tenant) });
+    },
+  );
