@@ -4,6 +4,7 @@
  */
 import type { UIMessage } from "ai";
 import { z } from "zod";
+import { hasControlCharacters, removeControlCharacters } from "./lib/control-characters";
 
 /**
  * What a caller may do within its tenant: `admin` everything, `member` ask and search, `ingest` (integrations) only
@@ -185,18 +186,92 @@ export const searchResultSchema = z.object({
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
+/** The longest title a document may have; longer titles taken from a file name or the file are shortened. */
+export const maxTitleLength = 512;
+
+/** The longest file name an upload may declare: far beyond any file system's, so no real file is refused. */
+export const maxFilenameLength = 8192;
+
+const noControlCharacters = (value: string) => !hasControlCharacters(value);
+const controlCharacterMessage = "must not contain control characters (NUL, tabs, line breaks, escape …)";
+
+/** A caller's own id for a document (a path, a CMS id): updates find the document by it. */
+export const externalIdSchema = z.string().min(1).max(256).refine(noControlCharacters, controlCharacterMessage);
+
+/** The collection a document belongs to, which searches and chats can be narrowed to. */
+export const collectionSchema = z.string().min(1).max(64).refine(noControlCharacters, controlCharacterMessage);
+
+/**
+ * A title the submitter gives, which always wins over the document's own. Control characters are removed (a
+ * pasted line break becomes a space) rather than refused; what is left must be 1-512 characters.
+ */
+export const documentTitleSchema = z
+  .string()
+  .transform(removeControlCharacters)
+  .pipe(z.string().trim().min(1, "title must not be empty").max(maxTitleLength));
+
+/** `POST /api/documents`: one file as multipart form data. */
+export const uploadFormSchema = z.object({
+  file: z.instanceof(File, { message: "Send the document as a multipart form field named 'file'" }),
+  /** Without one, the title is the document's own (a `# heading`, `<title>`, PDF or DOCX title) or its file name. */
+  title: documentTitleSchema.optional(),
+  externalId: externalIdSchema.optional(),
+  collection: collectionSchema.default("default"),
+});
+
 export const batchDocumentSchema = z.object({
-  externalId: z.string().min(1).max(256),
-  title: z.string().trim().min(1).max(512),
+  externalId: externalIdSchema,
+  /** Without one, the title is the document's own (e.g. its `# heading`) or the last part of the external id. */
+  title: documentTitleSchema.optional(),
   text: z.string().min(1),
   contentType: z
     .enum(["text/plain", "text/markdown", "text/html", "text/csv", "application/json"])
     .default("text/markdown"),
-  collection: z.string().min(1).max(64).default("default"),
+  collection: collectionSchema.default("default"),
 });
 
 export const batchRequestSchema = z.object({
-  documents: z.array(batchDocumentSchema).min(1).max(100),
+  documents: z
+    .array(batchDocumentSchema)
+    .min(1)
+    .max(100)
+    .superRefine((documents, context) => {
+      // Two entries for one external id would race to create the same document.
+      const firstIndex = new Map<string, number>();
+      documents.forEach((document, index) => {
+        const first = firstIndex.get(document.externalId);
+        if (first === undefined) {
+          firstIndex.set(document.externalId, index);
+          return;
+        }
+        context.addIssue({
+          code: "custom",
+          path: [index, "externalId"],
+          message: `"${document.externalId}" is also the external id of documents[${first}]; send each document once`,
+        });
+      });
+    }),
+});
+
+/** R2 allows at most 10,000 parts in a multipart upload. */
+export const maxUploadParts = 10_000;
+
+/** `POST /api/uploads`: starts a multipart upload of a file of `size` bytes. */
+export const createUploadSchema = z.object({
+  filename: z.string().trim().min(1).max(maxFilenameLength),
+  size: z.number().int().positive(),
+  contentType: z.string().trim().min(1).max(255).optional(),
+  title: documentTitleSchema.optional(),
+  externalId: externalIdSchema.optional(),
+  collection: collectionSchema.default("default"),
+});
+
+/** `POST /api/uploads/:id/complete`: every uploaded part, as its upload answered. */
+export const completeUploadSchema = z.object({
+  parts: z
+    .array(z.object({ partNumber: z.number().int().min(1).max(maxUploadParts), etag: z.string().min(1).max(256) }))
+    .min(1)
+    .max(maxUploadParts),
 });
 
 export const documentStatusSchema = z.enum(["queued", "processing", "ready", "failed", "deleting"]);

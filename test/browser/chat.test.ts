@@ -186,7 +186,8 @@ describe("the chat app in a browser", () => {
       ),
     });
 
-    const row = page.getByTestId("document-row").filter({ hasText: `browser-upload-${stamp}` });
+    // Listed under its file name until ingested, then under its `# heading`: both carry the stamp.
+    const row = page.getByTestId("document-row").filter({ hasText: stamp });
     await row.waitFor();
     await row
       .getByTestId("document-status")

@@ -88,7 +88,8 @@ describe("the documents page", () => {
       ),
     });
 
-    const row = page.getByTestId("document-row").filter({ hasText: title });
+    // Listed under its file name until ingested, then under its `# heading`: both carry the stamp.
+    const row = page.getByTestId("document-row").filter({ hasText: stamp });
     await row
       .getByTestId("document-status")
       .filter({ hasText: /^ready$/ })

@@ -142,7 +142,8 @@ describe("npm run ingest", () => {
     const [document] = await listDocuments(tenant);
     expect(document).toMatchObject({
       externalId: "shipping-manual.md",
-      title: "shipping-manual",
+      // The file's `# heading`: the CLI sends no title.
+      title: "Shipping manual",
       collection: "manuals",
       size: Buffer.byteLength(text),
       status: "ready",

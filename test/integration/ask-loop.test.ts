@@ -35,7 +35,8 @@ describe("the RAG loop, through the HTTP API", () => {
     const sourceDocuments = chunks.filter((chunk) => chunk.type === "source-document");
     expect(sourceDocuments.length).toBeGreaterThan(0);
     expect(String(sourceDocuments[0]?.sourceId)).toMatch(new RegExp(`^${document.id}:`));
-    expect(sourceDocuments[0]?.title).toBe("travel-handbook");
+    // Uploaded without a title: the handbook's `# heading` names it.
+    expect(sourceDocuments[0]?.title).toBe("Travel handbook");
 
     const sources = chunks.find((chunk) => chunk.type === "data-sources");
     expect(sources?.data).toMatchObject({

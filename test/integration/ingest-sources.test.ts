@@ -34,7 +34,8 @@ describe("files dropped into the R2 inbox", () => {
     await handleR2Event(harness.deps, event("PutObject", key));
     await drainQueue(harness);
     const created = await findDocumentByExternalId(harness.deps.db, harness.tenantId, "guides/setup.md");
-    expect(created).toMatchObject({ source: "r2", title: "setup", status: "ready", r2Key: key, version: 1 });
+    // Named by its `# heading`, the file's own title.
+    expect(created).toMatchObject({ source: "r2", title: "Setup", status: "ready", r2Key: key, version: 1 });
     expect(await search(harness, "gateway port")).toContain("8443");
 
     await env.DOCUMENTS.put(key, "# Setup\n\nInstall the gateway on port 9443 before anything else.");

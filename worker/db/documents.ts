@@ -1,9 +1,10 @@
 import { and, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import type { DocumentView, IngestJobView } from "../contract";
+import { newId } from "../lib/ids";
 import { inGroups } from "../lib/in-groups";
 import { idsPerStatement } from "../lib/platform-limits";
 import type { Db } from "./client";
-import { documents, type ingestJobs } from "./schema";
+import { type DocumentSource, documents, ingestJobs } from "./schema";
 
 export type DocumentRow = typeof documents.$inferSelect;
 
@@ -137,4 +138,57 @@ export async function loadDocuments(db: Db, ids: string[]): Promise<Map<string, 
     for (const row of await db.select().from(documents).where(inArray(documents.id, group))) loaded.set(row.id, row);
   }
   return loaded;
+}
+
+/** A document's latest ingestion jobs, newest version first. */
+export function recentIngestJobs(db: Db, documentId: string, limit = 10) {
+  return db
+    .select()
+    .from(ingestJobs)
+    .where(eq(ingestJobs.documentId, documentId))
+    .orderBy(desc(ingestJobs.version))
+    .limit(limit);
+}
+
+/**
+ * Gives a document the title its file declares, unless a newer version was submitted or the submitter named
+ * the document since (await it, or put it in a batch).
+ */
+export function setDeclaredTitle(db: Db, document: Pick<DocumentRow, "id" | "version">, title: string) {
+  return db
+    .update(documents)
+    .set({ title, titleSource: "document", updatedAt: new Date() })
+    .where(
+      and(
+        eq(documents.id, document.id),
+        eq(documents.version, document.version),
+        ne(documents.titleSource, "explicit"),
+      ),
+    );
+}
+
+/**
+ * Records a file that was refused before ingestion (e.g. an unsupported type dropped into the inbox) as a
+ * failed document under its external id, creating it or marking the existing one, so the refusal is visible.
+ */
+export function recordRefusedFile(
+  db: Db,
+  file: { tenantId: string; externalId: string; title: string; source: DocumentSource; r2Key: string; reason: string },
+) {
+  const failure = { status: "failed" as const, error: file.reason, r2Key: file.r2Key, updatedAt: new Date() };
+  return db
+    .insert(documents)
+    .values({
+      id: newId(),
+      tenantId: file.tenantId,
+      externalId: file.externalId,
+      title: file.title,
+      titleSource: "filename",
+      source: file.source,
+      contentType: "application/octet-stream",
+      size: 0,
+      sha256: "",
+      ...failure,
+    })
+    .onConflictDoUpdate({ target: [documents.tenantId, documents.externalId], set: failure });
 }

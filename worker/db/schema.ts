@@ -19,6 +19,13 @@ export type DocumentStatus = (typeof documentStatuses)[number];
 export const documentSources = ["upload", "batch", "r2"] as const;
 export type DocumentSource = (typeof documentSources)[number];
 
+/**
+ * Where a document's title came from: the submitter (`explicit`, which always wins), the file's own metadata
+ * once it was parsed (`document`: a `# heading`, `<title>`, PDF or DOCX title), or its file name (`filename`).
+ */
+export const titleSources = ["explicit", "filename", "document"] as const;
+export type TitleSource = (typeof titleSources)[number];
+
 export const documents = sqliteTable(
   "documents",
   {
@@ -29,6 +36,8 @@ export const documents = sqliteTable(
     collection: text("collection").notNull().default("default"),
     externalId: text("external_id"),
     title: text("title").notNull(),
+    // Rows from before titles were read from the files count as explicit, so their titles never change.
+    titleSource: text("title_source", { enum: titleSources }).notNull().default("explicit"),
     source: text("source", { enum: documentSources }).notNull(),
     r2Key: text("r2_key").notNull(),
     contentType: text("content_type").notNull(),
@@ -145,6 +154,7 @@ export const uploads = sqliteTable(
     filename: text("filename").notNull(),
     contentType: text("content_type").notNull(),
     title: text("title").notNull(),
+    titleSource: text("title_source", { enum: titleSources }).notNull().default("explicit"),
     collection: text("collection").notNull().default("default"),
     externalId: text("external_id"),
     status: text("status", { enum: ["open", "completed", "aborted"] })

@@ -5,6 +5,7 @@ import { sha256Hex } from "../lib/sha256";
 import { chunkDocument } from "../rag/chunk";
 import { parseDocument } from "../rag/parse/parse-document";
 import { isSupportedContentType } from "../rag/parse/supported-types";
+import { titleForVersion } from "./document-title";
 import { isPendingVersion, versionOf } from "./document-version";
 import { embedSlices } from "./embed-slices";
 import { type IngestDependencies, IngestError } from "./ingest-dependencies";
@@ -106,18 +107,20 @@ async function readFile(bucket: R2Bucket, document: DocumentRow): Promise<Uint8A
 async function chunkFile(
   bytes: Uint8Array,
   document: DocumentRow,
-  { embeddingModelId, chunking }: IngestDependencies,
+  { db, embeddingModelId, chunking }: IngestDependencies,
 ): Promise<Array<Omit<ChunkInput, "vectorReady">>> {
   if (!isSupportedContentType(document.contentType)) {
     throw new IngestError(`Files of type ${document.contentType} cannot be ingested`);
   }
-  const pieces = chunkDocument(await parseDocument(bytes, document.contentType), chunking);
+  const parsed = await parseDocument(bytes, document.contentType);
+  const title = await titleForVersion(db, document, parsed.title);
+  const pieces = chunkDocument(parsed, chunking);
   if (pieces.length === 0) throw new IngestError("The document contains no text to index");
 
   const rows: Array<Omit<ChunkInput, "vectorReady">> = [];
   const seen = new Set<string>();
   for (const piece of pieces) {
-    const contentHash = await sha256Hex(`${document.title}\n${piece.headingPath}\n${piece.text}`);
+    const contentHash = await sha256Hex(`${title}\n${piece.headingPath}\n${piece.text}`);
     // The model is part of the vector id, so a new embedding model never reuses another model's vectors.
     // Ids stay within Vectorize's 64 bytes: 22-character document id, ":", 32 hex characters.
     const vectorId = `${document.id}:${(await sha256Hex(`${embeddingModelId}\n${contentHash}`)).slice(0, 32)}`;

@@ -1,12 +1,13 @@
-import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { findDocumentByExternalId, updateDocument } from "../db/documents";
-import { documents, tenants } from "../db/schema";
-import { newId } from "../lib/ids";
+import { findDocumentByExternalId, recordRefusedFile } from "../db/documents";
+import { findTenant } from "../db/tenants";
+import { AppError } from "../lib/app-error";
 import { objectSha256 } from "../lib/sha256";
-import { detectContentType, maxSniffBytes } from "../rag/parse/supported-types";
+import { acceptDocument, documentHeadBytes, fileLimit } from "./accept-document";
+import { titleFromFilename } from "./document-title";
 import type { IngestDependencies } from "./ingest-dependencies";
 import { parseInboxKey } from "./object-keys";
+import { requestDeletion } from "./request-deletion";
 import { submitDocument } from "./submit-document";
 
 /** An R2 event notification, as the bucket sends it to the ingest queue for objects under `inbox/`. */
@@ -32,79 +33,63 @@ export async function handleR2Event(deps: IngestDependencies, event: R2Event): P
   const inbox = parseInboxKey(event.object.key);
   if (!inbox) return;
   const { db } = deps;
-  const tenant = await db.select().from(tenants).where(eq(tenants.id, inbox.tenantId)).get();
-  if (!tenant) {
+  if (!(await findTenant(db, inbox.tenantId))) {
     console.warn("Ignoring an inbox file for an unknown tenant", event.object.key);
     return;
   }
 
   if (deletions.has(event.action)) {
     const document = await findDocumentByExternalId(db, inbox.tenantId, inbox.path);
-    if (document?.source !== "r2") return;
-    await updateDocument(db, document.id, { status: "deleting" });
-    await deps.queue.send({ type: "delete", tenantId: inbox.tenantId, documentId: document.id });
+    if (document?.source === "r2") await requestDeletion(deps, document);
     return;
   }
   if (!creations.has(event.action)) return;
 
-  const head = await deps.bucket.get(event.object.key, { range: { offset: 0, length: maxSniffBytes } });
+  const head = await deps.bucket.get(event.object.key, { range: { offset: 0, length: documentHeadBytes } });
   if (!head) return;
   const filename = inbox.path.split("/").at(-1) ?? inbox.path;
-  const title = filename.replace(/\.[^.]+$/, "") || filename;
-  const contentType = detectContentType({
-    head: new Uint8Array(await head.arrayBuffer()),
-    filename,
-    declaredType: head.httpMetadata?.contentType ?? null,
-  });
-  const rejection = !contentType
-    ? "Unsupported file type: send text, Markdown, HTML, PDF, DOCX, CSV or JSON"
-    : head.size > deps.maxFileBytes
-      ? `The file is larger than ${Math.floor(deps.maxFileBytes / 1024 / 1024)} MB`
-      : null;
-  if (rejection || !contentType) {
-    await recordRejectedFile(
-      deps,
-      { tenantId: inbox.tenantId, path: inbox.path, key: event.object.key, title },
-      rejection,
+  let accepted: ReturnType<typeof acceptDocument>;
+  try {
+    accepted = acceptDocument(
+      {
+        filename,
+        size: head.size,
+        externalId: inbox.path,
+        head: new Uint8Array(await head.arrayBuffer()),
+        declaredType: head.httpMetadata?.contentType ?? null,
+      },
+      fileLimit(deps.maxFileBytes),
     );
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    await refuse(deps, { tenantId: inbox.tenantId, path: inbox.path, key: event.object.key, filename }, error);
     return;
   }
 
   await submitDocument(deps, {
     tenantId: inbox.tenantId,
-    title,
-    contentType,
-    externalId: inbox.path,
-    collection: "default",
+    ...accepted,
     source: "r2",
     stored: { r2Key: event.object.key, size: head.size, sha256: await objectSha256(deps.bucket, event.object.key) },
   });
 }
 
-async function recordRejectedFile(
+// A file refused for its path (an external id no document may have) cannot be recorded under that path.
+async function refuse(
   { db }: IngestDependencies,
-  file: { tenantId: string; path: string; key: string; title: string },
-  reason: string | null,
+  file: { tenantId: string; path: string; key: string; filename: string },
+  error: AppError,
 ): Promise<void> {
-  const existing = await db
-    .select({ id: documents.id })
-    .from(documents)
-    .where(and(eq(documents.tenantId, file.tenantId), eq(documents.externalId, file.path)))
-    .get();
-  const fields = { status: "failed" as const, error: reason, r2Key: file.key, updatedAt: new Date() };
-  if (existing) {
-    await db.update(documents).set(fields).where(eq(documents.id, existing.id));
+  if (error.code === "invalid_request") {
+    console.warn("Ignoring an inbox file whose path cannot be a document's external id", file.key, error.message);
     return;
   }
-  await db.insert(documents).values({
-    id: newId(),
+  await recordRefusedFile(db, {
     tenantId: file.tenantId,
     externalId: file.path,
-    title: file.title,
+    title: titleFromFilename(file.filename),
     source: "r2",
-    contentType: "application/octet-stream",
-    size: 0,
-    sha256: "",
-    ...fields,
+    r2Key: file.key,
+    reason: error.message,
   });
 }

@@ -1,11 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { DocumentRow } from "../db/documents";
-import { type DocumentSource, documents } from "../db/schema";
+import { type DocumentSource, documents, type TitleSource } from "../db/schema";
 import { newId } from "../lib/ids";
 import { inGroups } from "../lib/in-groups";
 import { idsPerStatement } from "../lib/platform-limits";
 import { sha256Hex } from "../lib/sha256";
+import { keepsTitle } from "./document-title";
 import type { IngestMessage } from "./ingest-message";
 import { versionObjectKey } from "./object-keys";
 
@@ -20,6 +21,8 @@ interface SubmissionFields {
   /** Set when the id was reserved earlier (a multipart upload); otherwise found by external id or new. */
   documentId?: string;
   title: string;
+  /** Where `title` came from; a `filename` title gives way to the one the file declares. Default `explicit`. */
+  titleSource?: TitleSource;
   contentType: string;
   externalId: string | null;
   collection: string;
@@ -65,7 +68,7 @@ export async function submitDocuments(
       const current = existing[index];
       const unchanged =
         current?.sha256 === sha256 &&
-        current.title === submission.title &&
+        keepsTitle(current, submission) &&
         current.contentType === submission.contentType &&
         current.status !== "failed";
       if (current && unchanged) {
@@ -91,6 +94,7 @@ export async function submitDocuments(
       }
       const fields = {
         title: submission.title,
+        titleSource: submission.titleSource ?? "explicit",
         collection: submission.collection,
         source: submission.source,
         r2Key,
