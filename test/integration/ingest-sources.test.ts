@@ -67,6 +67,24 @@ describe("files dropped into the R2 inbox", () => {
     expect(harness.queue.messages).toEqual([]);
   });
 
+  it("records a file over the size limit as failed, and ignores a path no external id may have", async () => {
+    const harness = await createHarness();
+    const key = `inbox/${harness.tenantId}/archive/huge.md`;
+    await env.DOCUMENTS.put(key, new Uint8Array(harness.deps.maxFileBytes + 1).fill(0x61));
+    await handleR2Event(harness.deps, event("PutObject", key));
+    expect(await findDocumentByExternalId(harness.deps.db, harness.tenantId, "archive/huge.md")).toMatchObject({
+      status: "failed",
+      title: "huge",
+      error: 'Files are limited to 1 MB, and "huge.md" is larger',
+    });
+
+    const controlKey = `inbox/${harness.tenantId}/bad\u0000name.md`;
+    await env.DOCUMENTS.put(controlKey, "# Bad name");
+    await handleR2Event(harness.deps, event("PutObject", controlKey));
+    expect(await findDocumentByExternalId(harness.deps.db, harness.tenantId, "bad\u0000name.md")).toBeUndefined();
+    expect(harness.queue.messages).toEqual([]);
+  });
+
   it("ignores keys outside the inbox and tenants that do not exist", async () => {
     const harness = await createHarness();
     await env.DOCUMENTS.put(`documents/${harness.tenantId}/x/v1`, "# Mine");

@@ -147,6 +147,17 @@ describe("names and ids with no place in a title or an id", () => {
     expect(multipart.status).toBe(201);
   }, 60_000);
 
+  it("shortens a title the file declares that is longer than the limit", async () => {
+    const admin = await devToken("admin", uniqueTenant());
+    const heading = Array.from({ length: 20_000 }, (_, index) => `heading${index}`).join(" ");
+    const response = await batch(admin, [{ externalId: "long-heading.md", text: `# ${heading}\n\nBody text.` }]);
+    const { documents } = await response.json<{ documents: DocumentView[] }>();
+    const ready = await waitForDocument(admin, documents[0]?.id ?? "");
+    expect(ready.status).toBe("ready");
+    expect(ready.title.length).toBeLessThanOrEqual(512);
+    expect(ready.title).toMatch(/^heading0 heading1 .* heading\d+…$/);
+  }, 60_000);
+
   it("refuses control characters in external ids and collections with 400 naming the field", async () => {
     const admin = await devToken("admin", uniqueTenant());
     const form = new FormData();

@@ -81,7 +81,7 @@ async function refuse(
   error: AppError,
 ): Promise<void> {
   if (error.code === "invalid_request") {
-    console.warn("Ignoring an inbox file whose path cannot be a document's external id", file.key, error.message);
+    console.warn("Ignoring an inbox file whose path cannot be a document's external id", JSON.stringify(file.key));
     return;
   }
   await recordRefusedFile(db, {
