@@ -316,21 +316,32 @@ export interface IngestJobView {
 }
 
 /** `data-sources` stream part: every passage given to the model, in citation order ([1] is the first). */
-export interface SourcesData {
-  sources: Array<{ index: number; chunkId: string; documentId: string; title: string; snippet: string; score: number }>;
-}
+export const sourcesDataSchema = z.object({
+  sources: z.array(
+    z.object({
+      index: z.number().int(),
+      chunkId: z.string(),
+      documentId: z.string(),
+      title: z.string(),
+      snippet: z.string(),
+      score: z.number(),
+    }),
+  ),
+});
+export type SourcesData = z.infer<typeof sourcesDataSchema>;
 
 /** `data-timings` stream part, in milliseconds. */
-export interface TimingsData {
-  retrievalMs: number;
-  firstTokenMs: number | null;
-  totalMs: number;
+export const timingsDataSchema = z.object({
+  retrievalMs: z.number(),
+  firstTokenMs: z.number().nullable(),
+  totalMs: z.number(),
   /** Tokens the model reported (the offline model counts words); null when the model did not say. */
-  inputTokens: number | null;
-  outputTokens: number | null;
-  model: string;
-  offline: boolean;
-}
+  inputTokens: z.number().nullable(),
+  outputTokens: z.number().nullable(),
+  model: z.string(),
+  offline: z.boolean(),
+});
+export type TimingsData = z.infer<typeof timingsDataSchema>;
 
 /** The custom data parts of the chat stream (`data-sources`, `data-timings`). */
 export type ChatDataParts = { sources: SourcesData; timings: TimingsData };
@@ -372,21 +383,30 @@ export interface ApiErrorBody {
   error: { code: ErrorCode; message: string };
 }
 
+/** How an answer ended (`metadata.status` of an assistant message). */
+export const answerStatusSchema = z.enum(["complete", "stopped", "errored"]);
+export type AnswerStatus = z.infer<typeof answerStatusSchema>;
+
 /** Metadata the server attaches to an assistant message when it finishes. */
-export interface ChatMetadata {
-  model?: string;
-  usage?: { inputTokens: number | null; outputTokens: number | null };
+export const chatMetadataSchema = z.object({
+  model: z.string().optional(),
+  usage: z.object({ inputTokens: z.number().nullable(), outputTokens: z.number().nullable() }).optional(),
   /** How the answer ended; a stopped or errored answer keeps the text streamed before it ended. */
-  status?: AnswerStatus;
+  status: answerStatusSchema.optional(),
   /** Why it stopped or failed, in words a user can read. */
-  reason?: string;
-}
+  reason: z.string().optional(),
+});
+export type ChatMetadata = z.infer<typeof chatMetadataSchema>;
 
 /** The UI message type of this app's chat stream, for `useChat<ChatMessage>()`. */
 export type ChatMessage = UIMessage<ChatMetadata, ChatDataParts>;
 
-/** How an answer ended (`metadata.status` of an assistant message). */
-export type AnswerStatus = "complete" | "stopped" | "errored";
+/** What `validateUIMessages` needs to check a stored or received `ChatMessage` whole, metadata and data parts. */
+export const chatMessageSchemas = {
+  // Questions carry no metadata.
+  metadataSchema: chatMetadataSchema.optional(),
+  dataSchemas: { sources: sourcesDataSchema, timings: timingsDataSchema },
+};
 
 export const renameConversationSchema = z.object({
   title: z.string().trim().min(1, "title must not be empty").max(200),
@@ -394,6 +414,19 @@ export const renameConversationSchema = z.object({
 
 export const listConversationsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/**
+ * A page of a conversation's messages (`GET /api/conversations/:id`): the newest `limit`, or those before the
+ * `olderCursor` of an earlier page. Pages also stop at about 2 million characters of messages.
+ */
+export const conversationPageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z
+    .string()
+    .regex(/^\d{1,15}$/, "before must be the olderCursor of an earlier page")
+    .transform(Number)
+    .optional(),
 });
 
 /** A conversation in the list (`GET /api/conversations`); its messages live in its Durable Object. */

@@ -1,10 +1,17 @@
 import { app } from "./app";
+import { ConversationObject } from "./conversation/conversation-do";
 import { consumeDeadLetters, consumeIngestBatch } from "./ingest/ingest-consumer";
 import { sweepStalledIngestion } from "./ingest/sweep-stalled";
 import { createServices, ingestDependencies } from "./services";
 
-export { ConversationDO } from "./conversation/conversation-do";
 export { LocalVectorIndex } from "./vector/local-vector-index";
+
+/** One conversation's Durable Object, with the services of this Worker. */
+export class ConversationDO extends ConversationObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env, createServices);
+  }
+}
 
 export default {
   fetch: app.fetch,

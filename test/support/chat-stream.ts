@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { ChatMessage } from "../../worker/contract";
 import { call, postJson } from "./api";
-import type { ConversationDO } from "./test-worker";
+import type { ConversationDO, Injection } from "./test-worker";
 
 /** One event of an SSE answer stream: its `id:` and the UI message chunk in its `data:`. */
 export interface StreamEvent {
@@ -137,22 +137,19 @@ export async function savedAnswer(token: string, conversationId: string): Promis
 }
 
 /** What a test injects into a conversation's Durable Object before it talks to it over HTTP. */
-export interface ConversationSetup {
-  vars?: Record<string, string>;
-  chatModel?: ConversationDO["chatModel"];
-}
+export type ConversationSetup = Injection;
 
+/** Injects vars or a chat model into the conversation's services; they outlast a restart of its object. */
 export async function setUpConversation(tenantId: string, conversationId: string, setup: ConversationSetup) {
   const stub = env.CONVERSATIONS.getByName(`${tenantId}/${conversationId}`);
   await runInDurableObject(stub, (instance) => {
     if (!isTestConversation(instance)) throw new Error("the workers tests must run on test/support/test-worker.ts");
-    instance.vars = setup.vars ?? {};
-    instance.chatModel = setup.chatModel ?? null;
+    instance.inject(setup);
   });
   return stub;
 }
 
-// The test worker's class is loaded apart from the test's modules, so `instanceof` cannot tell; its fields can.
+// The test worker's class is loaded apart from the test's modules, so `instanceof` cannot tell; its method can.
 function isTestConversation(instance: object): instance is ConversationDO {
-  return "vars" in instance && "chatModel" in instance;
+  return "inject" in instance && typeof instance.inject === "function";
 }

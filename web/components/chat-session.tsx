@@ -1,6 +1,7 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ChatMessage } from "../../worker/contract";
 import { useConversationChat } from "../hooks/use-conversation-chat";
+import { getOlderMessages } from "../lib/api";
 import { describeError } from "../lib/api-error";
 import { ChatComposer } from "./chat-composer";
 import { ErrorMessage } from "./error-message";
@@ -10,22 +11,28 @@ import { MessageItem } from "./message-item";
 export function ChatSession({
   conversationId,
   initialMessages,
+  olderCursor,
   answering,
   onAnswerEnd,
   onStale,
 }: {
   conversationId: string;
   initialMessages: ChatMessage[];
+  /** Where the earlier messages, not loaded with the latest ones, begin; null when all are loaded. */
+  olderCursor: string | null;
   /** The server was writing an answer when the messages were loaded; the session resumes it. */
   answering: boolean;
   onAnswerEnd: () => void;
   /** The loaded messages are out of date: the answer they were waiting for has finished in the meantime. */
   onStale: () => void;
 }) {
-  const { messages, status, error, sendMessage, stop, clearError, busy } = useConversationChat(
+  const { messages, setMessages, status, error, sendMessage, stop, clearError, busy } = useConversationChat(
     conversationId,
     initialMessages,
     { onAnswerEnd, onNothingToResume: answering ? onStale : undefined },
+  );
+  const earlier = useEarlierMessages(conversationId, olderCursor, (older) =>
+    setMessages((current) => [...older, ...current]),
   );
   const endRef = useRef<HTMLDivElement>(null);
   const lastMessage = messages.at(-1);
@@ -39,6 +46,17 @@ export function ChatSession({
   return (
     <div className="chat-session">
       <div className="message-list" role="log" aria-live="polite" aria-relevant="additions">
+        {earlier.cursor !== null ? (
+          <button
+            type="button"
+            className="button-secondary"
+            data-testid="load-earlier"
+            disabled={earlier.loading}
+            onClick={earlier.load}
+          >
+            {earlier.loading ? "Loading earlier messages…" : "Show earlier messages"}
+          </button>
+        ) : null}
         {messages.length === 0 ? (
           <div className="empty-state">
             <h2>Ask your documents</h2>
@@ -60,7 +78,32 @@ export function ChatSession({
         <div ref={endRef} />
       </div>
       {error ? <ErrorMessage message={describeError(error)} onDismiss={clearError} /> : null}
+      {earlier.error ? <ErrorMessage message={`Could not load earlier messages: ${earlier.error}`} /> : null}
       <ChatComposer busy={busy} onSend={(text) => void sendMessage({ text })} onStop={() => void stop()} />
     </div>
   );
+}
+
+// The messages before those loaded first, a page at a time, handed to `prepend` oldest first.
+function useEarlierMessages(
+  conversationId: string,
+  firstCursor: string | null,
+  prepend: (older: ChatMessage[]) => void,
+) {
+  const [cursor, setCursor] = useState(firstCursor);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => {
+    if (cursor === null) return;
+    setLoading(true);
+    getOlderMessages(conversationId, cursor)
+      .then((page) => {
+        prepend(page.messages);
+        setCursor(page.olderCursor);
+        setError(null);
+      })
+      .catch((failure: unknown) => setError(describeError(failure)))
+      .finally(() => setLoading(false));
+  };
+  return { cursor, loading, error, load };
 }

@@ -6,7 +6,13 @@
 import { validateUIMessages } from "ai";
 import { hc } from "hono/client";
 import type { AppType } from "../../worker/app";
-import type { ChatMessage, ConversationSummary, DocumentView, IngestJobView } from "../../worker/contract";
+import {
+  type ChatMessage,
+  type ConversationSummary,
+  chatMessageSchemas,
+  type DocumentView,
+  type IngestJobView,
+} from "../../worker/contract";
 import { errorFromResponse } from "./api-error";
 import { authorizationHeaders, getToken, setToken } from "./token-store";
 
@@ -35,22 +41,35 @@ export async function createDevToken(): Promise<string> {
   return (await response.json()).token;
 }
 
-/** A conversation as the chat page starts from it. */
+/** A conversation as the chat page starts from it: its latest messages. */
 export interface StoredConversation {
   /** True while the server is still writing an answer, which the page then resumes. */
   answering: boolean;
   messages: ChatMessage[];
+  /** Reads the messages before these (see `getOlderMessages`); null when these are the first. */
+  olderCursor: string | null;
 }
 
-/** The stored conversation; an empty one when it does not exist yet (404). */
+/** The stored conversation's latest messages; an empty conversation when it does not exist yet (404). */
 export async function getConversation(id: string): Promise<StoredConversation> {
-  const response = await client.conversations[":id"].$get({ param: { id } });
-  if (response.status === 404) return { answering: false, messages: [] };
+  const response = await client.conversations[":id"].$get({ param: { id }, query: {} });
+  if (response.status === 404) return { answering: false, messages: [], olderCursor: null };
   if (!response.ok) throw await errorFromResponse(response);
-  const { answering, messages } = await response.json();
-  // JSON typing loses the UI message type; the AI SDK's validator checks the shape and restores it.
-  const validated = messages.length === 0 ? [] : await validateUIMessages<ChatMessage>({ messages });
-  return { answering, messages: validated };
+  const { answering, messages, olderCursor } = await response.json();
+  return { answering, messages: await checkedMessages(messages), olderCursor };
+}
+
+/** The messages before `cursor` (an `olderCursor`), oldest first, and the cursor of those before them. */
+export async function getOlderMessages(id: string, cursor: string) {
+  const response = await client.conversations[":id"].$get({ param: { id }, query: { before: cursor } });
+  if (!response.ok) throw await errorFromResponse(response);
+  const { messages, olderCursor } = await response.json();
+  return { messages: await checkedMessages(messages), olderCursor };
+}
+
+// JSON typing loses the UI message type; the AI SDK's validator checks the shape and restores it.
+async function checkedMessages(messages: unknown[]): Promise<ChatMessage[]> {
+  return messages.length === 0 ? [] : validateUIMessages<ChatMessage>({ messages, ...chatMessageSchemas });
 }
 
 /** The signed-in user's conversations, most recently active first. */

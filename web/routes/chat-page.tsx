@@ -38,6 +38,7 @@ function ConversationLoader({ conversationId, onAnswerEnd }: { conversationId: s
       key={`${conversationId}/${attempt}`}
       conversationId={conversationId}
       initialMessages={history.conversation.messages}
+      olderCursor={history.conversation.olderCursor}
       answering={history.conversation.answering}
       onAnswerEnd={onAnswerEnd}
       onStale={reload}

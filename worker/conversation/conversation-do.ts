@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import type { UIMessageChunk } from "ai";
-import { type AppConfig, readConfig } from "../config";
 import type { ChatMessage, ConversationSummary, RetrievalFilter } from "../contract";
 import type { Db } from "../db/client";
 import { usage } from "../db/schema";
@@ -8,7 +7,7 @@ import { newId } from "../lib/ids";
 import { type FinishedAnswer, messageText, streamAnswer } from "../rag/answer-stream";
 import { retrieveChunks } from "../rag/hybrid-retrieve";
 import { standaloneQuery } from "../rag/standalone-query";
-import { createServices, type Services } from "../services";
+import type { Services } from "../services";
 import { assembleMessage } from "./assemble-message";
 import {
   type ConversationIndexEntry,
@@ -16,32 +15,44 @@ import {
   deleteConversationIndex,
   upsertConversationIndex,
 } from "./conversation-index";
-import { type ConversationOwner, ConversationSettings } from "./conversation-settings";
+import { type ActiveAnswer, type ConversationOwner, ConversationSettings } from "./conversation-settings";
 import { generateTitle, titleFromQuestion, untitled } from "./conversation-title";
 import { historyWindow } from "./history-window";
-import { MessageStore } from "./message-store";
+import { type MessagePage, MessageStore } from "./message-store";
+import { ContinuationMismatch, type SentAnswer, sentAnswer, skipSentChunks } from "./sent-answer";
 import { StreamBuffer } from "./stream-buffer";
 
 /** The caller, as the Worker has authenticated it. */
 export type ConversationCaller = ConversationOwner;
 
-/** The answer to a new question: its SSE stream, or why there is none. */
+/** Builds the services an answer uses from the Worker's bindings; production passes `createServices`. */
+export type ServicesFactory = (env: Env) => Services;
+
+/**
+ * The answer to a new question: its SSE stream, or why there is none: `conflict` while another answer is being
+ * written, `id-taken` when the message id is an answer's.
+ */
 export type ChatStart =
   | { status: "streaming"; body: ReadableStream<Uint8Array> }
   | { status: "not-found" }
-  | { status: "conflict" };
+  | { status: "conflict" }
+  | { status: "id-taken" };
 
 /** A resumed answer stream, or `idle` when there is nothing to send. */
 export type StreamResume = { status: "streaming"; body: ReadableStream<Uint8Array> } | { status: "idle" };
 
-/** A conversation as its owner reads it. */
-export type ConversationView = {
+/** A conversation as its owner reads it: a page of its messages, newest last. */
+export type ConversationView = MessagePage & {
   title: string;
   /** True while an answer is being generated; the client can resume its stream. */
   answering: boolean;
-  /** The messages as a JSON array, as stored; the Worker validates them on the way out. */
-  messagesJson: string;
 };
+
+/** Which messages to read: the newest `limit` before the cursor `before` (from an earlier page's `olderCursor`). */
+export interface HistoryPage {
+  before?: number | undefined;
+  limit: number;
+}
 
 interface Generation {
   answerId: string;
@@ -50,20 +61,24 @@ interface Generation {
   done: Promise<void>;
 }
 
-interface AnswerContext {
-  caller: ConversationCaller;
+// What an answer is written from: the record saved before it started, and what was sent before a restart, if any.
+interface AnswerPlan {
   key: ConversationKey;
-  question: string;
-  history: ReturnType<typeof historyWindow>;
-  filter: RetrievalFilter | undefined;
-  config: AppConfig;
+  questionId: string;
+  active: ActiveAnswer;
   services: Services;
+  sent: SentAnswer | null;
 }
 
 // While an answer is generated the alarm fires this often; it keeps the object awake and catches a lost answer.
 const watchdogIntervalMs = 60_000;
-/** What an answer cut off by a restart of the object says about itself. */
-export const interruptedReason = "The answer was interrupted on the server; please ask again.";
+// An answer whose continuation keeps being cut off (e.g. it crashes the object) is given up after this many.
+const maximumContinuations = 3;
+// Characters of messages in one page of `history`; a single longer message is still sent whole.
+const pageCharacters = 2_000_000;
+/** What an answer that was cut off and could not be continued says about itself. */
+export const interruptedReason =
+  "The answer was interrupted on the server and could not be continued; please ask again.";
 
 /**
  * One conversation: its owner, its messages and the generation of its answers. Named `<tenant>/<conversation id>`
@@ -72,16 +87,21 @@ export const interruptedReason = "The answer was interrupted on the server; plea
  * The object, not the client, owns each answer: it runs in `ctx.waitUntil`, writes every chunk to the stream buffer
  * as it comes, and saves the message when the answer ends, complete, stopped or errored. Clients read the buffer
  * (the POST's own stream is one such reader), so any number can leave and come back without touching the answer.
+ * An answer cut off by a restart of the object is continued by the next instance, after what was already sent.
+ *
+ * The services (models, database, vector index) come from the factory the Worker passes in, once per answer.
  */
-export class ConversationDO extends DurableObject<Env> {
+export class ConversationObject extends DurableObject<Env> {
   private settings: ConversationSettings;
   private messages: MessageStore;
   private events: StreamBuffer;
   private generation: Generation | null = null;
   private indexWrites: Promise<void> = Promise.resolve();
+  private readonly services: () => Services;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: Env, servicesFor: ServicesFactory) {
     super(ctx, env);
+    this.services = () => servicesFor(env);
     this.settings = new ConversationSettings(ctx.storage.sql);
     this.messages = new MessageStore(ctx.storage.sql);
     this.events = new StreamBuffer(ctx.storage.sql);
@@ -90,8 +110,10 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /**
-   * Appends the user's message and starts the answer. The returned stream replays the answer from its first event;
-   * `conflict` while another answer is being generated, `not-found` when the conversation is someone else's.
+   * Appends the user's message and starts the answer. The returned stream replays the answer from its first event.
+   * A message sent again under the id of an earlier question replaces it, and what followed it is dropped (an edit,
+   * or a retry). `conflict` while another answer is being generated, `id-taken` when the id is an answer's,
+   * `not-found` when the conversation is someone else's.
    */
   async chat(
     caller: ConversationCaller,
@@ -103,24 +125,30 @@ export class ConversationDO extends DurableObject<Env> {
     if (this.generation) return { status: "conflict" };
     const key = this.key();
     if (!key) return { status: "not-found" };
+    const storedRole = this.messages.roleOf(message.id);
+    if (storedRole !== null && storedRole !== message.role) return { status: "id-taken" };
 
-    const config = this.config();
-    const services = this.services(config);
-    const question = messageText(message);
-    const history = historyWindow(olderThan(this.messages.newestFirst(), message.id));
-    if (!this.messages.has(message.id)) this.messages.save(message);
-    if (this.settings.get("title") === null) {
-      this.settings.set("title", { text: titleFromQuestion(question), source: "question" });
+    this.messages.save(message);
+    if (storedRole !== null) this.messages.deleteAfter(message.id);
+    const title = this.settings.get("title");
+    // The first question names the conversation until the model or the user does; an edited first question too.
+    if (title === null || (this.messages.count() === 1 && title.source !== "user")) {
+      this.settings.set("title", { text: titleFromQuestion(messageText(message)), source: "question" });
     }
 
-    const answerId = newId();
+    const services = this.services();
+    const active: ActiveAnswer = {
+      answerId: newId(),
+      startedAt: Date.now(),
+      questionId: message.id,
+      filter,
+      sources: null,
+      continuations: 0,
+    };
     this.events.clear();
-    this.settings.set("activeAnswer", { answerId, startedAt: Date.now() });
+    this.settings.set("activeAnswer", active);
     this.touch();
-    const generation: Generation = { answerId, stop: new AbortController(), done: Promise.resolve() };
-    this.generation = generation;
-    generation.done = this.generate(generation, { caller, key, question, history, filter, config, services });
-    this.ctx.waitUntil(generation.done);
+    const generation = this.begin({ key, questionId: message.id, active, services, sent: null });
     // The pending answer keeps the object alive; the alarm is the safety net if it is restarted anyway.
     await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
     this.queueIndexWrite(services.db, key);
@@ -151,13 +179,16 @@ export class ConversationDO extends DurableObject<Env> {
     return "stopped";
   }
 
-  /** The conversation with its messages, oldest first; null when it does not exist or is someone else's. */
-  async history(caller: ConversationCaller): Promise<ConversationView | null> {
+  /**
+   * The conversation with a page of its messages, oldest first: the newest ones, or those before a cursor. Null when
+   * it does not exist or is someone else's.
+   */
+  async history(caller: ConversationCaller, page: HistoryPage): Promise<ConversationView | null> {
     if (!this.isOwner(caller) || this.messages.count() === 0) return null;
     return {
       title: this.settings.get("title")?.text ?? untitled,
       answering: this.generation !== null,
-      messagesJson: this.messages.allAsJson(),
+      ...this.messages.page({ before: page.before, limit: page.limit, maximumCharacters: pageCharacters }),
     };
   }
 
@@ -167,7 +198,7 @@ export class ConversationDO extends DurableObject<Env> {
     if (!this.isOwner(caller) || !key || this.messages.count() === 0) return null;
     this.settings.set("title", { text: title, source: "user" });
     this.touch();
-    await this.queueIndexWrite(this.services(this.config()).db, key);
+    await this.queueIndexWrite(this.services().db, key);
     return this.summary(key);
   }
 
@@ -186,7 +217,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.messages = new MessageStore(this.ctx.storage.sql);
     this.events = new StreamBuffer(this.ctx.storage.sql);
     // With no owner left, the index write removes the row.
-    await this.queueIndexWrite(this.services(this.config()).db, key);
+    await this.queueIndexWrite(this.services().db, key);
     return true;
   }
 
@@ -198,25 +229,33 @@ export class ConversationDO extends DurableObject<Env> {
     await this.recoverInterruptedAnswer();
   }
 
-  /** The configuration answers run with; a subclass may change it (tests give a conversation other vars). */
-  protected config(): AppConfig {
-    return readConfig(this.env);
-  }
-
-  /** The models, database and vector index answers use; a subclass may swap them (tests inject failing models). */
-  protected services(config: AppConfig): Services {
-    return createServices(this.env, config);
-  }
-
   private subscribe(generation: Generation | null, afterId: number): ReadableStream<Uint8Array> {
     return this.events.subscribe({ afterId, isLive: () => generation !== null && this.generation === generation });
   }
 
-  private async generate(generation: Generation, context: AnswerContext): Promise<void> {
-    const { caller, key, question, history, filter, config, services } = context;
-    const { models, db } = services;
+  // Starts writing an answer in the background; it saves itself when it ends.
+  private begin(plan: AnswerPlan): Generation {
+    const generation: Generation = {
+      answerId: plan.active.answerId,
+      stop: new AbortController(),
+      done: Promise.resolve(),
+    };
+    this.generation = generation;
+    generation.done = this.generate(generation, plan).catch((error: unknown) => {
+      console.error("Could not save the answer", error);
+    });
+    this.ctx.waitUntil(generation.done);
+    return generation;
+  }
+
+  private async generate(generation: Generation, plan: AnswerPlan): Promise<void> {
+    const { key, questionId, active, services, sent } = plan;
+    const { models, db, config } = services;
     const outcome: { answer?: FinishedAnswer } = {};
+    let failure: unknown = null;
     try {
+      const question = messageText((await this.messages.get(questionId)) ?? undefined);
+      const history = await historyWindow(this.messages.newestFirst({ before: questionId }));
       const stream = streamAnswer({
         model: models.chat,
         modelId: models.chatModelId,
@@ -228,30 +267,46 @@ export class ConversationDO extends DurableObject<Env> {
           retrieveChunks(
             { db, vectorIndex: services.vectorIndex, embedding: models.embedding, settings: config.retrieval },
             {
-              tenantId: caller.tenantId,
+              tenantId: key.tenantId,
               query: await standaloneQuery({
                 question: latest,
                 history,
                 model: models.chat,
-                generative: !models.offline,
+                rewritesQueries: models.capabilities.rewritesQueries,
                 abortSignal: generation.stop.signal,
               }),
               topK: config.retrievalTopK,
-              filter,
+              filter: active.filter,
             },
           ),
+        // Kept before any text cites them, so that a continuation after a restart cites the same passages.
+        onSources: (sources) => {
+          if (this.generation === generation) this.settings.set("activeAnswer", { ...active, sources });
+        },
+        resumeFrom: sent
+          ? {
+              sources: active.sources,
+              text: sent.text,
+              textComplete: sent.textEnded,
+              continuesAnswers: models.capabilities.continuesAnswers,
+            }
+          : undefined,
         stopSignal: generation.stop.signal,
         onFinish: (answer) => {
           outcome.answer = answer;
         },
       });
-      for await (const chunk of stream) this.events.append(chunk);
+      // Readers of a continued answer already have its beginning; they get only what is new.
+      const chunks = sent ? stream.pipeThrough(skipSentChunks(sent)) : stream;
+      for await (const chunk of chunks) this.events.append(chunk);
     } catch (error) {
-      console.error("The answer stream failed", error);
+      failure = error;
+      if (error instanceof ContinuationMismatch) console.warn("Could not continue the answer", error.message);
+      else console.error("The answer stream failed", error);
     }
 
-    const answer = outcome.answer;
-    const message = answer?.message ?? (await this.salvage(generation.answerId));
+    const answer = failure === null ? outcome.answer : undefined;
+    const message = answer ? await this.savedForm(answer, sent !== null) : await this.salvage(generation.answerId);
     this.messages.save(message);
     this.settings.delete("activeAnswer");
     this.touch();
@@ -262,27 +317,60 @@ export class ConversationDO extends DurableObject<Env> {
     if (answer) settled.push(this.recordUsage(db, key, answer));
     const results = await Promise.allSettled(settled);
     for (const result of results) if (result.status === "rejected") console.error("After the answer", result.reason);
-    if (answer?.status === "complete" && !models.offline) {
+    if (answer?.status === "complete" && models.capabilities.writesTitles) {
+      const question = messageText((await this.messages.get(questionId)) ?? undefined);
       this.ctx.waitUntil(this.nameConversation(services, key, question, messageText(answer.message)));
     }
+  }
+
+  // The message to save: as the answer built it, or, for a continued answer, as its readers received it whole.
+  private async savedForm(answer: FinishedAnswer, continued: boolean): Promise<ChatMessage> {
+    if (!continued) return answer.message;
+    const message = await assembleMessage(await this.events.chunks(), answer.message.id);
+    return { ...message, metadata: { ...message.metadata, ...answer.message.metadata } };
   }
 
   // What is left of an answer whose stream broke: the chunks buffered so far, marked as errored.
   private async salvage(answerId: string): Promise<ChatMessage> {
     this.events.append({ type: "error", errorText: interruptedReason } satisfies UIMessageChunk);
-    const message = await assembleMessage(this.events.chunks(), answerId);
+    const message = await assembleMessage(await this.events.chunks(), answerId);
     return { ...message, metadata: { ...message.metadata, status: "errored", reason: interruptedReason } };
   }
 
+  /**
+   * Takes up an answer a restart cut off: it goes on after what its readers were sent. An answer that had already
+   * ended is saved as it ended; one that cannot go on is saved as errored, with the text sent so far.
+   */
   private async recoverInterruptedAnswer(): Promise<void> {
     const active = this.settings.get("activeAnswer");
     const key = this.key();
     if (!active || this.generation) return;
-    this.messages.save(await this.salvage(active.answerId));
+    const chunks = await this.events.chunks();
+    const sent = sentAnswer(chunks);
+    const questionId = active.questionId;
+    if (
+      key &&
+      sent &&
+      questionId !== undefined &&
+      this.messages.roleOf(questionId) === "user" &&
+      active.continuations < maximumContinuations
+    ) {
+      const continued = { ...active, continuations: active.continuations + 1 };
+      this.settings.set("activeAnswer", continued);
+      this.begin({ key, questionId, active: continued, services: this.services(), sent });
+      await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
+      return;
+    }
+
+    // Cut off after its last chunk but before it was saved: it ended as it says.
+    const ended = chunks.some((chunk) => chunk.type === "finish")
+      ? await assembleMessage(chunks, active.answerId)
+      : null;
+    this.messages.save(ended?.metadata?.status ? ended : await this.salvage(active.answerId));
     this.settings.delete("activeAnswer");
     this.touch();
     this.events.wake();
-    if (key) await this.queueIndexWrite(this.services(this.config()).db, key);
+    if (key) await this.queueIndexWrite(this.services().db, key);
   }
 
   // Replaces the title from the question with one the model writes, unless the user has named it meanwhile.
@@ -380,9 +468,4 @@ export class ConversationDO extends DurableObject<Env> {
     const conversation = this.settings.get("conversation");
     return owner && conversation ? { tenantId: owner.tenantId, conversationId: conversation.id } : null;
   }
-}
-
-// The messages before the new one: a retried question must not appear twice in the prompt.
-function* olderThan(newestFirst: Iterable<ChatMessage>, messageId: string): Generator<ChatMessage> {
-  for (const message of newestFirst) if (message.id !== messageId) yield message;
 }

@@ -1,22 +1,48 @@
+import { z } from "zod";
+import { retrievalFilterSchema } from "../contract";
+import type { RetrievedChunk } from "../rag/retrieved-chunk";
+
+const ownerSchema = z.object({ tenantId: z.string(), subject: z.string() });
+
 /** Who owns a conversation, as the Worker authenticated them. */
-export interface ConversationOwner {
-  tenantId: string;
-  subject: string;
-}
+export type ConversationOwner = z.infer<typeof ownerSchema>;
 
-/** Where the title came from: a later, better source replaces it, but nothing replaces the user's own. */
-export type TitleSource = "question" | "generated" | "user";
+const titleSchema = z.object({
+  text: z.string(),
+  /** Where the title came from: a later, better source replaces it, but nothing replaces the user's own. */
+  source: z.enum(["question", "generated", "user"]),
+});
 
-export interface ConversationTitle {
-  text: string;
-  source: TitleSource;
-}
+export type ConversationTitle = z.infer<typeof titleSchema>;
 
-/** The answer being generated, as recorded before generation starts, so a restart can tell it was cut off. */
-export interface ActiveAnswer {
-  answerId: string;
-  startedAt: number;
-}
+const retrievedChunkSchema = z.object({
+  chunkId: z.string(),
+  documentId: z.string(),
+  externalId: z.string().nullable(),
+  title: z.string(),
+  headingPath: z.string(),
+  page: z.number().nullable().optional(),
+  text: z.string(),
+  score: z.number(),
+}) satisfies z.ZodType<RetrievedChunk>;
+
+const activeAnswerSchema = z.object({
+  answerId: z.string(),
+  startedAt: z.number(),
+  /** The question being answered. Absent in records written before answers could be continued. */
+  questionId: z.string().optional(),
+  filter: retrievalFilterSchema.optional(),
+  /** The passages the answer is written from, saved before it cites any, so a continuation cites the same ones. */
+  sources: z.array(retrievedChunkSchema).nullable().default(null),
+  /** How often the answer was taken up again after a restart; a limit keeps a crashing answer from looping. */
+  continuations: z.number().int().min(0).default(0),
+});
+
+/**
+ * The answer being generated, recorded before generation starts, so that a restart can tell it was cut off and has
+ * what it needs to continue it.
+ */
+export type ActiveAnswer = z.infer<typeof activeAnswerSchema>;
 
 interface SettingValues {
   owner: ConversationOwner;
@@ -26,6 +52,15 @@ interface SettingValues {
   updatedAt: number;
 }
 
+// Each stored value is parsed on the way out: storage written by an older version must not pass as the current shape.
+const settingSchemas: { [Key in keyof SettingValues]: z.ZodType<SettingValues[Key], unknown> } = {
+  owner: ownerSchema,
+  conversation: z.object({ id: z.string(), createdAt: z.number() }),
+  title: titleSchema,
+  activeAnswer: activeAnswerSchema,
+  updatedAt: z.number(),
+};
+
 /** The conversation's own small facts, one JSON value per key in the Durable Object's SQLite storage. */
 export class ConversationSettings {
   constructor(private readonly sql: SqlStorage) {
@@ -34,7 +69,7 @@ export class ConversationSettings {
 
   get<Key extends keyof SettingValues>(key: Key): SettingValues[Key] | null {
     const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0];
-    return row ? JSON.parse(row.value) : null;
+    return row ? settingSchemas[key].parse(JSON.parse(row.value)) : null;
   }
 
   set<Key extends keyof SettingValues>(key: Key, value: SettingValues[Key]): void {

@@ -16,8 +16,8 @@ function conversation(turns: number, length: number): ChatMessage[] {
 }
 
 describe("historyWindow", () => {
-  it("keeps the latest turns that fit the budget, oldest first", () => {
-    const window = historyWindow(conversation(50, 400), 1000);
+  it("keeps the latest turns that fit the budget, oldest first", async () => {
+    const window = await historyWindow(conversation(50, 400), 1000);
     const used = window.reduce((sum, turn) => sum + estimateTokens(turn.text), 0);
     expect(used).toBeLessThanOrEqual(1000);
     expect(window.length).toBeGreaterThan(4);
@@ -25,7 +25,7 @@ describe("historyWindow", () => {
     expect(window[0]?.role).toBe("user");
   });
 
-  it("stops reading at the first message that does not fit", () => {
+  it("stops reading at the first message that does not fit", async () => {
     const read: ChatMessage[] = [];
     const messages = conversation(1000, 400);
     function* newestFirst() {
@@ -34,12 +34,12 @@ describe("historyWindow", () => {
         yield next;
       }
     }
-    historyWindow(newestFirst(), 1000);
+    await historyWindow(newestFirst(), 1000);
     expect(read.length).toBeLessThan(20);
   });
 
-  it("leaves out failed answers and empty messages", () => {
-    const window = historyWindow(
+  it("leaves out failed answers and empty messages", async () => {
+    const window = await historyWindow(
       [
         message("assistant", "Half an answer", { status: "errored", reason: "failed" }),
         message("user", "Second question"),

@@ -16,13 +16,13 @@ export function estimateTokens(text: string): number {
  * a long conversation is never read whole. Failed answers are left out (their partial text is noise to the model),
  * and so is an answer whose question did not fit.
  */
-export function historyWindow(
-  newestFirst: Iterable<ChatMessage>,
+export async function historyWindow(
+  newestFirst: AsyncIterable<ChatMessage> | Iterable<ChatMessage>,
   budgetTokens = historyTokenBudget,
-): ConversationTurn[] {
+): Promise<ConversationTurn[]> {
   const turns: ConversationTurn[] = [];
   let used = 0;
-  for (const message of newestFirst) {
+  for await (const message of newestFirst) {
     if (message.role !== "user" && message.role !== "assistant") continue;
     if (message.role === "assistant" && message.metadata?.status === "errored") continue;
     const text = messageText(message);

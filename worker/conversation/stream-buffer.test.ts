@@ -82,10 +82,19 @@ describe("StreamBuffer", () => {
       const longest = sql.exec<{ longest: number }>(
         "SELECT max(length(CAST(body AS BLOB))) AS longest FROM stream_events",
       );
-      return { chunks: buffer.chunks(), longestBytes: longest.one().longest };
+      return { chunks: await buffer.chunks(), longestBytes: longest.one().longest };
     });
     expect(stored.chunks.length).toBeGreaterThan(1);
     expect(stored.longestBytes).toBeLessThan(256 * 1024);
     expect(stored.chunks.map((chunk) => (chunk.type === "text-delta" ? chunk.delta : "")).join("")).toBe(delta);
+  });
+
+  it("refuses a stored event that is not a UI message chunk instead of passing it on", async () => {
+    const read = withBuffer(async (buffer, sql) => {
+      buffer.append({ type: "start" });
+      sql.exec("INSERT INTO stream_events (body) VALUES (?)", JSON.stringify({ type: "text-delta", delta: 42 }));
+      return buffer.chunks();
+    });
+    await expect(read).rejects.toThrow(/invalid/i);
   });
 });

@@ -1,4 +1,4 @@
-import type { UIMessageChunk } from "ai";
+import { asSchema, type UIMessageChunk, uiMessageChunkSchema } from "ai";
 import { splitIntoPieces } from "./message-store";
 
 // How long an answer stream may stay silent before a heartbeat comment keeps proxies from cutting it.
@@ -62,12 +62,12 @@ export class StreamBuffer {
     for (const waiter of [...this.waiters]) waiter();
   }
 
-  /** The buffered chunks, in order. */
-  chunks(): UIMessageChunk[] {
-    return this.sql
-      .exec<{ body: string }>("SELECT body FROM stream_events ORDER BY id")
-      .toArray()
-      .map((row) => JSON.parse(row.body));
+  /** The buffered chunks, in order, each checked against the AI SDK's schema of a UI message chunk. */
+  async chunks(): Promise<UIMessageChunk[]> {
+    const rows = this.sql.exec<{ body: string }>("SELECT body FROM stream_events ORDER BY id").toArray();
+    const chunks: UIMessageChunk[] = [];
+    for (const row of rows) chunks.push(await parseChunk(row.body));
+    return chunks;
   }
 
   hasEventsAfter(id: number): boolean {
@@ -142,6 +142,15 @@ export class StreamBuffer {
     this.waiters.add(wake);
     return { promise, cancel: wake };
   }
+}
+
+const chunkSchema = asSchema(uiMessageChunkSchema);
+
+async function parseChunk(body: string): Promise<UIMessageChunk> {
+  const result = await chunkSchema.validate?.(JSON.parse(body));
+  if (!result) throw new Error("The UI message chunk schema cannot validate");
+  if (!result.success) throw result.error;
+  return result.value;
 }
 
 function formatEvent(event: StoredEvent): string {

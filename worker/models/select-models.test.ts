@@ -63,7 +63,13 @@ function requestTo(fetchMock: ReturnType<typeof fakeOpenAiFetch>, path: string) 
 describe("selectModels", () => {
   it("uses the offline models for the local provider", async () => {
     const models = selectModels(modelConfig({ chatModel: "extractive-v1" }), {});
-    expect(models).toMatchObject({ chatModelId: "extractive-v1", embeddingModelId: "hashing-v1", offline: true });
+    expect(models).toMatchObject({
+      chatModelId: "extractive-v1",
+      embeddingModelId: "hashing-v1",
+      offline: true,
+      // It quotes, so it cannot rewrite, name or continue; it is deterministic, so answers are regenerated.
+      capabilities: { rewritesQueries: false, writesTitles: false, continuesAnswers: false },
+    });
     expect(models.chat.provider).toBe("local");
     const { embedding } = await embed({ model: models.embedding, value: "offline text" });
     expect(embedding).toHaveLength(384);
@@ -92,6 +98,7 @@ describe("selectModels", () => {
       chatModelId: "gpt-4o-mini",
       embeddingModelId: "text-embedding-3-small",
       offline: false,
+      capabilities: { rewritesQueries: true, writesTitles: true, continuesAnswers: true },
     });
 
     const { embedding } = await embed({ model: models.embedding, value: "hello", maxRetries: 0 });

@@ -7,13 +7,37 @@ import { ExtractiveAnswerModel } from "./extractive-answer-model";
 import { HashingEmbedder } from "./hashing-embedder";
 import { withRequestTimeout } from "./request-timeout";
 
+/**
+ * What the chat model can do beyond answering, so the conversation never asks which adapter it has. A generative
+ * model writes text; the offline extractive model only quotes the sources of the prompt it is given.
+ */
+export interface ChatCapabilities {
+  /** Rewrites a follow-up question into a standalone search query; otherwise the previous question is searched too. */
+  rewritesQueries: boolean;
+  /** Writes a short title for a conversation; otherwise the title stays the first question. */
+  writesTitles: boolean;
+  /**
+   * Continues an answer cut off part-way when given its text. Otherwise the model must be deterministic: the answer
+   * is generated again from the same prompt and the text already sent is skipped.
+   */
+  continuesAnswers: boolean;
+}
+
+/** The capabilities of a generative chat model (Workers AI, OpenAI-compatible, or a test double). */
+export const generativeCapabilities: ChatCapabilities = {
+  rewritesQueries: true,
+  writesTitles: true,
+  continuesAnswers: true,
+};
+
 /** The chat and embedding models a deployment uses, with the ids to record and report. */
 export interface SelectedModels {
   chat: LanguageModelV4;
   embedding: EmbeddingModelV4;
   chatModelId: string;
   embeddingModelId: string;
-  /** True for the built-in extractive and hashing models, so the UI and API can say answers are quoted. */
+  capabilities: ChatCapabilities;
+  /** True for the built-in extractive and hashing models, for display only: the UI and API say answers are quoted. */
   offline: boolean;
 }
 
@@ -72,7 +96,15 @@ function selectLocalModels(config: ModelConfig, options: SelectModelsOptions): S
       );
     }
   }
-  return { chat, embedding, chatModelId: chat.modelId, embeddingModelId: embedding.modelId, offline: true };
+  return {
+    chat,
+    embedding,
+    chatModelId: chat.modelId,
+    embeddingModelId: embedding.modelId,
+    // The extractive model quotes the prompt's sources and is deterministic: an answer is regenerated, not continued.
+    capabilities: { rewritesQueries: false, writesTitles: false, continuesAnswers: false },
+    offline: true,
+  };
 }
 
 function selectWorkersAiModels(config: ModelConfig, bindings: ModelBindings): SelectedModels {
@@ -87,6 +119,7 @@ function selectWorkersAiModels(config: ModelConfig, bindings: ModelBindings): Se
     embedding: workersAi.embedding(embeddingModelId),
     chatModelId,
     embeddingModelId,
+    capabilities: generativeCapabilities,
     offline: false,
   };
 }
@@ -112,6 +145,7 @@ function selectOpenAiModels(config: ModelConfig, options: SelectModelsOptions): 
       : embedding,
     chatModelId,
     embeddingModelId,
+    capabilities: generativeCapabilities,
     offline: false,
   };
 }

@@ -1,7 +1,8 @@
 import { APICallError, type LanguageModelV4 } from "@ai-sdk/provider";
-import { createUIMessageStream, RetryError, streamText, type UIMessageChunk } from "ai";
+import { createUIMessageStream, type LanguageModelUsage, RetryError, streamText, type UIMessageChunk } from "ai";
 import type { AnswerStatus, ChatDataParts, ChatMessage, ChatMetadata, SourcesData, TimingsData } from "../contract";
-import { buildAnswerPrompt, type ConversationTurn } from "./prompt";
+import { continuedText, continueInstruction } from "./continued-text";
+import { type AnswerPrompt, buildAnswerPrompt, type ConversationTurn } from "./prompt";
 import type { RetrievedChunk } from "./retrieved-chunk";
 
 export interface AnswerRequest {
@@ -14,10 +15,31 @@ export interface AnswerRequest {
   /** Earlier turns, oldest first, already cut to fit the prompt. */
   history: readonly ConversationTurn[];
   retrieve: (query: string) => Promise<RetrievedChunk[]>;
+  /** Called with the sources before the answer cites any, so they can be kept for a continuation. */
+  onSources?: (sources: RetrievedChunk[]) => void;
+  /** An answer cut off part-way (e.g. by a restart) to be finished rather than started. */
+  resumeFrom?: ResumeFrom | undefined;
   /** Aborting it stops the answer: the stream ends with an `abort` chunk and the answer counts as stopped. */
   stopSignal?: AbortSignal;
   /** Called once the stream has ended, whichever way it ended. */
   onFinish: (answer: FinishedAnswer) => void | Promise<void>;
+}
+
+/**
+ * What is known of an answer that was cut off. The stream is then the whole answer again, as if never cut off; the
+ * caller skips what its readers already have. Either the model continues the text (given it as its own partial reply),
+ * or, for a model that cannot, writes the answer again from the same sources, which a deterministic model does
+ * word for word.
+ */
+export interface ResumeFrom {
+  /** The passages the answer was written from; null when it was cut off before they were retrieved. */
+  sources: RetrievedChunk[] | null;
+  /** The text already sent. */
+  text: string;
+  /** True when the text was sent whole and only what follows it was lost: the model is not asked again. */
+  textComplete: boolean;
+  /** Whether the model is given the text to continue; otherwise it writes the answer again. */
+  continuesAnswers: boolean;
 }
 
 /** A finished answer: the assistant message as streamed (with `metadata.status`), what it drew on and cost. */
@@ -76,27 +98,16 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
     },
     execute: async ({ writer }) => {
       writer.write({ type: "start", messageId: request.messageId });
-      sources = await request.retrieve(request.question);
+      const resumed = request.resumeFrom;
+      sources = resumed?.sources ?? (await request.retrieve(request.question));
+      request.onSources?.(sources);
       timings = { ...timings, retrievalMs: Date.now() - started };
       writer.write({ type: "data-sources", data: sourcesData(sources) });
 
       const prompt = buildAnswerPrompt({ question: request.question, history: request.history, sources });
-      const result = streamText({
-        model: request.model,
-        system: prompt.system,
-        messages: prompt.messages,
-        abortSignal: request.stopSignal,
-        maxRetries: modelRetries,
-        timeout: modelTimeout,
-        // The failure reaches the stream as an error chunk; this only keeps the SDK from logging it twice.
-        onError: () => {},
-      });
+      const answer = resumed?.textComplete ? sentWhole(resumed.text) : callModel(request, prompt, resumed);
       let text = "";
-      for await (const chunk of result.toUIMessageStream<ChatMessage>({
-        sendStart: false,
-        sendFinish: false,
-        onError: describeFailure,
-      })) {
+      for await (const chunk of answer.chunks) {
         if (chunk.type === "text-delta") {
           if (timings.firstTokenMs === null) timings = { ...timings, firstTokenMs: Date.now() - started };
           text += chunk.delta;
@@ -131,7 +142,7 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
         }
       }
       // A stopped or failed call has no usage to report; its promise rejects with the same failure.
-      const usage = await Promise.resolve(result.totalUsage).catch(() => undefined);
+      const usage = await answer.usage().catch(() => undefined);
       timings = {
         ...timings,
         totalMs: Date.now() - started,
@@ -151,6 +162,55 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
       await request.onFinish({ message, status, reason, sources, timings });
     },
   });
+}
+
+interface ModelAnswer {
+  chunks: ReadableStream<AnswerChunk>;
+  usage: () => Promise<LanguageModelUsage | undefined>;
+}
+
+// The model's answer as UI chunks: a new answer, or the continuation of a cut-off one, opening with its text.
+function callModel(request: AnswerRequest, prompt: AnswerPrompt, resumed: ResumeFrom | undefined): ModelAnswer {
+  const continuing = resumed?.continuesAnswers === true && resumed.text.length > 0;
+  const result = streamText({
+    model: request.model,
+    system: prompt.system,
+    messages: continuing
+      ? [
+          ...prompt.messages,
+          { role: "assistant", content: resumed.text },
+          { role: "user", content: continueInstruction },
+        ]
+      : prompt.messages,
+    abortSignal: request.stopSignal,
+    maxRetries: modelRetries,
+    timeout: modelTimeout,
+    // The failure reaches the stream as an error chunk; this only keeps the SDK from logging it twice.
+    onError: () => {},
+  });
+  const chunks = result.toUIMessageStream<ChatMessage>({
+    sendStart: false,
+    sendFinish: false,
+    onError: describeFailure,
+  });
+  return {
+    chunks: continuing ? chunks.pipeThrough(continuedText(resumed.text)) : chunks,
+    usage: async () => result.totalUsage,
+  };
+}
+
+// The text of an answer that was sent whole before it was cut off, as the model's chunks carried it.
+function sentWhole(text: string): ModelAnswer {
+  const id = "text";
+  const chunks = new ReadableStream<AnswerChunk>({
+    start(controller) {
+      controller.enqueue({ type: "text-start", id });
+      controller.enqueue({ type: "text-delta", id, delta: text });
+      controller.enqueue({ type: "text-end", id });
+      controller.close();
+    },
+  });
+  return { chunks, usage: async () => undefined };
 }
 
 const timeoutMessage = "The model took too long to answer; please try again.";

@@ -23,9 +23,9 @@ function rewriting(text: string) {
 describe("standaloneQuery", () => {
   it("searches a first question as asked, without calling the model", async () => {
     const model = rewriting("unused");
-    expect(await standaloneQuery({ question: "What is the leave policy?", history: [], model, generative: true })).toBe(
-      "What is the leave policy?",
-    );
+    expect(
+      await standaloneQuery({ question: "What is the leave policy?", history: [], model, rewritesQueries: true }),
+    ).toBe("What is the leave policy?");
     expect(model.doGenerateCalls).toHaveLength(0);
   });
 
@@ -34,14 +34,14 @@ describe("standaloneQuery", () => {
       question: "And for managers?",
       history,
       model: new ExtractiveAnswerModel(),
-      generative: false,
+      rewritesQueries: false,
     });
     expect(query).toBe("How many days of paid leave do employees get?\nAnd for managers?");
   });
 
   it("with a generative model, has it rewrite the follow-up into a standalone query", async () => {
     const model = rewriting("How many days of paid leave do managers get?\n");
-    const query = await standaloneQuery({ question: "And for managers?", history, model, generative: true });
+    const query = await standaloneQuery({ question: "And for managers?", history, model, rewritesQueries: true });
     expect(query).toBe("How many days of paid leave do managers get?");
     const prompt = JSON.stringify(model.doGenerateCalls[0]?.prompt);
     expect(prompt).toContain("standalone search query");
@@ -55,11 +55,11 @@ describe("standaloneQuery", () => {
         throw new Error("upstream down");
       },
     });
-    expect(await standaloneQuery({ question: "And for managers?", history, model: failing, generative: true })).toBe(
-      "And for managers?",
-    );
     expect(
-      await standaloneQuery({ question: "And for managers?", history, model: rewriting("  "), generative: true }),
+      await standaloneQuery({ question: "And for managers?", history, model: failing, rewritesQueries: true }),
+    ).toBe("And for managers?");
+    expect(
+      await standaloneQuery({ question: "And for managers?", history, model: rewriting("  "), rewritesQueries: true }),
     ).toBe("And for managers?");
   });
 });

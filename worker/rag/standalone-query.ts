@@ -7,8 +7,8 @@ export interface StandaloneQueryRequest {
   /** The conversation before it, oldest first. */
   history: readonly ConversationTurn[];
   model: LanguageModel;
-  /** Whether `model` writes text (a generative model), rather than quoting sources like the offline one. */
-  generative: boolean;
+  /** Whether `model` can rewrite a question (a generative model can; the offline one only quotes its sources). */
+  rewritesQueries: boolean;
   abortSignal?: AbortSignal;
 }
 
@@ -21,14 +21,14 @@ const longestQueryCharacters = 500;
 
 /**
  * The search query for the newest question. A follow-up ("and for managers?") only makes sense with what came
- * before: a generative model rewrites it into a standalone query; offline, the previous question is searched
+ * before: a model that rewrites queries turns it into a standalone one; otherwise the previous question is searched
  * with it. A first question, or a failed rewrite, is searched as asked.
  */
 export async function standaloneQuery(request: StandaloneQueryRequest): Promise<string> {
   const earlier = request.history.slice(-turnsToConsider);
   const previousQuestion = earlier.findLast((turn) => turn.role === "user")?.text;
   if (!previousQuestion) return request.question;
-  if (!request.generative) return `${previousQuestion}\n${request.question}`;
+  if (!request.rewritesQueries) return `${previousQuestion}\n${request.question}`;
 
   try {
     const { text } = await generateText({

@@ -54,6 +54,12 @@ export const chatRoutes = new Hono<AppEnv>()
         "An answer is already being written in this conversation; wait for it or stop it first",
       );
     }
+    if (start.status === "id-taken") {
+      throw new AppError(
+        "conflict",
+        `Message id "${message.id}" belongs to an answer in this conversation; send the question with a new id`,
+      );
+    }
     return eventStreamResponse(start.body);
   })
   .get(

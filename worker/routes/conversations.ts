@@ -5,7 +5,9 @@ import type { AppEnv } from "../app-env";
 import { requireRole } from "../auth/require-role";
 import {
   type ChatMessage,
+  chatMessageSchemas,
   conversationIdSchema,
+  conversationPageQuerySchema,
   listConversationsQuerySchema,
   renameConversationSchema,
 } from "../contract";
@@ -17,8 +19,9 @@ import { validate } from "../lib/validate";
 const conversationParamSchema = z.object({ id: conversationIdSchema });
 
 /**
- * The caller's own conversations: listed from the D1 index, read, renamed and deleted through their Durable Object
- * (which keeps the index in step). Anyone else's conversation is a 404.
+ * The caller's own conversations: listed from the D1 index, read (a page of messages at a time, newest first),
+ * renamed and deleted through their Durable Object (which keeps the index in step). Anyone else's conversation is a
+ * 404.
  */
 export const conversationRoutes = new Hono<AppEnv>()
   .get("/", requireRole("member"), validate("query", listConversationsQuerySchema), async (c) => {
@@ -26,14 +29,34 @@ export const conversationRoutes = new Hono<AppEnv>()
     const { tenantId, subject } = c.var.principal;
     return c.json({ conversations: await listConversations(c.var.services.db, tenantId, subject, limit) });
   })
-  .get("/:id", requireRole("member"), validate("param", conversationParamSchema), async (c) => {
-    const { id } = c.req.valid("param");
-    const { tenantId, subject } = c.var.principal;
-    const stored = await conversationStub(c.env.CONVERSATIONS, tenantId, id).history({ tenantId, subject });
-    if (!stored) throw notFound("Conversation");
-    const messages = await validateUIMessages<ChatMessage>({ messages: JSON.parse(stored.messagesJson) });
-    return c.json({ id, title: stored.title, answering: stored.answering, messages });
-  })
+  .get(
+    "/:id",
+    requireRole("member"),
+    validate("param", conversationParamSchema),
+    validate("query", conversationPageQuerySchema),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { limit, before } = c.req.valid("query");
+      const { tenantId, subject } = c.var.principal;
+      const stored = await conversationStub(c.env.CONVERSATIONS, tenantId, id).history(
+        { tenantId, subject },
+        { limit, before },
+      );
+      if (!stored) throw notFound("Conversation");
+      // Checked on the way out, data parts and metadata included, so the client gets well-formed messages.
+      const parsed = z.array(z.unknown()).parse(JSON.parse(stored.messagesJson));
+      const messages =
+        parsed.length === 0 ? [] : await validateUIMessages<ChatMessage>({ messages: parsed, ...chatMessageSchemas });
+      return c.json({
+        id,
+        title: stored.title,
+        answering: stored.answering,
+        messages,
+        /** Pass as `before` to read the messages before these; null when these are the first. */
+        olderCursor: stored.olderCursor === null ? null : String(stored.olderCursor),
+      });
+    },
+  )
   .patch(
     "/:id",
     requireRole("member"),
