@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, DocumentView, SourcesData } from "../../worker/contract";
+import { type ChatMessage, type DocumentView, type SourcesData, sourcesDataSchema } from "../../worker/contract";
 import { devToken, postJson, readUiStream, uniqueTenant, waitForDocument } from "../support/api";
 
 function ask(text: string): ChatMessage {
@@ -10,7 +10,7 @@ async function sourcesOf(response: Response): Promise<SourcesData["sources"]> {
   expect(response.status).toBe(200);
   const chunks = await readUiStream(response);
   const part = chunks.find((chunk) => chunk.type === "data-sources");
-  return (part?.data as SourcesData | undefined)?.sources ?? [];
+  return part ? sourcesDataSchema.parse(part.data).sources : [];
 }
 
 async function seed() {

@@ -1,14 +1,50 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it, vi } from "vitest";
-import type { ConversationSummary } from "../../worker/contract";
+import type { ChatMessage, ConversationSummary } from "../../worker/contract";
 import { call, devToken, postJson, uniqueTenant } from "../support/api";
 import { ask, getConversation, messageText, readStream, savedAnswer, setUpConversation } from "../support/chat-stream";
 import { hotelQuestion, tenantWithHandbook } from "../support/handbook";
-import { tokenUsage } from "../support/model-doubles";
+import { promptText, tokenUsage } from "../support/model-doubles";
 
 const usage = tokenUsage(1, 1);
+
+interface ConversationPage {
+  messages: ChatMessage[];
+  olderCursor: string | null;
+}
+
+async function page(token: string, id: string, query: string): Promise<ConversationPage> {
+  const response = await call(`/api/conversations/${id}${query}`, { token });
+  expect(response.status).toBe(200);
+  return response.json<ConversationPage>();
+}
+
+/** A chat model that answers "Answer n [1]." to its n-th question and records what it was asked. */
+function recordingModel(calls: LanguageModelV4CallOptions[]) {
+  return () =>
+    new MockLanguageModelV4({
+      doStream: async (options) => {
+        calls.push(options);
+        return {
+          stream: convertArrayToReadableStream<LanguageModelV4StreamPart>([
+            { type: "text-start", id: "t" },
+            { type: "text-delta", id: "t", delta: `Answer ${calls.length} [1].` },
+            { type: "text-end", id: "t" },
+            { type: "finish", usage, finishReason: { unified: "stop", raw: "stop" } },
+          ]),
+        };
+      },
+      doGenerate: async () => ({
+        content: [{ type: "text", text: "A title" }],
+        finishReason: { unified: "stop", raw: "stop" },
+        usage,
+        warnings: [],
+      }),
+    });
+}
 
 async function list(token: string): Promise<ConversationSummary[]> {
   const response = await call("/api/conversations", { token });
@@ -149,6 +185,103 @@ describe("conversations", () => {
         .one(),
     );
     expect(longestRow.bytes).toBeLessThan(1024 * 1024);
+  });
+
+  it("are read a page at a time, newest first, with a cursor for the older messages", async () => {
+    const tenant = uniqueTenant();
+    const token = await devToken("member", tenant);
+    const id = `paged-${crypto.randomUUID()}`;
+    await setUpConversation(tenant, id, { chatModel: generativeModel("Noted [1].") });
+    for (let turn = 1; turn <= 5; turn++) await readStream(await ask(token, id, `Question ${turn}`));
+
+    const whole = await page(token, id, "");
+    expect(whole.messages.map(messageText)).toEqual(
+      [1, 2, 3, 4, 5].flatMap((turn) => [`Question ${turn}`, "Noted [1]."]),
+    );
+    expect(whole.olderCursor).toBeNull();
+
+    const pages: string[][] = [];
+    let query = "?limit=4";
+    for (;;) {
+      const next = await page(token, id, query);
+      pages.push(next.messages.map(messageText).filter((text) => text.startsWith("Question")));
+      if (next.olderCursor === null) break;
+      query = `?limit=4&before=${next.olderCursor}`;
+    }
+    expect(pages).toEqual([["Question 4", "Question 5"], ["Question 2", "Question 3"], ["Question 1"]]);
+
+    for (const bad of ["?limit=0", "?limit=201", "?before=abc", "?before=-1"]) {
+      const response = await call(`/api/conversations/${id}${bad}`, { token });
+      expect(response.status, bad).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: "invalid_request" } });
+    }
+  });
+
+  it("send a long conversation in pages of about 2 MB, however long its answers", async () => {
+    const tenant = uniqueTenant();
+    const token = await devToken("member", tenant);
+    const id = `heavy-${crypto.randomUUID()}`;
+    const longAnswer = "x".repeat(900_000);
+    await setUpConversation(tenant, id, { chatModel: generativeModel(longAnswer) });
+    for (let turn = 1; turn <= 3; turn++) await readStream(await ask(token, id, `Question ${turn}`));
+
+    const response = await call(`/api/conversations/${id}`, { token });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.length).toBeLessThan(2_100_000);
+    const newest = JSON.parse(text);
+    expect(newest.messages.map(messageText)).toEqual(["Question 2", longAnswer, "Question 3", longAnswer]);
+    const oldest = await page(token, id, `?before=${newest.olderCursor}`);
+    expect(oldest.messages.map(messageText)).toEqual(["Question 1", longAnswer]);
+    expect(oldest.olderCursor).toBeNull();
+  });
+
+  it("treat a question sent again under its id as an edit: it replaces the question and what followed", async () => {
+    const tenant = uniqueTenant();
+    const token = await devToken("member", tenant);
+    const id = `edit-${crypto.randomUUID()}`;
+    const calls: LanguageModelV4CallOptions[] = [];
+    // Without model titles, the title is the first question's, and follows its edit.
+    await setUpConversation(tenant, id, { chatModel: recordingModel(calls), capabilities: { writesTitles: false } });
+    const first = { id: "q-first", role: "user", parts: [{ type: "text", text: "Where is the Berlin office?" }] };
+    const second = { id: "q-second", role: "user", parts: [{ type: "text", text: "And the Paris office?" }] };
+    for (const message of [first, second]) {
+      expect((await readStream(await postJson("/api/chat", { id, message }, token))).done).toBe(true);
+    }
+
+    const edited = { ...first, parts: [{ type: "text", text: "Where is the Munich office?" }] };
+    const response = await postJson("/api/chat", { id, message: edited }, token);
+    expect(response.status).toBe(200);
+    await readStream(response);
+    const { messages } = await getConversation(token, id);
+    expect(messages.map((message) => [message.role, messageText(message)])).toEqual([
+      ["user", "Where is the Munich office?"],
+      ["assistant", "Answer 3 [1]."],
+    ]);
+    // The model was asked the new question, with nothing of the dropped turns in its history.
+    expect(promptText(calls[2]).filter((message) => message.role !== "system")).toEqual([
+      { role: "user", text: "Where is the Munich office?" },
+    ]);
+    await vi.waitUntil(
+      async () => (await list(token)).find((conversation) => conversation.id === id)?.messageCount === 2,
+    );
+    expect((await getConversation(token, id)).title).toBe("Where is the Munich office?");
+
+    // Sent again unchanged, it is a retry: one answer replaces the other.
+    await readStream(await postJson("/api/chat", { id, message: edited }, token));
+    expect((await getConversation(token, id)).messages.map(messageText)).toEqual([
+      "Where is the Munich office?",
+      "Answer 4 [1].",
+    ]);
+
+    // The id of an answer cannot become a question.
+    const answerId = (await savedAnswer(token, id)).id;
+    const taken = await postJson("/api/chat", { id, message: { ...edited, id: answerId } }, token);
+    expect(taken.status).toBe(409);
+    expect(await taken.json()).toEqual({
+      error: { code: "conflict", message: expect.stringContaining(`"${answerId}"`) },
+    });
+    expect((await getConversation(token, id)).messages).toHaveLength(2);
   });
 
   it("rejects a conversation id outside the allowed alphabet", async () => {

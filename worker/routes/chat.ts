@@ -9,11 +9,21 @@ import { conversationStub } from "../conversation/conversation-stub";
 import { AppError, notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
 
-/** Per-user rate limit on questions (the rate-limit binding; counted per Cloudflare location). */
+// The period of the rate-limit binding's window, in seconds: when a refused question may be asked again at the latest.
+const rateLimitPeriodSeconds = 60;
+
+/**
+ * Per-user rate limit on questions (the rate-limit binding; counted per Cloudflare location). A refusal says when to
+ * try again in `Retry-After`. It runs after the body is read: a proxy in front of the Worker (`vite preview` locally)
+ * can fail a request whose answer comes before its body has been sent.
+ */
 const questionRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const { tenantId, subject } = c.var.principal;
   const { success } = await c.env.CHAT_RATE_LIMITER.limit({ key: `${tenantId}/${subject}` });
-  if (!success) throw new AppError("rate_limited", "Too many questions in a short time; try again in a minute");
+  if (!success) {
+    c.header("Retry-After", String(rateLimitPeriodSeconds));
+    throw new AppError("rate_limited", "Too many questions in a short time; try again in a minute");
+  }
   await next();
 });
 
@@ -38,7 +48,7 @@ function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
  * these routes only hand out readers of that buffer, so a client that goes away loses nothing.
  */
 export const chatRoutes = new Hono<AppEnv>()
-  .post("/", requireRole("member"), questionRateLimit, validate("json", chatRequestSchema), async (c) => {
+  .post("/", requireRole("member"), validate("json", chatRequestSchema), questionRateLimit, async (c) => {
     const { id, message, filter } = c.req.valid("json");
     const { tenantId, subject } = c.var.principal;
     const start = await conversationStub(c.env.CONVERSATIONS, tenantId, id).chat(
