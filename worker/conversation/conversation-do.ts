@@ -331,10 +331,17 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   // What is left of an answer whose stream broke: the chunks buffered so far, marked as errored.
+  // A buffer that cannot be read back leaves an errored answer without text rather than a conversation that fails.
   private async salvage(answerId: string): Promise<ChatMessage> {
     this.events.append({ type: "error", errorText: interruptedReason } satisfies UIMessageChunk);
-    const message = await assembleMessage(await this.events.chunks(), answerId);
-    return { ...message, metadata: { ...message.metadata, status: "errored", reason: interruptedReason } };
+    const metadata = { status: "errored", reason: interruptedReason } as const;
+    try {
+      const message = await assembleMessage(await this.events.chunks(), answerId);
+      return { ...message, metadata: { ...message.metadata, ...metadata } };
+    } catch (error) {
+      console.error("Could not read back the interrupted answer", error);
+      return { id: answerId, role: "assistant", parts: [], metadata };
+    }
   }
 
   /**
@@ -345,32 +352,42 @@ export class ConversationObject extends DurableObject<Env> {
     const active = this.settings.get("activeAnswer");
     const key = this.key();
     if (!active || this.generation) return;
-    const chunks = await this.events.chunks();
-    const sent = sentAnswer(chunks);
-    const questionId = active.questionId;
-    if (
-      key &&
-      sent &&
-      questionId !== undefined &&
-      this.messages.roleOf(questionId) === "user" &&
-      active.continuations < maximumContinuations
-    ) {
-      const continued = { ...active, continuations: active.continuations + 1 };
-      this.settings.set("activeAnswer", continued);
-      this.begin({ key, questionId, active: continued, services: this.services(), sent });
-      await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
-      return;
+    // This runs while the object holds back requests: it must end, and never throw, or every request fails with it.
+    try {
+      const chunks = await this.events.chunks();
+      const sent = sentAnswer(chunks);
+      const questionId = active.questionId;
+      if (
+        key &&
+        sent &&
+        questionId !== undefined &&
+        this.messages.roleOf(questionId) === "user" &&
+        active.continuations < maximumContinuations
+      ) {
+        const continued = { ...active, continuations: active.continuations + 1 };
+        this.settings.set("activeAnswer", continued);
+        this.begin({ key, questionId, active: continued, services: this.services(), sent });
+        await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
+        return;
+      }
+      // Cut off after its last chunk but before it was saved: it ended as it says.
+      const ended = chunks.some((chunk) => chunk.type === "finish")
+        ? await assembleMessage(chunks, active.answerId)
+        : null;
+      this.messages.save(ended?.metadata?.status ? ended : await this.salvage(active.answerId));
+    } catch (error) {
+      console.error("Could not take up the interrupted answer", error);
+      if (this.generation) return;
+      this.messages.save(await this.salvage(active.answerId));
     }
-
-    // Cut off after its last chunk but before it was saved: it ended as it says.
-    const ended = chunks.some((chunk) => chunk.type === "finish")
-      ? await assembleMessage(chunks, active.answerId)
-      : null;
-    this.messages.save(ended?.metadata?.status ? ended : await this.salvage(active.answerId));
     this.settings.delete("activeAnswer");
     this.touch();
     this.events.wake();
-    if (key) await this.queueIndexWrite(this.services().db, key);
+    try {
+      if (key) await this.queueIndexWrite(this.services().db, key);
+    } catch (error) {
+      console.error("Could not update the conversation index", error);
+    }
   }
 
   // Replaces the title from the question with one the model writes, unless the user has named it meanwhile.

@@ -8,6 +8,7 @@ import { chatRequestSchema, conversationIdSchema } from "../contract";
 import { conversationStub } from "../conversation/conversation-stub";
 import { AppError, notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
+import { callConversation } from "./conversation-call";
 
 // The period of the rate-limit binding's window, in seconds: when a refused question may be asked again at the latest.
 const rateLimitPeriodSeconds = 60;
@@ -51,11 +52,8 @@ export const chatRoutes = new Hono<AppEnv>()
   .post("/", requireRole("member"), validate("json", chatRequestSchema), questionRateLimit, async (c) => {
     const { id, message, filter } = c.req.valid("json");
     const { tenantId, subject } = c.var.principal;
-    const start = await conversationStub(c.env.CONVERSATIONS, tenantId, id).chat(
-      { tenantId, subject },
-      id,
-      message,
-      filter,
+    const start = await callConversation(c, async () =>
+      conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message, filter),
     );
     if (start.status === "not-found") throw notFound("Conversation");
     if (start.status === "conflict") {
@@ -81,9 +79,8 @@ export const chatRoutes = new Hono<AppEnv>()
       const { id } = c.req.valid("param");
       const lastEventId = c.req.valid("header")["last-event-id"] ?? null;
       const { tenantId, subject } = c.var.principal;
-      const resumed = await conversationStub(c.env.CONVERSATIONS, tenantId, id).resume(
-        { tenantId, subject },
-        lastEventId,
+      const resumed = await callConversation(c, async () =>
+        conversationStub(c.env.CONVERSATIONS, tenantId, id).resume({ tenantId, subject }, lastEventId),
       );
       // 204 tells the AI SDK's `useChat({ resume: true })` that there is no answer to pick up.
       if (resumed.status === "idle") return c.body(null, 204);
@@ -93,7 +90,9 @@ export const chatRoutes = new Hono<AppEnv>()
   .post("/:id/stop", requireRole("member"), validate("param", conversationParamSchema), async (c) => {
     const { id } = c.req.valid("param");
     const { tenantId, subject } = c.var.principal;
-    const result = await conversationStub(c.env.CONVERSATIONS, tenantId, id).stop({ tenantId, subject });
+    const result = await callConversation(c, async () =>
+      conversationStub(c.env.CONVERSATIONS, tenantId, id).stop({ tenantId, subject }),
+    );
     if (result === "not-found") throw notFound("Conversation");
     return c.json({ stopped: result === "stopped" });
   });

@@ -15,6 +15,7 @@ import { listConversations } from "../conversation/conversation-index";
 import { conversationStub } from "../conversation/conversation-stub";
 import { notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
+import { callConversation } from "./conversation-call";
 
 const conversationParamSchema = z.object({ id: conversationIdSchema });
 
@@ -38,9 +39,8 @@ export const conversationRoutes = new Hono<AppEnv>()
       const { id } = c.req.valid("param");
       const { limit, before } = c.req.valid("query");
       const { tenantId, subject } = c.var.principal;
-      const stored = await conversationStub(c.env.CONVERSATIONS, tenantId, id).history(
-        { tenantId, subject },
-        { limit, before },
+      const stored = await callConversation(c, async () =>
+        conversationStub(c.env.CONVERSATIONS, tenantId, id).history({ tenantId, subject }, { limit, before }),
       );
       if (!stored) throw notFound("Conversation");
       // Checked on the way out, data parts and metadata included, so the client gets well-formed messages.
@@ -66,9 +66,8 @@ export const conversationRoutes = new Hono<AppEnv>()
       const { id } = c.req.valid("param");
       const { title } = c.req.valid("json");
       const { tenantId, subject } = c.var.principal;
-      const conversation = await conversationStub(c.env.CONVERSATIONS, tenantId, id).rename(
-        { tenantId, subject },
-        title,
+      const conversation = await callConversation(c, async () =>
+        conversationStub(c.env.CONVERSATIONS, tenantId, id).rename({ tenantId, subject }, title),
       );
       if (!conversation) throw notFound("Conversation");
       return c.json({ conversation });
@@ -77,7 +76,9 @@ export const conversationRoutes = new Hono<AppEnv>()
   .delete("/:id", requireRole("member"), validate("param", conversationParamSchema), async (c) => {
     const { id } = c.req.valid("param");
     const { tenantId, subject } = c.var.principal;
-    const deleted = await conversationStub(c.env.CONVERSATIONS, tenantId, id).remove({ tenantId, subject });
+    const deleted = await callConversation(c, async () =>
+      conversationStub(c.env.CONVERSATIONS, tenantId, id).remove({ tenantId, subject }),
+    );
     if (!deleted) throw notFound("Conversation");
     return c.body(null, 204);
   });
