@@ -25,7 +25,7 @@ import { StreamBuffer } from "./stream-buffer";
 /** The caller, as the Worker has authenticated it. */
 export type ConversationCaller = ConversationOwner;
 
-/** Builds the services an answer uses from the Worker's bindings; production passes `createServices`. */
+/** Builds the services an answer uses from the Worker's bindings; production passes the composition root's. */
 export type ServicesFactory = (env: Env) => Services;
 
 /**
@@ -127,6 +127,8 @@ export class ConversationObject extends DurableObject<Env> {
     if (!key) return { status: "not-found" };
     const storedRole = this.messages.roleOf(message.id);
     if (storedRole !== null && storedRole !== message.role) return { status: "id-taken" };
+    // Built before anything is stored, so a misconfiguration leaves no question without an answer.
+    const services = this.services();
 
     this.messages.save(message);
     if (storedRole !== null) this.messages.deleteAfter(message.id);
@@ -136,7 +138,6 @@ export class ConversationObject extends DurableObject<Env> {
       this.settings.set("title", { text: titleFromQuestion(messageText(message)), source: "question" });
     }
 
-    const services = this.services();
     const active: ActiveAnswer = {
       answerId: newId(),
       startedAt: Date.now(),
@@ -242,7 +243,10 @@ export class ConversationObject extends DurableObject<Env> {
     };
     this.generation = generation;
     generation.done = this.generate(generation, plan).catch((error: unknown) => {
+      // Storage failed under the answer: free the conversation for the next question rather than leave it busy.
       console.error("Could not save the answer", error);
+      if (this.generation === generation) this.generation = null;
+      this.events.wake();
     });
     this.ctx.waitUntil(generation.done);
     return generation;
