@@ -17,6 +17,7 @@ import { searchRoutes } from "./routes/search";
 import { tenantRoutes } from "./routes/tenant";
 import { uploadRoutes } from "./routes/uploads";
 import { usageRoutes } from "./routes/usage";
+import { webhookRoutes } from "./routes/webhooks";
 import { createServices } from "./services";
 
 // The code of an HTTP error Hono raised itself (e.g. malformed JSON is a 400): the code of that status.
@@ -43,6 +44,7 @@ export const app = new Hono<AppEnv>()
   .route("/keys", keyRoutes)
   .route("/usage", usageRoutes)
   .route("/audit", auditRoutes)
+  .route("/webhooks", webhookRoutes)
   .route("/chat", chatRoutes)
   .route("/conversations", conversationRoutes)
   .route("/search", searchRoutes)

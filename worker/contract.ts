@@ -63,6 +63,9 @@ export const auditActions = [
   "upload.create",
   "upload.complete",
   "upload.abort",
+  "webhook-secret.rotate",
+  "webhook-secret.revoke",
+  "webhook.deliver",
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -252,6 +255,66 @@ export const batchRequestSchema = z.object({
       });
     }),
 });
+
+/**
+ * A signed webhook delivery (`POST /api/webhooks/ingest?tenant=…`): documents to create or update, as in a batch, and
+ * external ids to delete; together at most 100.
+ */
+export const webhookDeliverySchema = z
+  .object({
+    documents: z.array(batchDocumentSchema).max(100).default([]),
+    deletes: z.array(externalIdSchema).max(100).default([]),
+  })
+  .superRefine((delivery, context) => {
+    if (delivery.documents.length + delivery.deletes.length === 0) {
+      context.addIssue({
+        code: "custom",
+        message: "a delivery must name documents to upsert or external ids to delete",
+      });
+    }
+    if (delivery.documents.length + delivery.deletes.length > 100) {
+      context.addIssue({ code: "custom", message: "a delivery may touch at most 100 documents; send several" });
+    }
+    const upserted = new Set(delivery.documents.map((document) => document.externalId));
+    delivery.deletes.forEach((externalId, index) => {
+      if (upserted.has(externalId)) {
+        context.addIssue({
+          code: "custom",
+          path: ["deletes", index],
+          message: `"${externalId}" is both upserted and deleted in this delivery`,
+        });
+      }
+    });
+  });
+
+/** `POST /api/webhooks/secrets`: a new signing secret; the current one stays valid for `rolloverSeconds`. */
+export const rotateWebhookSecretSchema = z.object({
+  rolloverSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
+});
+
+/** A webhook signing secret as admins see it (its value only in the answer that creates it). */
+export interface WebhookSecretView {
+  id: string;
+  createdAt: string;
+  /** Null while it is the current secret; after a rotation, when it stops being accepted. */
+  expiresAt: string | null;
+}
+
+/** One received delivery, as `GET /api/webhooks/deliveries` lists it. */
+export interface WebhookDeliveryView {
+  id: number;
+  webhookId: string;
+  receivedAt: string;
+  outcome: "processing" | "accepted" | "rejected";
+  status: number;
+  documents: Array<{ externalId: string; documentId: string | null; action: string }>;
+  error: string | null;
+}
 
 /** R2 allows at most 10,000 parts in a multipart upload. */
 export const maxUploadParts = 10_000;

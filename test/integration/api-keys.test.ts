@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ApiKeyView } from "../../worker/contract";
-import { call, devToken, postJson, uniqueTenant } from "../support/api";
+import type { ApiKeyView, DocumentView } from "../../worker/contract";
+import { call, devToken, postJson, uniqueTenant, uploadFile } from "../support/api";
 
 async function createKey(admin: string, name: string, role: string): Promise<{ key: ApiKeyView; secret: string }> {
   const response = await postJson("/api/keys", { name, role }, admin);
@@ -86,6 +86,28 @@ describe("API keys", () => {
     expect((await call("/api/documents", { token: ingest })).status).toBe(403);
     expect((await call("/api/conversations", { token: ingest })).status).toBe(403);
     expect((await call("/api/keys", { token: ingest })).status).toBe(403);
+  });
+
+  it("lets an ingest key submit and delete documents, through every intake route", async () => {
+    const admin = await devToken("admin", uniqueTenant());
+    const ingest = (await createKey(admin, "pipeline", "ingest")).secret;
+    const uploaded = await uploadFile(ingest, "leave.md", "# Leave\n\nThirty days a year.");
+    expect(uploaded.status).toBe(202);
+    const { document } = await uploaded.json<{ document: DocumentView }>();
+    const batch = await postJson(
+      "/api/documents/batch",
+      { documents: [{ externalId: "cms/1", title: "One", text: "First text." }] },
+      ingest,
+    );
+    expect(batch.status).toBe(202);
+    const multipart = await postJson("/api/uploads", { filename: "big.md", size: 10 }, ingest);
+    expect(multipart.status).toBe(201);
+    // Reading, re-ingesting and re-embedding stay with admins.
+    expect((await call(`/api/documents/${document.id}`, { token: ingest })).status).toBe(403);
+    expect((await postJson(`/api/documents/${document.id}/reingest`, {}, ingest)).status).toBe(403);
+    expect((await postJson("/api/documents/reembed", {}, ingest)).status).toBe(403);
+    const deleted = await call(`/api/documents/${document.id}`, { method: "DELETE", token: ingest });
+    expect(deleted.status).toBe(202);
   });
 
   it("validates names and roles, and only admins manage keys", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEntryView } from "../../worker/contract";
-import { call, devToken, postJson, uniqueTenant } from "../support/api";
+import { call, devToken, postJson, uniqueTenant, uploadFile, waitForDocument } from "../support/api";
 
 async function auditEntries(
   admin: string,
@@ -79,6 +79,41 @@ describe("the audit log", () => {
       outcome: "failure",
       status: 403,
     });
+  });
+
+  it("records each document action, by admins and by integrations", async () => {
+    const tenant = uniqueTenant();
+    const admin = await devToken("admin", tenant);
+    const uploaded = await uploadFile(admin, "leave.md", "# Leave\n\nThirty days a year.");
+    const { document } = await uploaded.json<{ document: { id: string } }>();
+    expect(await waitForEntry(admin, "document.upload")).toMatchObject({
+      targetType: "document",
+      targetId: document.id,
+      status: 202,
+    });
+    await waitForDocument(admin, document.id);
+
+    await postJson("/api/documents/batch", { documents: [{ externalId: "e1", title: "E", text: "Text." }] }, admin);
+    expect(await waitForEntry(admin, "document.batch")).toMatchObject({ outcome: "success" });
+    await postJson(`/api/documents/${document.id}/reingest`, {}, admin);
+    expect(await waitForEntry(admin, "document.reingest")).toMatchObject({ targetId: document.id });
+    await postJson("/api/documents/reembed", {}, admin);
+    expect(await waitForEntry(admin, "documents.reembed")).toMatchObject({ status: 202 });
+
+    const key = await (await postJson("/api/keys", { name: "cms", role: "ingest" }, admin)).json<{ secret: string }>();
+    await call(`/api/documents/${document.id}`, { method: "DELETE", token: key.secret });
+    expect(await waitForEntry(admin, "document.delete")).toMatchObject({
+      actor: expect.stringMatching(/^key:/),
+      actorRole: "ingest",
+      targetId: document.id,
+    });
+
+    const upload = await (await postJson("/api/uploads", { filename: "big.md", size: 10 }, admin)).json<{
+      upload: { id: string };
+    }>();
+    expect(await waitForEntry(admin, "upload.create")).toMatchObject({ targetId: upload.upload.id });
+    await call(`/api/uploads/${upload.upload.id}`, { method: "DELETE", token: admin });
+    expect(await waitForEntry(admin, "upload.abort")).toMatchObject({ targetId: upload.upload.id, status: 204 });
   });
 
   it("pages and filters, keeps tenants apart, and cannot be changed through the API", async () => {

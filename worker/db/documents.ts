@@ -192,3 +192,20 @@ export function recordRefusedFile(
     })
     .onConflictDoUpdate({ target: [documents.tenantId, documents.externalId], set: failure });
 }
+
+/** A tenant's documents with these external ids, by external id. */
+export async function findDocumentsByExternalIds(
+  db: Db,
+  tenantId: string,
+  externalIds: string[],
+): Promise<Map<string, DocumentRow>> {
+  const found = new Map<string, DocumentRow>();
+  for (const group of inGroups([...new Set(externalIds)], idsPerStatement)) {
+    const rows = await db
+      .select()
+      .from(documents)
+      .where(and(eq(documents.tenantId, tenantId), inArray(documents.externalId, group)));
+    for (const row of rows) if (row.externalId !== null) found.set(row.externalId, row);
+  }
+  return found;
+}

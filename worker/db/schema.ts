@@ -16,7 +16,7 @@ export const tenants = sqliteTable("tenants", {
 export const documentStatuses = ["queued", "processing", "ready", "failed", "deleting"] as const;
 export type DocumentStatus = (typeof documentStatuses)[number];
 
-export const documentSources = ["upload", "batch", "r2"] as const;
+export const documentSources = ["upload", "batch", "r2", "webhook"] as const;
 export type DocumentSource = (typeof documentSources)[number];
 
 /**
@@ -228,4 +228,45 @@ export const auditLog = sqliteTable(
     status: integer("status").notNull(),
   },
   (table) => [index("audit_log_tenant").on(table.tenantId, table.seq)],
+);
+
+/**
+ * A tenant's webhook signing secrets (Standard Webhooks `whsec_…`). The newest without `expiresAt` is current; after a
+ * rotation the previous one stays valid until its `expiresAt`, so senders can switch over.
+ */
+export const webhookSecrets = sqliteTable(
+  "webhook_secrets",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    /** Kept as is: verifying an HMAC needs the secret itself. */
+    secret: text("secret").notNull(),
+    createdAt: timestampNow("created_at"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [index("webhook_secrets_tenant").on(table.tenantId, table.createdAt)],
+);
+
+/** Every signed delivery received, once per `webhook-id` (a repeated id is answered from here, not processed again). */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id").notNull(),
+    webhookId: text("webhook_id").notNull(),
+    receivedAt: timestampNow("received_at"),
+    outcome: text("outcome", { enum: ["processing", "accepted", "rejected"] }).notNull(),
+    status: integer("status").notNull(),
+    /** What the delivery did: `{externalId, documentId, action}` per document. */
+    documents: text("documents", { mode: "json" })
+      .$type<Array<{ externalId: string; documentId: string | null; action: string }>>()
+      .notNull(),
+    error: text("error"),
+  },
+  (table) => [
+    uniqueIndex("webhook_deliveries_id").on(table.tenantId, table.webhookId),
+    index("webhook_deliveries_tenant").on(table.tenantId, table.seq),
+  ],
 );

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
+import { audited, idFromParam, idFromResponse } from "../audit/audited";
 import { requireRole } from "../auth/require-role";
 import { batchRequestSchema, uploadFormSchema } from "../contract";
 import {
@@ -12,16 +13,10 @@ import {
   toDocumentView,
   toIngestJobView,
 } from "../db/documents";
-import {
-  acceptDocument,
-  acceptDocumentFields,
-  batchTextLimit,
-  documentHeadBytes,
-  singleUploadLimit,
-  sizeLimitMessage,
-} from "../ingest/accept-document";
+import { acceptDocument, documentHeadBytes, singleUploadLimit, sizeLimitMessage } from "../ingest/accept-document";
 import { requestDeletion } from "../ingest/request-deletion";
-import { reingestDocument, submitDocument, submitDocuments } from "../ingest/submit-document";
+import { submitBatch } from "../ingest/submit-batch";
+import { reingestDocument, submitDocument } from "../ingest/submit-document";
 import { notFound } from "../lib/app-error";
 import { limitBody } from "../lib/body-limit";
 import { formatMegabytes } from "../lib/format-megabytes";
@@ -29,7 +24,6 @@ import { validate } from "../lib/validate";
 
 // Room for the form's other fields and boundaries, and for a batch's JSON around its texts.
 const envelopeBytes = 64 * 1024;
-const encoder = new TextEncoder();
 
 /** Refuses an upload larger than the single-request limit with 413, before reading it. */
 const uploadBodyLimit = limitBody(
@@ -39,32 +33,45 @@ const uploadBodyLimit = limitBody(
 
 const documentIdSchema = z.object({ id: z.string().min(1).max(64) });
 
-/** Admin document management: upload, batch upsert by external id, list, and inspect. */
+const documentTarget = { type: "document", id: idFromParam };
+
+/**
+ * Document management: admins upload, batch-upsert by external id, list, inspect, re-ingest and delete; integrations
+ * with the `ingest` role may only submit and delete.
+ */
 export const documentRoutes = new Hono<AppEnv>()
-  .use(requireRole("admin"))
-  .post("/", uploadBodyLimit, validate("form", uploadFormSchema), async (c) => {
-    const { file, ...fields } = c.req.valid("form");
-    const accepted = acceptDocument(
-      {
-        ...fields,
-        filename: file.name,
-        size: file.size,
-        head: new Uint8Array(await file.slice(0, documentHeadBytes).arrayBuffer()),
-        declaredType: file.type || null,
-      },
-      singleUploadLimit(c.var.services.config.maxUploadBytes),
-    );
-    const body = new Uint8Array(await file.arrayBuffer());
-    const { document } = await submitDocument(c.var.services, {
-      tenantId: c.var.principal.tenantId,
-      ...accepted,
-      body,
-      source: "upload",
-    });
-    return c.json({ document: toDocumentView(document) }, 202);
-  })
+  .post(
+    "/",
+    requireRole("ingest"),
+    audited("document.upload", { type: "document", id: idFromResponse("document", "id") }),
+    uploadBodyLimit,
+    validate("form", uploadFormSchema),
+    async (c) => {
+      const { file, ...fields } = c.req.valid("form");
+      const accepted = acceptDocument(
+        {
+          ...fields,
+          filename: file.name,
+          size: file.size,
+          head: new Uint8Array(await file.slice(0, documentHeadBytes).arrayBuffer()),
+          declaredType: file.type || null,
+        },
+        singleUploadLimit(c.var.services.config.maxUploadBytes),
+      );
+      const body = new Uint8Array(await file.arrayBuffer());
+      const { document } = await submitDocument(c.var.services, {
+        tenantId: c.var.principal.tenantId,
+        ...accepted,
+        body,
+        source: "upload",
+      });
+      return c.json({ document: toDocumentView(document) }, 202);
+    },
+  )
   .post(
     "/batch",
+    requireRole("ingest"),
+    audited("document.batch"),
     limitBody(
       (c) => c.var.services.config.maxUploadBytes + envelopeBytes,
       (maxBytes) =>
@@ -72,34 +79,26 @@ export const documentRoutes = new Hono<AppEnv>()
     ),
     validate("json", batchRequestSchema, { maxBytes: null }),
     async (c) => {
-      const limit = batchTextLimit(c.var.services.config.maxUploadBytes);
-      const submissions = c.req.valid("json").documents.map((item) => {
-        const body = encoder.encode(item.text);
-        const fields = acceptDocumentFields({ ...item, filename: null, size: body.byteLength }, limit);
-        return {
-          tenantId: c.var.principal.tenantId,
-          ...fields,
-          body,
-          // A batch's text is text of the type it declares (one of the text types); there are no bytes to sniff.
-          contentType: item.contentType,
-          source: "batch" as const,
-        };
+      const results = await submitBatch(c.var.services, {
+        tenantId: c.var.principal.tenantId,
+        documents: c.req.valid("json").documents,
+        source: "batch",
+        maxBytes: c.var.services.config.maxUploadBytes,
       });
-      const results = await submitDocuments(c.var.services, submissions);
       return c.json(
         { documents: results.map(({ document, changed }) => ({ ...toDocumentView(document), changed })) },
         202,
       );
     },
   )
-  .get("/", async (c) => {
+  .get("/", requireRole("admin"), async (c) => {
     const rows = await listDocuments(c.var.services.db, c.var.principal.tenantId);
     return c.json({ documents: rows.map(toDocumentView) });
   })
-  .get("/stats", async (c) => {
+  .get("/stats", requireRole("admin"), async (c) => {
     return c.json(await ingestStats(c.var.services.db, c.var.principal.tenantId));
   })
-  .post("/reembed", async (c) => {
+  .post("/reembed", requireRole("admin"), audited("documents.reembed"), async (c) => {
     const services = c.var.services;
     const stale = await documentsWithOtherEmbeddingModel(
       services.db,
@@ -109,22 +108,34 @@ export const documentRoutes = new Hono<AppEnv>()
     for (const document of stale) await reingestDocument(services, document);
     return c.json({ queued: stale.length, embeddingModel: services.models.embeddingModelId }, 202);
   })
-  .get("/:id", validate("param", documentIdSchema), async (c) => {
+  .get("/:id", requireRole("admin"), validate("param", documentIdSchema), async (c) => {
     const { db } = c.var.services;
     const document = await findDocument(db, c.var.principal.tenantId, c.req.valid("param").id);
     if (!document) throw notFound("Document");
     const jobs = (await recentIngestJobs(db, document.id)).map(toIngestJobView);
     return c.json({ document: toDocumentView(document), lastJob: jobs[0] ?? null, jobs });
   })
-  .post("/:id/reingest", validate("param", documentIdSchema), async (c) => {
-    const services = c.var.services;
-    const document = await findDocument(services.db, c.var.principal.tenantId, c.req.valid("param").id);
-    if (!document || document.status === "deleting") throw notFound("Document");
-    return c.json({ document: toDocumentView(await reingestDocument(services, document)) }, 202);
-  })
-  .delete("/:id", validate("param", documentIdSchema), async (c) => {
-    const services = c.var.services;
-    const document = await findDocument(services.db, c.var.principal.tenantId, c.req.valid("param").id);
-    if (!document) throw notFound("Document");
-    return c.json({ document: toDocumentView(await requestDeletion(services, document)) }, 202);
-  });
+  .post(
+    "/:id/reingest",
+    requireRole("admin"),
+    audited("document.reingest", documentTarget),
+    validate("param", documentIdSchema),
+    async (c) => {
+      const services = c.var.services;
+      const document = await findDocument(services.db, c.var.principal.tenantId, c.req.valid("param").id);
+      if (!document || document.status === "deleting") throw notFound("Document");
+      return c.json({ document: toDocumentView(await reingestDocument(services, document)) }, 202);
+    },
+  )
+  .delete(
+    "/:id",
+    requireRole("ingest"),
+    audited("document.delete", documentTarget),
+    validate("param", documentIdSchema),
+    async (c) => {
+      const services = c.var.services;
+      const document = await findDocument(services.db, c.var.principal.tenantId, c.req.valid("param").id);
+      if (!document) throw notFound("Document");
+      return c.json({ document: toDocumentView(await requestDeletion(services, document)) }, 202);
+    },
+  );

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
+import { audited, idFromParam, idFromResponse } from "../audit/audited";
 import { requireRole } from "../auth/require-role";
 import { completeUploadSchema, createUploadSchema, maxUploadParts } from "../contract";
 import { toDocumentView } from "../db/documents";
@@ -29,15 +30,21 @@ const partParamSchema = uploadIdSchema.extend({
  * create the upload, PUT each part, then complete it to submit the document for ingestion.
  */
 export const uploadRoutes = new Hono<AppEnv>()
-  .use(requireRole("admin"))
-  .post("/", validate("json", createUploadSchema, { maxBytes: createRequestBytes }), async (c) => {
-    const upload = await createMultipartUpload(
-      c.var.services,
-      { ...c.req.valid("json"), tenantId: c.var.principal.tenantId },
-      c.var.services.config.maxFileBytes,
-    );
-    return c.json({ upload }, 201);
-  })
+  // Admins and integrations with the ingest role.
+  .use(requireRole("ingest"))
+  .post(
+    "/",
+    audited("upload.create", { type: "upload", id: idFromResponse("upload", "id") }),
+    validate("json", createUploadSchema, { maxBytes: createRequestBytes }),
+    async (c) => {
+      const upload = await createMultipartUpload(
+        c.var.services,
+        { ...c.req.valid("json"), tenantId: c.var.principal.tenantId },
+        c.var.services.config.maxFileBytes,
+      );
+      return c.json({ upload }, 201);
+    },
+  )
   .put(
     "/:id/parts/:partNumber",
     validate("param", partParamSchema),
@@ -57,18 +64,29 @@ export const uploadRoutes = new Hono<AppEnv>()
       return c.json(part);
     },
   )
-  .post("/:id/complete", validate("param", uploadIdSchema), validate("json", completeUploadSchema), async (c) => {
-    const document = await completeMultipartUpload(
-      c.var.services,
-      { tenantId: c.var.principal.tenantId, uploadId: c.req.valid("param").id, parts: c.req.valid("json").parts },
-      c.var.services.config.maxFileBytes,
-    );
-    return c.json({ document: toDocumentView(document) }, 202);
-  })
-  .delete("/:id", validate("param", uploadIdSchema), async (c) => {
-    await abortMultipartUpload(c.var.services, {
-      tenantId: c.var.principal.tenantId,
-      uploadId: c.req.valid("param").id,
-    });
-    return c.body(null, 204);
-  });
+  .post(
+    "/:id/complete",
+    audited("upload.complete", { type: "upload", id: idFromParam }),
+    validate("param", uploadIdSchema),
+    validate("json", completeUploadSchema),
+    async (c) => {
+      const document = await completeMultipartUpload(
+        c.var.services,
+        { tenantId: c.var.principal.tenantId, uploadId: c.req.valid("param").id, parts: c.req.valid("json").parts },
+        c.var.services.config.maxFileBytes,
+      );
+      return c.json({ document: toDocumentView(document) }, 202);
+    },
+  )
+  .delete(
+    "/:id",
+    audited("upload.abort", { type: "upload", id: idFromParam }),
+    validate("param", uploadIdSchema),
+    async (c) => {
+      await abortMultipartUpload(c.var.services, {
+        tenantId: c.var.principal.tenantId,
+        uploadId: c.req.valid("param").id,
+      });
+      return c.body(null, 204);
+    },
+  );
