@@ -38,6 +38,14 @@ export const app = new Hono<AppEnv>()
   })
   .use(apiSecurityHeaders)
   .use(corsPolicy)
+  // A method no route answers (TRACE, PROPFIND, …) is a 405 on every path, before authentication asks for a token;
+  // a CORS preflight (OPTIONS) has been answered above when CORS_ALLOWED_ORIGINS allows any.
+  .use(async (c, next) => {
+    const allowed = methodsServed();
+    if (allowed.includes(c.req.method)) return next();
+    const message = `${c.req.method} is not supported; the API answers ${allowed.join(", ")}`;
+    return c.json(errorBody("method_not_allowed", message), 405, { Allow: allowed.join(", ") });
+  })
   .route("/health", healthRoutes)
   .route("/dev/token", devTokenRoutes)
   .route("/tenant", tenantRoutes)
@@ -65,5 +73,15 @@ app.onError((error, c) => {
   console.error("Unhandled error", c.req.method, c.req.path, error);
   return c.json(errorBody("internal_error", "Something went wrong on our side; the error has been logged"), 500);
 });
+
+let servedMethods: string[] | undefined;
+
+/** The methods some route answers (HEAD comes with GET), read from the routes once they are all registered. */
+function methodsServed(): string[] {
+  servedMethods ??= [
+    ...new Set(app.routes.flatMap((route) => (route.method === "ALL" ? [] : [route.method]))).add("HEAD"),
+  ].sort();
+  return servedMethods;
+}
 
 export type AppType = typeof app;
