@@ -63,12 +63,35 @@ function localSchedule(): Plugin {
   };
 }
 
+/**
+ * `npm run dev` answers the methods that Node's fetch refuses to forward to workerd (TRACE, TRACK, CONNECT) as the
+ * Worker answers any method it does not serve, with a 405 JSON error, instead of Vite's HTML error page holding a
+ * stack trace. (`npm start` has no proxy in front of workerd, so there the Worker answers them itself.)
+ */
+function unforwardableMethods(): Plugin {
+  const unforwardable = new Set(["CONNECT", "TRACE", "TRACK"]);
+  return {
+    name: "edge-rag-chat:unforwardable-methods",
+    apply: "serve",
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        if (!request.method || !unforwardable.has(request.method)) return next();
+        response.statusCode = 405;
+        response.setHeader("Content-Type", "application/json");
+        const message = `${request.method} is not supported`;
+        response.end(JSON.stringify({ error: { code: "method_not_allowed", message } }));
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: fromRoot("./web"),
   // RAG_BUILD_DIR gives a server of its own build (npm start sets it beside RAG_STATE_DIR), so two never clash.
   build: { outDir: process.env.RAG_BUILD_DIR ?? fromRoot("./dist"), emptyOutDir: true },
   plugins: [
     react(),
+    unforwardableMethods(),
     localSchedule(),
     cloudflare({
       configPath: fromRoot("./wrangler.toml"),
