@@ -63,6 +63,22 @@ async function eventually<T>(describeState: () => Promise<string>, check: () => 
   }
 }
 
+/** The server's first line matching `pattern`, or a failure at the deadline with the end of its output. */
+async function lineWithinDeadline(server: RunningServer, pattern: RegExp): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const tail = server.output().slice(-3000);
+      reject(new Error(`no line matching ${pattern} within ${recoveryDeadlineMs} ms; the output ends:\n${tail}`));
+    }, recoveryDeadlineMs);
+  });
+  try {
+    return await Promise.race([server.waitForLine(pattern), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Counts by status, read from the local D1 file with wrangler while no server runs on it. */
 async function statusCounts(stateDirectory: string, tenant: string): Promise<Record<string, number>> {
   const query = `SELECT status, count(*) AS n FROM documents WHERE tenant_id = '${tenant}' GROUP BY status`;
@@ -139,7 +155,24 @@ function ask(server: RunningServer, token: string, conversationId: string, quest
   return call(server, "/api/chat", token, { method: "POST", body: JSON.stringify({ id: conversationId, message }) });
 }
 
-describe("after a SIGKILL of npm start and a restart on the same state", () => {
+describe("after npm start is killed or interrupted and started again on the same state", () => {
+  test(
+    "Ctrl-C during the first start strands no sample document: the next start indexes them all",
+    async () => {
+      const state = await stateFolder();
+      const first = await start({}, state, false);
+      await first.waitForLine(/POST \/api\/documents\/batch 202/);
+      await first.interrupt();
+      const atInterrupt = await statusCounts(state, "demo");
+      // The interrupt came before the queue had indexed the samples: there is stranded work to recover.
+      expect((atInterrupt.queued ?? 0) + (atInterrupt.processing ?? 0)).toBeGreaterThan(0);
+
+      const second = await start({}, state, false);
+      expect(await lineWithinDeadline(second, /^Sample documents: /)).toBe("Sample documents: 4/4 ready");
+    },
+    2 * startupTimeoutMs + recoveryDeadlineMs,
+  );
+
   test(
     "every document submitted before the kill reaches ready, or failed with a reason, without user action",
     async () => {

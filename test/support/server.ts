@@ -43,6 +43,8 @@ export interface RunningServer {
   stop(): Promise<void>;
   /** SIGKILLs the server's whole process group at once, as a crash would, and keeps its state. */
   kill(): Promise<void>;
+  /** SIGINTs the server's whole process group, as Ctrl-C in its terminal does, and keeps its state. */
+  interrupt(): Promise<void>;
 }
 
 /** Starts the app with `environment` added to its variables (e.g. `LOCAL_ANSWER_DELAY_MS`). */
@@ -84,9 +86,10 @@ export async function startServer(
     if (!stateDirectory) await rm(state, { recursive: true, force: true });
   };
 
-  const kill = async () => {
-    signalGroup("SIGKILL");
-    if (running()) await exited;
+  const signalAndWait = async (signal: NodeJS.Signals) => {
+    if (!running()) return;
+    signalGroup(signal);
+    await exited;
   };
 
   const waitForLine = (pattern: RegExp) => {
@@ -137,7 +140,15 @@ export async function startServer(
   });
 
   try {
-    return { baseUrl: await ready, stateDirectory: state, output: () => output, waitForLine, stop, kill };
+    return {
+      baseUrl: await ready,
+      stateDirectory: state,
+      output: () => output,
+      waitForLine,
+      stop,
+      kill: () => signalAndWait("SIGKILL"),
+      interrupt: () => signalAndWait("SIGINT"),
+    };
   } catch (error) {
     await stop();
     throw error;
