@@ -99,8 +99,9 @@ export default defineConfig({
       // .wrangler/state, where `wrangler d1 migrations apply --local` writes too (not web/.wrangler, Vite's root).
       persistState: { path: process.env.RAG_STATE_DIR ?? fromRoot("./.wrangler/state") },
       config: (worker) => ({
-        // Local builds and `vite dev` run the Worker as `wrangler dev` would (worker/local-entry.ts says why).
-        ...(process.env.CLOUDFLARE_ENV === "production" ? {} : { main: fromRoot("./worker/local-entry.ts") }),
+        // Local builds and `vite dev` (the default environment: no CLOUDFLARE_ENV) run the Worker as `wrangler dev`
+        // would; a build for any deployed environment keeps wrangler.toml's entry (worker/local-entry.ts says why).
+        ...(process.env.CLOUDFLARE_ENV ? {} : { main: fromRoot("./worker/local-entry.ts") }),
         vars: {
           ...worker.vars,
           ...Object.fromEntries(

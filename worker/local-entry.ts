@@ -1,9 +1,10 @@
 /**
- * The Worker as local builds run it (`npm start`, `npm run dev`; vite.config.ts picks it unless
- * CLOUDFLARE_ENV=production): the production entry, whose `fetch` reads what is left of a request body before it
- * answers. On Cloudflare the network in front of the Worker does that; locally workerd closes the connection on a
- * body it did not read, and a client still uploading (a 401 or 413 sent before the body was read) then sees a
- * broken connection (EPIPE, ECONNRESET) instead of the answer. `wrangler dev` injects the same step.
+ * The Worker as local builds run it (`npm start`, `npm run dev`; vite.config.ts picks it when no CLOUDFLARE_ENV
+ * names a deployed environment): the production entry, whose `fetch` reads what is left of a request body before it
+ * answers. Locally workerd's own socket closes the connection on a body the Worker did not read, and a client still
+ * uploading (a 401 or 413 sent before the body was read) then sees a broken connection (EPIPE, ECONNRESET) instead
+ * of the answer. `wrangler dev` adds the same step to every Worker it bundles (its `ensure-req-body-drained`
+ * middleware); deployed Workers go without it, as they do under `wrangler deploy`.
  */
 import worker from "./index";
 

@@ -257,7 +257,8 @@ describe("after npm start is killed or interrupted and started again on the same
       const reference = await new EventReader(
         await ask(second, secondToken, `reference-${randomUUID()}`, question),
       ).rest();
-      expect(answerText).toBe(textOf(reference));
+      const resumedParts = rest.map((event) => event.chunk.type).join(", ");
+      expect(answerText, `the resumed stream sent: ${resumedParts}`).toBe(textOf(reference));
 
       const stored = z
         .object({
