@@ -174,3 +174,14 @@ export async function drainQueue(harness: Harness, options: { limit?: number } =
     }
   }
 }
+
+/** Delivers messages to the ingest consumer as one queue batch, as Cloudflare Queues would; returns what it acked. */
+export async function deliverBatch(harness: Harness, bodies: IngestMessage[], attempts = 1) {
+  const batch = createMessageBatch<IngestMessage>(
+    "edge-rag-chat-ingest",
+    bodies.map((body) => ({ id: `message-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
+  );
+  const context = createExecutionContext();
+  await consumeIngestBatch(batch, harness.deps);
+  return getQueueResult(batch, context);
+}

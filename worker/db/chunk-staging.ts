@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { inGroups } from "../lib/in-groups";
-import { idsPerStatement } from "../lib/platform-limits";
+import { idsPerStatement, platformLimits } from "../lib/platform-limits";
 import type { Db } from "./client";
 import { chunks, documents } from "./schema";
 
@@ -150,17 +150,19 @@ export async function stagedProgress(
 export async function orphanedVectorIds(db: Db, versions: DocumentVersion[]): Promise<Map<string, string[]>> {
   const orphans = new Map<string, string[]>(versions.map((document) => [document.id, []]));
   const updated = versions.filter((document) => document.version > 1);
-  for (const group of inGroups(updated, 45)) {
+  // The targets are one multi-row VALUES table, not a UNION ALL of SELECTs: D1 allows 5 terms in a compound SELECT,
+  // while the rows of a VALUES clause have no such limit. Two parameters a target.
+  for (const group of inGroups(updated, Math.floor(platformLimits.d1.boundParameters / 2))) {
     const rows = await db.all<{ documentId: string; vectorId: string }>(sql`
       SELECT DISTINCT old.document_id AS documentId, old.vector_id AS vectorId
       FROM chunks AS old
-      JOIN (${sql.join(
-        group.map((document) => sql`SELECT ${document.id} AS id, ${document.version} AS version`),
-        sql` UNION ALL `,
-      )}) AS target ON target.id = old.document_id
-      WHERE old.version < target.version
+      JOIN (VALUES ${sql.join(
+        group.map((document) => sql`(${document.id}, ${document.version})`),
+        sql`, `,
+      )}) AS target ON target.column1 = old.document_id
+      WHERE old.version < target.column2
         AND old.vector_id NOT IN (
-          SELECT vector_id FROM chunks WHERE document_id = target.id AND version >= target.version)`);
+          SELECT vector_id FROM chunks WHERE document_id = target.column1 AND version >= target.column2)`);
     for (const row of rows) orphans.get(row.documentId)?.push(row.vectorId);
   }
   return orphans;
