@@ -79,6 +79,7 @@ const configSchema = z
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
     MAX_FILE_BYTES: z.coerce.number().int().positive().default(104_857_600),
     INGEST_SLICE_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
+    RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     CHUNK_TARGET_CHARS: z.coerce.number().int().min(200).max(8000).default(2000),
     CHUNK_OVERLAP_CHARS: z.coerce.number().int().min(0).max(2000).default(150),
     RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(6),
@@ -121,6 +122,8 @@ export interface AppConfig {
   maxFileBytes: number;
   /** Chunks embedded per queue message; large documents fan out into several. */
   ingestSliceSize: number;
+  /** Pending ingestion quiet for this long (no message, no progress) is sent to the queue again by the reconciler. */
+  reconcileAfterSeconds: number;
   /** Chunk size the chunker aims for, and how much of the previous chunk the next repeats, in characters. */
   chunking: { targetChars: number; overlapChars: number };
   retrievalTopK: number;
@@ -179,6 +182,7 @@ function parseConfig(vars: object): AppConfig {
     maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
     maxFileBytes: parsed.MAX_FILE_BYTES,
     ingestSliceSize: parsed.INGEST_SLICE_SIZE,
+    reconcileAfterSeconds: parsed.RECONCILE_AFTER_SECONDS,
     chunking: { targetChars: parsed.CHUNK_TARGET_CHARS, overlapChars: parsed.CHUNK_OVERLAP_CHARS },
     retrievalTopK: parsed.RETRIEVAL_TOP_K,
     retrieval: {

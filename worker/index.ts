@@ -1,7 +1,7 @@
 import { app } from "./app";
 import { ConversationObject } from "./conversation/conversation-do";
 import { consumeDeadLetters, consumeIngestBatch } from "./ingest/ingest-consumer";
-import { sweepStalledIngestion } from "./ingest/sweep-stalled";
+import { reconcileOnSchedule } from "./ingest/reconcile-pending-work";
 import { createServices, ingestDependencies } from "./services";
 
 export { LocalVectorIndex } from "./vector/local-vector-index";
@@ -18,12 +18,16 @@ export default {
   async queue(batch, env) {
     const services = createServices(env);
     // Both queues share this consumer; the dead-letter queue is the one whose name ends in "-dlq".
-    if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, services.db);
+    if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, ingestDependencies(services));
     return consumeIngestBatch(batch, ingestDependencies(services));
   },
-  async scheduled(_controller, env) {
-    const { db, queue } = createServices(env);
-    const requeued = await sweepStalledIngestion(db, queue);
-    if (requeued > 0) console.warn(`Re-enqueued ${requeued} stalled document(s)`);
+  // Every minute (wrangler.toml), and locally once at start-up with the cron "@reboot".
+  async scheduled(controller, env) {
+    const { db, queue, config } = createServices(env);
+    const resent = await reconcileOnSchedule(
+      { db, queue },
+      { cron: controller.cron, reconcileAfterSeconds: config.reconcileAfterSeconds },
+    );
+    if (resent > 0) console.warn(`Re-sent the pending ingestion of ${resent} document(s) whose message was lost`);
   },
 } satisfies ExportedHandler<Env>;

@@ -43,7 +43,7 @@ describe("the ingest consumer's retries", () => {
     expect(second.retryOptions).toEqual([{ delaySeconds: 4 }]);
     expect(await findDocument(harness.deps.db, harness.tenantId, document.id)).toMatchObject({
       status: "processing",
-      error: "Attempt 2 failed: R2 is unavailable",
+      error: "Attempt 2 failed: Ingestion failed on our side (file storage error); it will be retried",
     });
   });
 

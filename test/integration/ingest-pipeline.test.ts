@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { and, eq, ne, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { findDocument } from "../../worker/db/documents";
 import { chunks, ingestJobs } from "../../worker/db/schema";
 import { documentPrefix } from "../../worker/ingest/object-keys";
+import { reconcilePendingWork } from "../../worker/ingest/reconcile-pending-work";
 import { reingestDocument, submitDocument } from "../../worker/ingest/submit-document";
-import { sweepStalledIngestion } from "../../worker/ingest/sweep-stalled";
 import { retrieveChunks } from "../../worker/rag/hybrid-retrieve";
 import {
   createHarness,
@@ -52,6 +52,17 @@ async function search(harness: Harness, query: string) {
     { tenantId: harness.tenantId, query, topK: 20 },
   );
   return results.map((result) => result.text).join("\n");
+}
+
+/** Everything a `console.error` spy was called with, errors with their causes, as one text. */
+function loggedText(spy: { mock: { calls: unknown[][] } }): string {
+  const describe = (value: unknown): string =>
+    value instanceof Error
+      ? `${value.message} ${describe(value.cause)}`
+      : typeof value === "object"
+        ? JSON.stringify(value)
+        : String(value);
+  return spy.mock.calls.flat().map(describe).join("\n");
 }
 
 async function lastJob(harness: Harness, documentId: string) {
@@ -172,19 +183,30 @@ describe("incremental re-ingest", () => {
 describe("fault injection: every step recovers or fails with its reason, and the old version keeps serving", () => {
   const steps: Array<{
     step: string;
+    /** What the stand-in for the failing service says: for the logs only. */
     reason: string;
+    /** What the document says instead. */
+    readable: string;
     setup: (fault: Fault) => Promise<Harness>;
     failEmbedding?: boolean;
   }> = [
     {
       step: "R2 read",
       reason: "R2 is unavailable",
+      readable: "Ingestion failed on our side (file storage error)",
       setup: (fault) => createHarness({ bucket: faultyBucket(env.DOCUMENTS, fault) }),
     },
-    { step: "embedding", reason: "embedding service returned 503", setup: () => createHarness(), failEmbedding: true },
+    {
+      step: "embedding",
+      reason: "embedding service returned 503",
+      readable: "Ingestion failed on our side (embedding service error)",
+      setup: () => createHarness(),
+      failEmbedding: true,
+    },
     {
       step: "vector upsert",
       reason: "vector index write failed",
+      readable: "Ingestion failed on our side (vector index error)",
       setup: async (fault) => {
         const harness = await createHarness();
         harness.deps.vectorIndex = faultyVectorIndex(harness.deps.vectorIndex, fault);
@@ -194,17 +216,19 @@ describe("fault injection: every step recovers or fails with its reason, and the
     {
       step: "D1 write of the chunks",
       reason: "D1 is overloaded",
+      readable: "Ingestion failed on our side (the database was busy)",
       setup: (fault) => createHarness({ db: createDb(faultyDatabase(env.DB, /insert into "chunks"/i, fault)) }),
     },
     {
       step: "D1 switch to the new version",
       reason: "D1 went away",
+      readable: "Ingestion failed on our side (database error)",
       setup: (fault) =>
         createHarness({ db: createDb(faultyDatabase(env.DB, /update "documents" set "active_version"/i, fault)) }),
     },
   ];
 
-  for (const { step, reason, setup, failEmbedding } of steps) {
+  for (const { step, reason, readable, setup, failEmbedding } of steps) {
     it(`${step}: a passing failure is retried to a consistent ready document`, async () => {
       const fault: Fault = { message: null };
       const harness = await setup(fault);
@@ -214,10 +238,14 @@ describe("fault injection: every step recovers or fails with its reason, and the
         else fault.message = message;
       };
       setFault(reason);
+      const logged = vi.spyOn(console, "error");
       await drainQueue(harness, { limit: 1 });
       expect((await findDocument(harness.deps.db, harness.tenantId, document.id))?.error).toBe(
-        `Attempt 1 failed: ${reason}`,
+        `Attempt 1 failed: ${readable}; it will be retried`,
       );
+      // The service's own words reach the logs, not the document.
+      expect(loggedText(logged)).toContain(reason);
+      logged.mockRestore();
       setFault(null);
       await drainQueue(harness);
       await expectConsistent(harness, document.id);
@@ -239,17 +267,17 @@ describe("fault injection: every step recovers or fails with its reason, and the
 
       expect(await findDocument(harness.deps.db, harness.tenantId, document.id)).toMatchObject({
         status: "failed",
-        error: reason,
+        error: readable,
         version: 2,
         activeVersion: 1,
       });
-      expect(await lastJob(harness, document.id)).toMatchObject({ version: 2, status: "failed", error: reason });
+      expect(await lastJob(harness, document.id)).toMatchObject({ version: 2, status: "failed", error: readable });
       expect(await search(harness, "paid leave days")).toContain("25 days");
     });
   }
 });
 
-describe("delete and the sweeper", () => {
+describe("delete and the reconciler", () => {
   it("delete leaves nothing behind in R2, D1, the full-text index or the vector index", async () => {
     const harness = await createHarness();
     const security = "Quokkaverse badges must be worn visibly at all times.";
@@ -277,14 +305,14 @@ describe("delete and the sweeper", () => {
     const { document } = await submit(harness, handbook());
     harness.queue.take();
     const later = new Date(Date.now() + 60 * 60 * 1000);
-    expect(await sweepStalledIngestion(harness.deps.db, harness.queue, later)).toBeGreaterThanOrEqual(1);
+    expect(await reconcilePendingWork(harness.deps, { cutoff: later, now: later })).toBeGreaterThanOrEqual(1);
     // Other tests' documents may be in flight too; only this tenant's are this test's business.
     const ours = harness.queue.messages.filter((message) => message.tenantId === harness.tenantId);
     expect(ours).toEqual([{ type: "ingest", tenantId: harness.tenantId, documentId: document.id, version: 1 }]);
     harness.queue.messages.splice(0, harness.queue.messages.length, ...ours);
     await drainQueue(harness);
     await expectConsistent(harness, document.id);
-    await sweepStalledIngestion(harness.deps.db, harness.queue, later);
+    await reconcilePendingWork(harness.deps, { cutoff: new Date(later.getTime() + 1), now: later });
     expect(harness.queue.messages.filter((message) => message.tenantId === harness.tenantId)).toEqual([]);
   });
 });

@@ -11,14 +11,20 @@ import { createLocalVectorStore } from "../../worker/vector/local-vector-store";
 import type { VectorIndex } from "../../worker/vector/vector-index";
 import { uniqueTenant } from "./api";
 
-/** Holds messages instead of delivering them, so a test runs the consumer itself, step by step. */
+/**
+ * Holds messages instead of delivering them, so a test runs the consumer itself, step by step. While `failing` is
+ * set, every send fails with it, as a queue outage would.
+ */
 export class RecordingQueue implements Pick<Queue<IngestMessage>, "send" | "sendBatch"> {
   readonly messages: IngestMessage[] = [];
+  failing: string | null = null;
   async send(message: IngestMessage): Promise<QueueSendResponse> {
+    if (this.failing) throw new Error(this.failing);
     this.messages.push(message);
     return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0, oldestMessageTimestamp: new Date() } } };
   }
   async sendBatch(messages: Iterable<MessageSendRequest<IngestMessage>>): Promise<QueueSendBatchResponse> {
+    if (this.failing) throw new Error(this.failing);
     for (const message of messages) this.messages.push(message.body);
     return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0, oldestMessageTimestamp: new Date() } } };
   }
@@ -170,7 +176,7 @@ export async function drainQueue(harness: Harness, options: { limit?: number } =
       const deadLetters = createMessageBatch<IngestMessage>("edge-rag-chat-ingest-dlq", [
         { id: `dead-${id}`, timestamp: new Date(), attempts: 1, body: next.body },
       ]);
-      await consumeDeadLetters(deadLetters, harness.deps.db);
+      await consumeDeadLetters(deadLetters, harness.deps);
     }
   }
 }

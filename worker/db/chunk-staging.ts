@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { inGroups } from "../lib/in-groups";
 import { idsPerStatement, platformLimits } from "../lib/platform-limits";
@@ -26,27 +26,41 @@ export interface PendingChunk {
   text: string;
 }
 
-// D1 binds at most 100 parameters per statement; a chunk row has 10 columns.
-const rowsPerInsert = 10;
+// An insert binds every column of a row but `seq` (the rowid, written as null); the texts are bound parameters, so
+// the SQL itself stays a few hundred bytes however long the chunks are.
+const rowsPerInsert = Math.floor(platformLimits.d1.boundParameters / (Object.keys(getTableColumns(chunks)).length - 1));
 
 /**
- * Statements that (re)write a version's chunks before it is switched to. They are invisible to searches,
- * which only read a document's active version, so staging can take as many steps as it needs.
+ * Statements that (re)write a version's chunks before it is switched to, in one transaction when run as one group.
+ * They are invisible to searches, which only read a document's active version, so staging can take as many steps
+ * as it needs. A late or duplicate attempt at a version that is already serving changes nothing: the delete spares
+ * the active version and the inserts skip rows that exist.
  */
 export function stageStatements(db: Db, document: DocumentVersion, rows: ChunkInput[]): Array<BatchItem<"sqlite">> {
   const statements: Array<BatchItem<"sqlite">> = [
-    db.delete(chunks).where(and(eq(chunks.documentId, document.id), eq(chunks.version, document.version))),
-  ];
-  for (let start = 0; start < rows.length; start += rowsPerInsert) {
-    statements.push(
-      db.insert(chunks).values(
-        rows.slice(start, start + rowsPerInsert).map((row) => ({
-          ...row,
-          tenantId: document.tenantId,
-          documentId: document.id,
-          version: document.version,
-        })),
+    db
+      .delete(chunks)
+      .where(
+        and(
+          eq(chunks.documentId, document.id),
+          eq(chunks.version, document.version),
+          sql`${chunks.version} IS NOT (SELECT ${documents.activeVersion} FROM ${documents} WHERE ${documents.id} = ${document.id})`,
+        ),
       ),
+  ];
+  for (const group of inGroups(rows, rowsPerInsert)) {
+    statements.push(
+      db
+        .insert(chunks)
+        .values(
+          group.map((row) => ({
+            ...row,
+            tenantId: document.tenantId,
+            documentId: document.id,
+            version: document.version,
+          })),
+        )
+        .onConflictDoNothing(),
     );
   }
   return statements;
@@ -74,8 +88,8 @@ export async function pendingChunks(
   ranges: Array<{ document: DocumentVersion; from: number; to: number }>,
 ): Promise<PendingChunk[]> {
   const pending: PendingChunk[] = [];
-  // Four parameters a range.
-  for (const group of inGroups(ranges, 24)) {
+  // Four parameters a range, and one for the whole statement.
+  for (const group of inGroups(ranges, Math.floor((platformLimits.d1.boundParameters - 1) / 4))) {
     pending.push(
       ...(await db
         .select({
@@ -129,7 +143,8 @@ export async function stagedProgress(
   versions: DocumentVersion[],
 ): Promise<Map<string, { ready: number; total: number }>> {
   const progress = new Map<string, { ready: number; total: number }>();
-  for (const group of inGroups(versions, 45)) {
+  // Two parameters a version.
+  for (const group of inGroups(versions, Math.floor(platformLimits.d1.boundParameters / 2))) {
     const rows = await db
       .select({
         documentId: chunks.documentId,
@@ -170,7 +185,8 @@ export async function orphanedVectorIds(db: Db, versions: DocumentVersion[]): Pr
 
 /**
  * Statements switching searches to `version` and removing older versions' rows; run them in one batch so
- * the switch is one transaction. The switch does nothing when a version at least as new is already active.
+ * the switch is one transaction. The switch does nothing when a version at least as new is already active, or
+ * when the version has no rows.
  */
 export function activationStatements(
   db: Db,
@@ -194,8 +210,44 @@ export function activationStatements(
         and(
           eq(documents.id, document.id),
           sql`(${documents.activeVersion} IS NULL OR ${documents.activeVersion} < ${document.version})`,
+          // Never switch to a version whose rows are gone (discarded when it was failed meanwhile).
+          sql`EXISTS (SELECT 1 FROM ${chunks} WHERE ${chunks.documentId} = ${document.id} AND ${chunks.version} = ${document.version})`,
         ),
       ),
-    db.delete(chunks).where(and(eq(chunks.documentId, document.id), lt(chunks.version, document.version))),
+    db.delete(chunks).where(
+      and(
+        eq(chunks.documentId, document.id),
+        lt(chunks.version, document.version),
+        // Only once this version (or a newer one) serves: a switch that did not happen removes nothing.
+        sql`(SELECT ${documents.activeVersion} FROM ${documents} WHERE ${documents.id} = ${document.id}) >= ${document.version}`,
+      ),
+    ),
   ];
+}
+
+/**
+ * Versions of a document up to `upTo` that never became the one searches see: staged rows a failed or superseded
+ * version left. The active version is read inside each statement, so a switch that happens meanwhile is respected.
+ */
+function discardableRows(document: { id: string; upTo: number }) {
+  return sql`document_id = ${document.id} AND version <= ${document.upTo}
+    AND version IS NOT (SELECT active_version FROM documents WHERE id = ${document.id})`;
+}
+
+/** Vector ids used only by the discardable versions of a document (see `discardStagedStatement`). */
+export async function discardableVectorIds(db: Db, document: { id: string; upTo: number }): Promise<string[]> {
+  const rows = await db.all<{ vectorId: string }>(sql`
+    SELECT DISTINCT c.vector_id AS vectorId FROM chunks AS c
+    WHERE ${discardableRows(document)}
+      AND NOT EXISTS (
+        SELECT 1 FROM chunks AS other
+        WHERE other.document_id = c.document_id AND other.vector_id = c.vector_id
+          AND (other.version > ${document.upTo}
+            OR other.version IS (SELECT active_version FROM documents WHERE id = ${document.id})))`);
+  return rows.map((row) => row.vectorId);
+}
+
+/** Deletes the staged rows of a document's versions up to `upTo` that never became active. */
+export function discardStagedStatement(db: Db, document: { id: string; upTo: number }): BatchItem<"sqlite"> {
+  return db.delete(chunks).where(discardableRows(document));
 }

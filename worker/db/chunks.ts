@@ -1,4 +1,6 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { inGroups } from "../lib/in-groups";
+import { platformLimits } from "../lib/platform-limits";
 import type { RetrievedChunk } from "../rag/retrieved-chunk";
 import type { Db } from "./client";
 import { chunks, documents } from "./schema";
@@ -11,8 +13,6 @@ export async function documentVectorIds(db: Db, documentId: string): Promise<str
     .where(eq(chunks.documentId, documentId));
   return rows.map((row) => row.vectorId);
 }
-
-const maxBoundParameters = 100;
 
 /** BM25 weight of a match in each column of `chunks_fts`, relative to each other. */
 export interface FullTextColumnWeights {
@@ -63,12 +63,10 @@ export async function hydrateChunks(
   ids: string[],
   filter: ChunkFilter = {},
 ): Promise<Array<Omit<RetrievedChunk, "score">>> {
-  // D1 binds at most 100 parameters per statement; the tenant, the filter and the ids all take one each.
-  const sliceSize = maxBoundParameters - 2 - (filter.documentIds?.length ?? 0);
-  const slices: string[][] = [];
-  for (let start = 0; start < ids.length; start += sliceSize) slices.push(ids.slice(start, start + sliceSize));
+  // The tenant, the collection and each filter document id take a parameter too (the contract allows 50 ids).
+  const sliceSize = platformLimits.d1.boundParameters - 2 - (filter.documentIds?.length ?? 0);
   const loaded = await Promise.all(
-    slices.map((slice) =>
+    inGroups(ids, sliceSize).map((slice) =>
       db
         .select({
           chunkId: chunks.vectorId,

@@ -4,7 +4,7 @@ import { newId } from "../lib/ids";
 import { inGroups } from "../lib/in-groups";
 import { idsPerStatement } from "../lib/platform-limits";
 import type { Db } from "./client";
-import { type DocumentSource, documents, ingestJobs } from "./schema";
+import { type DocumentSource, type DocumentStatus, documents, ingestJobs } from "./schema";
 
 export type DocumentRow = typeof documents.$inferSelect;
 
@@ -59,16 +59,46 @@ export function findDocumentByExternalId(
     .get();
 }
 
-/** Updates a document (await it, or put it in a batch). */
+/** Statuses that mean work is pending for the document, which the outbox (`pendingAt`) keeps track of. */
+export const pendingStatuses = ["queued", "processing", "deleting"] as const satisfies DocumentStatus[];
+
+/**
+ * Updates a document (await it, or put it in a batch). A status change also restarts the outbox clock
+ * (`pendingAt`), so any code that hands the document new work (e.g. `deleting`) is seen by the reconciler.
+ */
 export function updateDocument(
   db: Db,
   id: string,
   changes: Partial<Omit<DocumentRow, "id" | "tenantId" | "createdAt">>,
 ) {
+  const now = new Date();
   return db
     .update(documents)
-    .set({ ...changes, updatedAt: new Date() })
+    .set({ ...(changes.status ? { pendingAt: now } : {}), ...changes, updatedAt: now })
     .where(eq(documents.id, id));
+}
+
+/**
+ * Updates a document only while `version` is its latest version and not yet the one searches see: a late or
+ * duplicate message about a version that was switched to or superseded meanwhile changes nothing. Each update
+ * counts as progress for the outbox.
+ */
+export function updatePendingVersion(
+  db: Db,
+  version: { id: string; version: number },
+  changes: Partial<Pick<DocumentRow, "status" | "chunksTotal" | "chunksDone" | "error">>,
+) {
+  const now = new Date();
+  return db
+    .update(documents)
+    .set({ ...changes, pendingAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(documents.id, version.id),
+        eq(documents.version, version.version),
+        or(isNull(documents.activeVersion), ne(documents.activeVersion, version.version)),
+      ),
+    );
 }
 
 /** Documents serving vectors of another embedding model, which a model change must re-embed. */

@@ -52,12 +52,20 @@ export const documents = sqliteTable(
     chunksDone: integer("chunks_done").notNull().default(0),
     error: text("error"),
     embeddingModel: text("embedding_model"),
+    /**
+     * The outbox: while the status says work is pending (`queued` or `processing`: ingest `version`; `deleting`:
+     * delete), when that work was last sent to the queue or last made progress. It is written in the same statement
+     * as the status, so D1 remembers pending work even when a queue message is lost; the reconciler re-sends work
+     * quiet for too long. Meaningless for other statuses.
+     */
+    pendingAt: integer("pending_at", { mode: "timestamp_ms" }).notNull().default(sql`0`),
     createdAt: timestampNow("created_at"),
     updatedAt: timestampNow("updated_at"),
   },
   (table) => [
     uniqueIndex("documents_tenant_external_id").on(table.tenantId, table.externalId),
     index("documents_tenant_created").on(table.tenantId, table.createdAt),
+    index("documents_pending").on(table.status, table.pendingAt),
   ],
 );
 

@@ -1,9 +1,12 @@
 import { embedMany } from "ai";
 import { markReadyStatement, pendingChunks, stagedProgress } from "../db/chunk-staging";
-import { type DocumentRow, loadDocuments, updateDocument } from "../db/documents";
+import { type DocumentRow, loadDocuments, updatePendingVersion } from "../db/documents";
 import { runBatch } from "../db/run-batch";
+import { inGroups } from "../lib/in-groups";
+import { platformLimits } from "../lib/platform-limits";
 import type { VectorRecord } from "../vector/vector-index";
 import { isPendingVersion, versionOf } from "./document-version";
+import { duringStep } from "./failure-reason";
 import { finishVersions } from "./finish-versions";
 import type { IngestDependencies } from "./ingest-dependencies";
 import type { EmbedSliceMessage } from "./ingest-message";
@@ -33,14 +36,16 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
   }));
   const pending = await pendingChunks(db, ranges);
   if (pending.length > 0) {
-    const { embeddings } = await embedMany({
-      model: deps.embedding,
-      values: pending.map((chunk) => {
-        const title = documents.get(chunk.documentId)?.title;
-        return [title, chunk.headingPath, chunk.text].filter(Boolean).join("\n");
+    const { embeddings } = await duringStep("embedding service", () =>
+      embedMany({
+        model: deps.embedding,
+        values: pending.map((chunk) => {
+          const title = documents.get(chunk.documentId)?.title;
+          return [title, chunk.headingPath, chunk.text].filter(Boolean).join("\n");
+        }),
+        maxRetries: 2,
       }),
-      maxRetries: 2,
-    });
+    );
     const byTenant = new Map<string, VectorRecord[]>();
     pending.forEach((chunk, index) => {
       const document = documents.get(chunk.documentId);
@@ -53,7 +58,11 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
       });
       byTenant.set(document.tenantId, vectors);
     });
-    for (const [tenantId, vectors] of byTenant) await deps.vectorIndex.upsert(tenantId, vectors);
+    for (const [tenantId, vectors] of byTenant) {
+      for (const group of inGroups(vectors, platformLimits.vectorize.writeBatch)) {
+        await duringStep("vector index", () => deps.vectorIndex.upsert(tenantId, group));
+      }
+    }
     // Every pending chunk of these ranges now has its vector.
     await runBatch(
       db,
@@ -65,7 +74,7 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
   await runBatch(
     db,
     [...documents.values()].map((document) => [
-      updateDocument(db, document.id, { chunksDone: progress.get(document.id)?.ready ?? 0 }),
+      updatePendingVersion(db, document, { chunksDone: progress.get(document.id)?.ready ?? 0 }),
     ]),
   );
   const finished: DocumentRow[] = [...documents.values()].filter((document) => {

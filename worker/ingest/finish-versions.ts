@@ -4,11 +4,13 @@ import type { DocumentRow } from "../db/documents";
 import { runBatch } from "../db/run-batch";
 import { ingestJobs } from "../db/schema";
 import { inGroups } from "../lib/in-groups";
-import { idsPerStatement } from "../lib/platform-limits";
+import { idsPerStatement, platformLimits } from "../lib/platform-limits";
 import { versionOf } from "./document-version";
+import { duringStep } from "./failure-reason";
 import type { IngestDependencies } from "./ingest-dependencies";
 import { ingestJobId, updateIngestJob } from "./ingest-job";
 import { documentPrefix } from "./object-keys";
+import { deleteKeys, listKeys } from "./stored-files";
 
 /**
  * The versioned swap, once every chunk of a version has its vector: vectors only older versions used are
@@ -27,8 +29,9 @@ export async function finishVersions(deps: IngestDependencies, finished: Documen
   const orphans = await orphanedVectorIds(db, versions);
   // Removed before the switch: if this fails, nothing has switched yet and the retry finds the same orphans.
   for (const document of finished) {
-    const ids = orphans.get(document.id) ?? [];
-    if (ids.length > 0) await deps.vectorIndex.deleteByIds(document.tenantId, ids);
+    for (const group of inGroups(orphans.get(document.id) ?? [], platformLimits.vectorize.writeBatch)) {
+      await duringStep("vector index", () => deps.vectorIndex.deleteByIds(document.tenantId, group));
+    }
   }
   await runBatch(
     db,
@@ -61,7 +64,9 @@ async function deleteOlderFiles({ db, bucket }: IngestDependencies, finished: Do
     where: (documents, { eq }) => eq(documents.id, finished.id),
   });
   const keep = new Set([finished.r2Key, current?.r2Key]);
-  const listing = await bucket.list({ prefix: documentPrefix(finished.tenantId, finished.id) });
-  const older = listing.objects.map((object) => object.key).filter((key) => !keep.has(key));
-  if (older.length > 0) await bucket.delete(older);
+  const keys = await listKeys(bucket, documentPrefix(finished.tenantId, finished.id));
+  await deleteKeys(
+    bucket,
+    keys.filter((key) => !keep.has(key)),
+  );
 }

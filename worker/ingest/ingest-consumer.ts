@@ -1,16 +1,18 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { updateDocument } from "../db/documents";
+import { updatePendingVersion } from "../db/documents";
 import { documents } from "../db/schema";
-import { DocumentParseError } from "../rag/parse/document-parse-error";
-import { type IngestDependencies, IngestError } from "./ingest-dependencies";
+import { failVersion } from "./fail-version";
+import { failureReason, isDocumentFailure } from "./failure-reason";
+import type { IngestDependencies } from "./ingest-dependencies";
 import { updateIngestJob } from "./ingest-job";
 import { type IngestMessage, ingestMessageSchema } from "./ingest-message";
 import { processIngestMessages } from "./process-message";
 import { handleR2Event, type R2Event, r2EventSchema } from "./r2-event";
 
 const maxRetryDelaySeconds = 300;
-const retryPrefix = /^Attempt \d+ failed: /;
+const attemptPrefix = /^Attempt \d+ failed: /;
+const retrySuffix = "; it will be retried";
 
 /**
  * Handles a batch from the ingest queue, acking or retrying each message on its own. A failed attempt is
@@ -37,71 +39,64 @@ export async function consumeIngestBatch(batch: MessageBatch, deps: IngestDepend
   );
   await Promise.all([
     ...ingest.map(({ message, body }) =>
-      failures.has(body) ? retry(deps.db, message, body, failures.get(body)) : message.ack(),
+      failures.has(body) ? retry(deps, message, body, failures.get(body)) : message.ack(),
     ),
     ...events.map(({ message, event }) =>
       handleR2Event(deps, event).then(
         () => message.ack(),
-        (error: unknown) => retry(deps.db, message, null, error),
+        (error: unknown) => retry(deps, message, null, error),
       ),
     ),
   ]);
 }
 
-async function retry(db: Db, message: Message, body: IngestMessage | null, error: unknown): Promise<void> {
-  const reason = describeError(error);
-  console.error("Ingest attempt failed", message.body, reason);
+async function retry(
+  deps: IngestDependencies,
+  message: Message,
+  body: IngestMessage | null,
+  error: unknown,
+): Promise<void> {
+  const reason = failureReason(error);
+  // The detail (SQL, parameters, stack) is for operators; the document only gets the sentence.
+  console.error("Ingest attempt failed", message.body, reason, error);
   // A file that can't be read as its type never will be: fail it now rather than after every retry.
-  if (body && body.type !== "delete" && (error instanceof DocumentParseError || error instanceof IngestError)) {
-    await markVersionFailed(db, body, reason);
+  if (body && body.type !== "delete" && isDocumentFailure(error)) {
+    await failVersion(deps, body, reason);
     message.ack();
     return;
   }
-  if (body) await recordFailedAttempt(db, body, `Attempt ${message.attempts} failed: ${reason}`);
+  if (body) await recordFailedAttempt(deps.db, body, `Attempt ${message.attempts} failed: ${reason}${retrySuffix}`);
   message.retry({ delaySeconds: Math.min(maxRetryDelaySeconds, 2 ** message.attempts) });
 }
 
 /**
- * Messages that exhausted their retries: the document is marked failed with the last reason recorded, and
- * the version it had before keeps serving.
+ * Messages that exhausted their retries: the version is marked failed with the last reason recorded and its staged
+ * rows and vectors are removed; the version it had before keeps serving.
  */
-export async function consumeDeadLetters(batch: MessageBatch, db: Db): Promise<void> {
+export async function consumeDeadLetters(
+  batch: MessageBatch,
+  deps: Pick<IngestDependencies, "db" | "vectorIndex">,
+): Promise<void> {
   for (const message of batch.messages) {
     const parsed = ingestMessageSchema.safeParse(message.body);
     if (parsed.success && parsed.data.type !== "delete") {
-      const document = await db.select().from(documents).where(eq(documents.id, parsed.data.documentId)).get();
-      const reason = document?.error?.replace(retryPrefix, "") ?? "Ingestion failed after retries";
-      await markVersionFailed(db, parsed.data, reason);
+      const document = await deps.db.select().from(documents).where(eq(documents.id, parsed.data.documentId)).get();
+      const reason =
+        document?.error?.replace(attemptPrefix, "").replace(retrySuffix, "") ?? "Ingestion failed after retries";
+      await failVersion(deps, parsed.data, reason);
     } else if (parsed.success) {
-      console.error("Giving up on deleting a document", parsed.data);
+      // The document stays `deleting`, so the reconciler sends the delete again later.
+      console.error("Deleting a document failed after retries; the reconciler will try again", parsed.data);
     }
     message.ack();
   }
 }
 
-/** Marks a version failed with its reason, unless it is no longer the latest or is already serving. */
-async function markVersionFailed(
-  db: Db,
-  target: { tenantId: string; documentId: string; version: number },
-  reason: string,
-): Promise<void> {
-  const document = await db.select().from(documents).where(eq(documents.id, target.documentId)).get();
-  if (!document || document.version !== target.version || document.activeVersion === target.version) return;
-  await updateDocument(db, document.id, { status: "failed", error: reason });
-  await updateIngestJob(
-    db,
-    { id: document.id, tenantId: target.tenantId, version: target.version },
-    { status: "failed", error: reason, finishedAt: new Date() },
-  );
-}
-
 async function recordFailedAttempt(db: Db, message: IngestMessage, reason: string): Promise<void> {
   try {
     if (message.type === "delete") return;
-    await db
-      .update(documents)
-      .set({ error: reason, updatedAt: new Date() })
-      .where(and(eq(documents.id, message.documentId), eq(documents.version, message.version)));
+    // A retry is on its way: the outbox clock restarts so the reconciler does not send a duplicate meanwhile.
+    await updatePendingVersion(db, { id: message.documentId, version: message.version }, { error: reason });
     await updateIngestJob(
       db,
       { id: message.documentId, tenantId: message.tenantId, version: message.version },
@@ -109,10 +104,6 @@ async function recordFailedAttempt(db: Db, message: IngestMessage, reason: strin
     );
   } catch (error) {
     // The retry is what matters; a failure to record it must not turn into a lost message.
-    console.error("Could not record the failed attempt", describeError(error));
+    console.error("Could not record the failed attempt", error);
   }
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

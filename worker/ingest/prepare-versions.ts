@@ -1,6 +1,8 @@
 import { type ChunkInput, indexedVectorIds, stageStatements } from "../db/chunk-staging";
-import { type DocumentRow, loadDocuments, updateDocument } from "../db/documents";
+import { type DocumentRow, loadDocuments, updatePendingVersion } from "../db/documents";
 import { runBatch } from "../db/run-batch";
+import { inGroups } from "../lib/in-groups";
+import { platformLimits } from "../lib/platform-limits";
 import { sha256Hex } from "../lib/sha256";
 import { chunkDocument } from "../rag/chunk";
 import { parseDocument } from "../rag/parse/parse-document";
@@ -8,6 +10,7 @@ import { isSupportedContentType } from "../rag/parse/supported-types";
 import { titleForVersion } from "./document-title";
 import { isPendingVersion, versionOf } from "./document-version";
 import { embedSlices } from "./embed-slices";
+import { duringStep } from "./failure-reason";
 import { type IngestDependencies, IngestError } from "./ingest-dependencies";
 import { startIngestJob, updateIngestJob } from "./ingest-job";
 import type { IngestVersionMessage } from "./ingest-message";
@@ -39,14 +42,14 @@ export async function prepareVersions(
     db,
     [...targets.values()].map(({ document }) => [
       startIngestJob(db, versionOf(document)),
-      updateDocument(db, document.id, { status: "processing" }),
+      updatePendingVersion(db, document, { status: "processing" }),
     ]),
   );
   const chunked = await Promise.all(
     [...targets.values()].map(async ({ message, document }) => {
       try {
-        const bytes = await readFile(deps.bucket, document);
-        return { document, pieces: await chunkFile(bytes, document, deps) };
+        const bytes = await duringStep("file storage", () => readFile(deps.bucket, document));
+        return { document, pieces: await duringStep("file parsing", () => chunkFile(bytes, document, deps)) };
       } catch (error) {
         failures.set(message, error);
         return null;
@@ -71,7 +74,7 @@ export async function prepareVersions(
     db,
     plans.map(({ document, rows, reused, slices }) => [
       ...stageStatements(db, versionOf(document), rows),
-      updateDocument(db, document.id, { chunksTotal: rows.length, chunksDone: reused }),
+      updatePendingVersion(db, document, { chunksTotal: rows.length, chunksDone: reused }),
       updateIngestJob(db, versionOf(document), { chunks: rows.length, reused, slicesTotal: slices }),
     ]),
   );
@@ -91,9 +94,8 @@ export async function prepareVersions(
     sliceMessages.filter((message) => !fanningOut.has(message.documentId)),
   );
   const later = sliceMessages.filter((message) => fanningOut.has(message.documentId));
-  // sendBatch takes at most 100 messages.
-  for (let start = 0; start < later.length; start += 100) {
-    await deps.queue.sendBatch(later.slice(start, start + 100).map((body) => ({ body })));
+  for (const group of inGroups(later, platformLimits.queues.sendBatchMessages)) {
+    await duringStep("queue", () => deps.queue.sendBatch(group.map((body) => ({ body }))));
   }
   return failures;
 }

@@ -1,10 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { DocumentRow } from "../db/documents";
+import { runBatch } from "../db/run-batch";
 import { type DocumentSource, documents, type TitleSource } from "../db/schema";
+import { AppError } from "../lib/app-error";
 import { newId } from "../lib/ids";
 import { inGroups } from "../lib/in-groups";
-import { idsPerStatement } from "../lib/platform-limits";
+import { idsPerStatement, platformLimits } from "../lib/platform-limits";
 import { sha256Hex } from "../lib/sha256";
 import { keepsTitle } from "./document-title";
 import type { IngestMessage } from "./ingest-message";
@@ -41,7 +43,8 @@ export type DocumentSubmission = SubmissionFields & ({ body: Uint8Array } | { st
 /**
  * Queues a new version of a document for ingestion, storing the bytes in R2 first when given. A
  * submission for a known document (same id or external id) updates it; unchanged content and title
- * (same SHA-256) are not queued again. The previous version keeps serving until the new one is indexed.
+ * (same SHA-256) are not queued again, unless the document is still waiting to be indexed, whose work is
+ * sent again (its message may have been lost). The previous version keeps serving until the new one is indexed.
  */
 export async function submitDocument(
   deps: SubmitDependencies,
@@ -54,14 +57,18 @@ export async function submitDocument(
 
 /**
  * `submitDocument` for many documents at once, with one D1 lookup, one D1 write and one queue call for
- * the lot (batch uploads carry up to 100 documents).
+ * the lot (batch uploads carry up to 100 documents). The D1 write records the pending work (the outbox,
+ * `documents.pending_at`) with each document, so a queue send that fails afterwards strands nothing: the
+ * reconciler sends it later.
  */
 export async function submitDocuments(
   deps: SubmitDependencies,
   submissions: DocumentSubmission[],
 ): Promise<Array<{ document: DocumentRow; changed: boolean }>> {
+  assertDistinct(submissions);
   const { db, bucket } = deps;
   const existing = await findExisting(db, submissions);
+  const now = new Date();
   const prepared = await Promise.all(
     submissions.map(async (submission, index) => {
       const sha256 = "body" in submission ? await sha256Hex(submission.body) : submission.stored.sha256;
@@ -75,7 +82,7 @@ export async function submitDocuments(
         if ("stored" in submission && submission.stored.r2Key !== current.r2Key) {
           await bucket.delete(submission.stored.r2Key);
         }
-        return { unchanged: current };
+        return { unchanged: current, stuck: current.status === "queued" || current.status === "processing" };
       }
       const id = current?.id ?? submission.documentId ?? newId();
       const version = (current?.version ?? 0) + 1;
@@ -104,7 +111,8 @@ export async function submitDocuments(
         version,
         status: "queued" as const,
         error: null,
-        updatedAt: new Date(),
+        pendingAt: now,
+        updatedAt: now,
       };
       return {
         write: db
@@ -120,8 +128,7 @@ export async function submitDocuments(
   const writes = prepared.flatMap((entry, index) =>
     "write" in entry && entry.write ? [{ index, write: entry.write }] : [],
   );
-  for (let start = 0; start < writes.length; start += 50) {
-    const group = writes.slice(start, start + 50);
+  for (const group of inGroups(writes, platformLimits.d1.statementsPerBatch)) {
     const [first, ...rest] = group.map(({ write }) => write);
     if (!first) continue;
     const results = await db.batch([first, ...rest]);
@@ -131,12 +138,13 @@ export async function submitDocuments(
       if (row && entry) written.set(entry.index, row);
     });
   }
-  const messages = [...written.values()].map((document) => ({
-    body: { type: "ingest" as const, tenantId: document.tenantId, documentId: document.id, version: document.version },
-  }));
-  for (let start = 0; start < messages.length; start += 100) {
-    await deps.queue.sendBatch(messages.slice(start, start + 100));
-  }
+  // Unchanged documents still waiting to be indexed: their message may be lost, so it is sent again.
+  const stuck = prepared.flatMap((entry) => ("stuck" in entry && entry.stuck ? [entry.unchanged] : []));
+  await runBatch(
+    db,
+    stuck.map((document) => [db.update(documents).set({ pendingAt: now }).where(eq(documents.id, document.id))]),
+  );
+  await sendIngestMessages(deps.queue, [...written.values(), ...stuck]);
 
   return prepared.map((entry, index) => {
     if ("unchanged" in entry && entry.unchanged) return { document: entry.unchanged, changed: false };
@@ -149,14 +157,53 @@ export async function submitDocuments(
 /** Queues the current file of a document again as a new version (e.g. after a model change). */
 export async function reingestDocument(deps: SubmitDependencies, document: DocumentRow): Promise<DocumentRow> {
   const version = document.version + 1;
+  const now = new Date();
   const [updated] = await deps.db
     .update(documents)
-    .set({ version, status: "queued", error: null, updatedAt: new Date() })
+    .set({ version, status: "queued", error: null, pendingAt: now, updatedAt: now })
     .where(eq(documents.id, document.id))
     .returning();
   if (!updated) throw new Error(`Document ${document.id} was not updated`);
-  await deps.queue.send({ type: "ingest", tenantId: document.tenantId, documentId: document.id, version });
+  await sendIngestMessages(deps.queue, [updated]);
   return updated;
+}
+
+/**
+ * Sends the ingest message of each document's latest version. D1 already records the work, so a failed send
+ * is logged and left to the reconciler rather than failing a request whose documents are safely accepted.
+ */
+export async function sendIngestMessages(
+  queue: SubmitDependencies["queue"],
+  pending: Array<Pick<DocumentRow, "id" | "tenantId" | "version">>,
+): Promise<void> {
+  const messages = pending.map((document) => ({
+    body: { type: "ingest" as const, tenantId: document.tenantId, documentId: document.id, version: document.version },
+  }));
+  try {
+    for (const group of inGroups(messages, platformLimits.queues.sendBatchMessages)) await queue.sendBatch(group);
+  } catch (error) {
+    console.error("Could not queue ingestion; the reconciler will send it", error);
+  }
+}
+
+/** One submission per document: naming a document twice in one batch is a mistake the sender should hear about. */
+function assertDistinct(submissions: DocumentSubmission[]): void {
+  const seen = new Set<string>();
+  for (const submission of submissions) {
+    const keys = [
+      submission.documentId && `id\n${submission.tenantId}\n${submission.documentId}`,
+      submission.externalId && `external\n${submission.tenantId}\n${submission.externalId}`,
+    ].filter((key) => typeof key === "string");
+    for (const key of keys) {
+      if (seen.has(key)) {
+        throw new AppError(
+          "invalid_request",
+          `The batch names ${submission.externalId ? `external id "${submission.externalId}"` : "a document"} more than once; send each document once`,
+        );
+      }
+      seen.add(key);
+    }
+  }
 }
 
 /** The existing document each submission updates, if any, found in as few queries as D1 allows. */

@@ -5,7 +5,6 @@ import { audited, idFromParam, idFromResponse } from "../audit/audited";
 import { requireRole } from "../auth/require-role";
 import { batchRequestSchema, uploadFormSchema } from "../contract";
 import {
-  documentsWithOtherEmbeddingModel,
   findDocument,
   ingestStats,
   listDocuments,
@@ -15,6 +14,7 @@ import {
 } from "../db/documents";
 import { acceptDocument, documentHeadBytes, singleUploadLimit, sizeLimitMessage } from "../ingest/accept-document";
 import { requestDeletion } from "../ingest/request-deletion";
+import { reembedDocuments } from "../ingest/reembed-documents";
 import { submitBatch } from "../ingest/submit-batch";
 import { reingestDocument, submitDocument } from "../ingest/submit-document";
 import { notFound } from "../lib/app-error";
@@ -100,13 +100,9 @@ export const documentRoutes = new Hono<AppEnv>()
   })
   .post("/reembed", requireRole("admin"), audited("documents.reembed"), async (c) => {
     const services = c.var.services;
-    const stale = await documentsWithOtherEmbeddingModel(
-      services.db,
-      c.var.principal.tenantId,
-      services.models.embeddingModelId,
-    );
-    for (const document of stale) await reingestDocument(services, document);
-    return c.json({ queued: stale.length, embeddingModel: services.models.embeddingModelId }, 202);
+    const { embeddingModelId } = services.models;
+    const queued = await reembedDocuments(services, { tenantId: c.var.principal.tenantId, embeddingModelId });
+    return c.json({ queued, embeddingModel: embeddingModelId }, 202);
   })
   .get("/:id", requireRole("admin"), validate("param", documentIdSchema), async (c) => {
     const { db } = c.var.services;
