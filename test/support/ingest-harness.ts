@@ -1,6 +1,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { EmbeddingModelV4, EmbeddingModelV4CallOptions } from "@ai-sdk/provider";
+import { sql } from "drizzle-orm";
+import { expect } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { tenants } from "../../worker/db/schema";
 import { consumeDeadLetters, consumeIngestBatch } from "../../worker/ingest/ingest-consumer";
@@ -190,4 +192,66 @@ export async function deliverBatch(harness: Harness, bodies: IngestMessage[], at
   const context = createExecutionContext();
   await consumeIngestBatch(batch, harness.deps);
   return getQueueResult(batch, context);
+}
+
+/** What D1, its full-text index and the vector index hold for one tenant. */
+export interface TenantState {
+  documents: Array<{ id: string; status: string; version: number; activeVersion: number | null; error: string | null }>;
+  /** Chunk rows of the versions searches read. */
+  servingRows: number;
+  /** Chunk rows of any other version: staged work in flight, or left behind. */
+  strayRows: number;
+  /** Serving rows that repeat a vector id of their document. */
+  duplicateRows: number;
+  ftsRows: number;
+  vectors: number;
+}
+
+export async function inspectTenant(tenantId: string): Promise<TenantState> {
+  const db = createDb(env.DB);
+  const documents = await db.all<TenantState["documents"][number]>(sql`
+    SELECT id, status, version, active_version AS activeVersion, error FROM documents
+    WHERE tenant_id = ${tenantId} ORDER BY id`);
+  const [rows] = await db.all<{ serving: number; stray: number; duplicates: number }>(sql`
+    SELECT coalesce(sum(c.version IS d.active_version), 0) AS serving,
+      coalesce(sum(c.version IS NOT d.active_version), 0) AS stray,
+      coalesce(sum(c.version IS d.active_version), 0) - (
+        SELECT count(*) FROM (
+          SELECT DISTINCT c2.document_id, c2.vector_id FROM chunks AS c2
+          JOIN documents AS d2 ON d2.id = c2.document_id AND c2.version = d2.active_version
+          WHERE c2.tenant_id = ${tenantId})) AS duplicates
+    FROM chunks AS c JOIN documents AS d ON d.id = c.document_id
+    WHERE c.tenant_id = ${tenantId}`);
+  const [fts] = await db.all<{ count: number }>(
+    sql`SELECT count(*) AS count FROM chunks_fts_docsize WHERE id IN (SELECT seq FROM chunks WHERE tenant_id = ${tenantId})`,
+  );
+  const { vectorCount } = await env.LOCAL_VECTOR_INDEX.getByName(tenantId).describe();
+  return {
+    documents: documents.map((row) => ({ ...row, version: Number(row.version) })),
+    servingRows: Number(rows?.serving ?? 0),
+    strayRows: Number(rows?.stray ?? 0),
+    duplicateRows: Number(rows?.duplicates ?? 0),
+    ftsRows: Number(fts?.count ?? 0),
+    vectors: vectorCount,
+  };
+}
+
+/**
+ * Every document of the tenant finished (`ready`, or `failed` with a reason written for people), and nothing
+ * duplicated or left behind: D1 rows = full-text rows = vectors, all of serving versions.
+ */
+export async function expectSettled(tenantId: string): Promise<TenantState> {
+  const state = await inspectTenant(tenantId);
+  for (const document of state.documents) {
+    expect(document.status, `document ${document.id}`).toMatch(/^(ready|failed)$/);
+    if (document.status === "ready") expect(document.activeVersion).toBe(document.version);
+    else expect(document.error).toMatch(/^[A-Z][^\n]{10,300}$/);
+    expect(document.error ?? "").not.toMatch(/select |insert |update |delete from|params:|\.ts:|\bat /i);
+  }
+  expect({ stray: state.strayRows, duplicates: state.duplicateRows }).toEqual({ stray: 0, duplicates: 0 });
+  expect({ fts: state.ftsRows, vectors: state.vectors }).toEqual({
+    fts: state.servingRows,
+    vectors: state.servingRows,
+  });
+  return state;
 }
