@@ -96,6 +96,30 @@ describe("the outbox: D1 remembers work whose message was lost", () => {
     expect((await env.LOCAL_VECTOR_INDEX.getByName(harness.tenantId).describe()).vectorCount).toBe(0);
   });
 
+  it("a document whose version serves but whose status still says processing is settled, not re-sent forever", async () => {
+    const harness = await createHarness();
+    const { document } = await submitDocument(harness.deps, note(harness, "kilo"));
+    await drainQueue(harness);
+    // As an interrupted run of an older release could leave it.
+    await harness.deps.db
+      .update(documents)
+      .set({ status: "processing", pendingAt: new Date(0) })
+      .where(eq(documents.id, document.id));
+
+    const later = new Date(Date.now() + 2 * minute);
+    await reconcilePendingWork(harness.deps, { cutoff: new Date(later.getTime() - minute), now: later });
+    expect(ours(harness)).toHaveLength(1);
+    await drainQueue(harness);
+    expect(await findDocument(harness.deps.db, harness.tenantId, document.id)).toMatchObject({
+      status: "ready",
+      version: 1,
+      activeVersion: 1,
+    });
+    const muchLater = new Date(later.getTime() + 10 * minute);
+    await reconcilePendingWork(harness.deps, { cutoff: muchLater, now: muchLater });
+    expect(ours(harness)).toEqual([]);
+  });
+
   it("leaves alone work whose message may still wait in the queue's backlog", async () => {
     const harness = await createHarness();
     const before = await submitDocument(harness.deps, note(harness, "echo"));

@@ -239,3 +239,20 @@ export async function findDocumentsByExternalIds(
   }
   return found;
 }
+
+/**
+ * Marks documents `ready` whose latest version already serves but whose status still says work is pending (left
+ * by an interrupted run of an older release): without this, the reconciler would send their work forever.
+ */
+export function settleServedStatement(db: Db, ids: string[]) {
+  return db
+    .update(documents)
+    .set({ status: "ready", error: null, updatedAt: new Date() })
+    .where(
+      and(
+        inArray(documents.id, ids),
+        sql`${documents.version} = ${documents.activeVersion}`,
+        inArray(documents.status, ["queued", "processing"]),
+      ),
+    );
+}

@@ -1,8 +1,8 @@
 import { type ChunkInput, indexedVectorIds, stageStatements } from "../db/chunk-staging";
-import { type DocumentRow, loadDocuments, updatePendingVersion } from "../db/documents";
+import { type DocumentRow, loadDocuments, settleServedStatement, updatePendingVersion } from "../db/documents";
 import { runBatch } from "../db/run-batch";
 import { inGroups } from "../lib/in-groups";
-import { platformLimits } from "../lib/platform-limits";
+import { idsPerStatement, platformLimits } from "../lib/platform-limits";
 import { sha256Hex } from "../lib/sha256";
 import { chunkDocument } from "../rag/chunk";
 import { parseDocument } from "../rag/parse/parse-document";
@@ -36,6 +36,15 @@ export async function prepareVersions(
     const document = loaded.get(message.documentId);
     if (isPendingVersion(document, message)) targets.set(document.id, { message, document });
   }
+  const served = messages.flatMap((message) => {
+    const document = loaded.get(message.documentId);
+    const serves = document?.tenantId === message.tenantId && document.activeVersion === message.version;
+    return serves && document.version === message.version && document.status !== "ready" ? [document.id] : [];
+  });
+  await runBatch(
+    db,
+    inGroups(served, idsPerStatement).map((ids) => [settleServedStatement(db, ids)]),
+  );
   if (targets.size === 0) return failures;
 
   await runBatch(
