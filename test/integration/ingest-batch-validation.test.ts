@@ -22,7 +22,7 @@ describe("POST /api/documents/batch", () => {
     expect(await response.json()).toEqual({
       error: {
         code: "invalid_request",
-        message: 'documents[2].externalId: "guide" is also documents[0].externalId; send each document once',
+        message: 'documents[2].externalId: "guide" is also the external id of documents[0]; send each document once',
       },
     });
     const listed = await (await call("/api/documents", { token: admin })).json<{ documents: unknown[] }>();
