@@ -13,8 +13,8 @@ import {
   toIngestJobView,
 } from "../db/documents";
 import { acceptDocument, documentHeadBytes, singleUploadLimit, sizeLimitMessage } from "../ingest/accept-document";
-import { requestDeletion } from "../ingest/request-deletion";
 import { reembedDocuments } from "../ingest/reembed-documents";
+import { requestDeletion } from "../ingest/request-deletion";
 import { submitBatch } from "../ingest/submit-batch";
 import { reingestDocument, submitDocument } from "../ingest/submit-document";
 import { notFound } from "../lib/app-error";
