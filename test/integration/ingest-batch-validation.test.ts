@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { documentPrefix } from "../../worker/ingest/object-keys";
 import { submitDocuments } from "../../worker/ingest/submit-document";
 import { AppError } from "../../worker/lib/app-error";
 import { call, devToken, postJson, uniqueTenant } from "../support/api";
@@ -44,5 +46,33 @@ describe("POST /api/documents/batch", () => {
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ code: "invalid_request", message: expect.stringContaining('"guide"') });
     expect(harness.queue.messages).toEqual([]);
+  });
+
+  it("two clients creating the same new documents at once both succeed, and each document exists once", async () => {
+    const tenant = uniqueTenant();
+    const admin = await devToken("admin", tenant);
+    const batch = (client: number) => ({
+      documents: Array.from({ length: 20 }, (_, index) => ({
+        externalId: `shared-${index}`,
+        title: `Shared ${index}`,
+        text: `# Shared ${index}\n\nAs client ${client} wrote it.`,
+      })),
+    });
+    const responses = await Promise.all(
+      [1, 2, 3, 4].map((client) => postJson("/api/documents/batch", batch(client), admin)),
+    );
+    expect(responses.map((response) => response.status)).toEqual([202, 202, 202, 202]);
+
+    const listed = await (await call("/api/documents?limit=100", { token: admin })).json<{
+      documents: Array<{ id: string; externalId: string | null }>;
+    }>();
+    expect(listed.documents.map((document) => document.externalId).sort()).toEqual(
+      Array.from({ length: 20 }, (_, index) => `shared-${index}`).sort(),
+    );
+    // Every stored file belongs to a listed document: the attempts that lost the race removed theirs.
+    const owners = new Set(listed.documents.map((document) => documentPrefix(tenant, document.id)));
+    const stored = await env.DOCUMENTS.list({ prefix: `documents/${tenant}/` });
+    expect(stored.objects.length).toBeGreaterThanOrEqual(20);
+    for (const object of stored.objects) expect(owners).toContain(object.key.replace(/v\d+$/, ""));
   });
 });

@@ -8,6 +8,7 @@ import { documents } from "../../worker/db/schema";
 import worker from "../../worker/index";
 import type { IngestMessage } from "../../worker/ingest/ingest-message";
 import { reconcileOnSchedule, reconcilePendingWork } from "../../worker/ingest/reconcile-pending-work";
+import { requestDeletion } from "../../worker/ingest/request-deletion";
 import { submitDocument, submitDocuments } from "../../worker/ingest/submit-document";
 import { createHarness, drainQueue, expectSettled, type Harness } from "../support/ingest-harness";
 
@@ -58,6 +59,26 @@ describe("the outbox: D1 remembers work whose message was lost", () => {
     await drainQueue(harness);
     const state = await expectSettled(harness.tenantId);
     expect(state.documents.map((document) => document.status)).toEqual(["ready", "ready"]);
+  });
+
+  it("a deletion whose queue send fails is accepted, and the reconciler sends it", async () => {
+    const harness = await createHarness();
+    const { document } = await submitDocument(harness.deps, note(harness, "lima"));
+    await drainQueue(harness);
+    const ready = await findDocument(harness.deps.db, harness.tenantId, document.id);
+    if (!ready) throw new Error("the document was not found");
+    harness.queue.failing = "the queue is unavailable";
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    expect(await requestDeletion(harness.deps, ready)).toMatchObject({ status: "deleting" });
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/reconciler will send it/), expect.any(Error));
+    logged.mockRestore();
+    harness.queue.failing = null;
+
+    const later = new Date(Date.now() + 2 * minute);
+    await reconcilePendingWork(harness.deps, { cutoff: new Date(later.getTime() - minute), now: later });
+    expect(ours(harness).map((message) => message.type)).toEqual(["delete"]);
+    await drainQueue(harness);
+    expect(await findDocument(harness.deps.db, harness.tenantId, document.id)).toBeUndefined();
   });
 
   it("re-submitting unchanged content for a document that is not ready sends its work again", async () => {

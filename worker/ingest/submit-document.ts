@@ -66,9 +66,40 @@ export async function submitDocuments(
   submissions: DocumentSubmission[],
 ): Promise<Array<{ document: DocumentRow; changed: boolean }>> {
   assertDistinct(submissions);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await writeSubmissions(deps, submissions);
+    } catch (error) {
+      if (!isExternalIdTaken(error)) throw error;
+      // Another request created a document under one of these external ids since they were looked up: look
+      // again, and this submission becomes an update of that document.
+      if (attempt === maxAttempts) {
+        throw new AppError("conflict", "Another request is creating the same documents; please send them again");
+      }
+    }
+  }
+}
+
+/** Rounds of look-up and write that two requests creating the same external ids can need before one wins. */
+const maxAttempts = 3;
+
+function isExternalIdTaken(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (/UNIQUE constraint failed: documents\.tenant_id, documents\.external_id/.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+async function writeSubmissions(
+  deps: SubmitDependencies,
+  submissions: DocumentSubmission[],
+): Promise<Array<{ document: DocumentRow; changed: boolean }>> {
   const { db, bucket } = deps;
   const existing = await findExisting(db, submissions);
   const now = new Date();
+  // Files stored for documents this attempt creates: removed again if their row cannot be written.
+  const newObjects = new Map<number, string>();
   const prepared = await Promise.all(
     submissions.map(async (submission, index) => {
       const sha256 = "body" in submission ? await sha256Hex(submission.body) : submission.stored.sha256;
@@ -91,6 +122,7 @@ export async function submitDocuments(
       if ("body" in submission) {
         r2Key = versionObjectKey(submission.tenantId, id, version);
         size = submission.body.byteLength;
+        if (!current) newObjects.set(index, r2Key);
         await bucket.put(r2Key, submission.body, {
           httpMetadata: { contentType: submission.contentType },
           sha256,
@@ -128,15 +160,21 @@ export async function submitDocuments(
   const writes = prepared.flatMap((entry, index) =>
     "write" in entry && entry.write ? [{ index, write: entry.write }] : [],
   );
-  for (const group of inGroups(writes, platformLimits.d1.statementsPerBatch)) {
-    const [first, ...rest] = group.map(({ write }) => write);
-    if (!first) continue;
-    const results = await db.batch([first, ...rest]);
-    results.forEach((rows, position) => {
-      const row = rows[0];
-      const entry = group[position];
-      if (row && entry) written.set(entry.index, row);
-    });
+  try {
+    for (const group of inGroups(writes, platformLimits.d1.statementsPerBatch)) {
+      const [first, ...rest] = group.map(({ write }) => write);
+      if (!first) continue;
+      const results = await db.batch([first, ...rest]);
+      results.forEach((rows, position) => {
+        const row = rows[0];
+        const entry = group[position];
+        if (row && entry) written.set(entry.index, row);
+      });
+    }
+  } catch (error) {
+    const orphans = [...newObjects].flatMap(([index, key]) => (written.has(index) ? [] : [key]));
+    for (const keys of inGroups(orphans, platformLimits.r2.deleteKeys)) await bucket.delete(keys);
+    throw error;
   }
   // Unchanged documents still waiting to be indexed: their message may be lost, so it is sent again.
   const stuck = prepared.flatMap((entry) => ("stuck" in entry && entry.stuck ? [entry.unchanged] : []));
@@ -230,11 +268,9 @@ async function findExisting(db: Db, submissions: DocumentSubmission[]): Promise<
       for (const row of rows) byExternalId.set(`${tenantId}\n${row.externalId}`, row);
     }
   }
-  return submissions.map((submission) =>
-    submission.documentId
-      ? byId.get(submission.documentId)
-      : submission.externalId
-        ? byExternalId.get(`${submission.tenantId}\n${submission.externalId}`)
-        : undefined,
+  return submissions.map(
+    (submission) =>
+      (submission.documentId ? byId.get(submission.documentId) : undefined) ??
+      (submission.externalId ? byExternalId.get(`${submission.tenantId}\n${submission.externalId}`) : undefined),
   );
 }
