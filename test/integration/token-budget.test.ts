@@ -5,7 +5,7 @@ import type { UsageView } from "../../worker/contract";
 import { createDb } from "../../worker/db/client";
 import { usage } from "../../worker/db/schema";
 import { AppError } from "../../worker/lib/app-error";
-import { call, devToken, uniqueTenant } from "../support/api";
+import { call, devToken, postJson, uniqueTenant } from "../support/api";
 
 function setBudget(admin: string, dailyTokens: number | null) {
   return call("/api/usage/budget", {
@@ -51,6 +51,17 @@ describe("daily token budgets", () => {
     await expect(requireTokenBudget(db, tenant, now)).resolves.toBeUndefined();
 
     await recordAnswer(tenant, 400, now);
+    const member = await devToken("member", tenant);
+    const question = await postJson(
+      "/api/chat",
+      { id: crypto.randomUUID(), message: { id: "q1", role: "user", parts: [{ type: "text", text: "Anything?" }] } },
+      member,
+    );
+    expect(question.status).toBe(429);
+    expect(Number(question.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await question.json()).toEqual({
+      error: { code: "budget_exhausted", message: expect.stringContaining("resets at 00:00 UTC") },
+    });
     const refused = await requireTokenBudget(db, tenant, now).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AppError);
     if (!(refused instanceof AppError)) return;

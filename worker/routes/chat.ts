@@ -4,6 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { requireRole } from "../auth/require-role";
+import { requireTokenBudget } from "../auth/token-budget";
 import { chatRequestSchema, conversationIdSchema } from "../contract";
 import { conversationStub } from "../conversation/conversation-stub";
 import { AppError, notFound } from "../lib/app-error";
@@ -28,6 +29,12 @@ const questionRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** Refuses a question once the tenant has used its daily budget of model tokens (429 with `Retry-After`). */
+const tokenBudget = createMiddleware<AppEnv>(async (c, next) => {
+  await requireTokenBudget(c.var.services.db, c.var.principal.tenantId);
+  await next();
+});
+
 const conversationParamSchema = z.object({ id: conversationIdSchema });
 
 // Header names arrive in lower case. An id we never sent (not a number) cannot be resumed from.
@@ -49,7 +56,7 @@ function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
  * these routes only hand out readers of that buffer, so a client that goes away loses nothing.
  */
 export const chatRoutes = new Hono<AppEnv>()
-  .post("/", requireRole("member"), validate("json", chatRequestSchema), questionRateLimit, async (c) => {
+  .post("/", requireRole("member"), validate("json", chatRequestSchema), questionRateLimit, tokenBudget, async (c) => {
     const { id, message, filter } = c.req.valid("json");
     const { tenantId, subject } = c.var.principal;
     const start = await callConversation(c, async () =>
