@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
+import { addressRateLimit, perUser, rateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
 import { requireTokenBudget } from "../auth/token-budget";
 import { chatRequestSchema, conversationIdSchema } from "../contract";
@@ -11,23 +12,15 @@ import { AppError, notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
 import { callConversation } from "./conversation-call";
 
-// The period of the rate-limit binding's window, in seconds: when a refused question may be asked again at the latest.
-const rateLimitPeriodSeconds = 60;
-
 /**
- * Per-user rate limit on questions (the rate-limit binding; counted per Cloudflare location). A refusal says when to
- * try again in `Retry-After`. It runs after the body is read: a proxy in front of the Worker (`vite preview` locally)
- * can fail a request whose answer comes before its body has been sent.
+ * Per-user rate limit on questions. It runs after the body is read: a proxy in front of the Worker can fail a
+ * request whose answer comes before its body has been sent.
  */
-const questionRateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { tenantId, subject } = c.var.principal;
-  const { success } = await c.env.CHAT_RATE_LIMITER.limit({ key: `${tenantId}/${subject}` });
-  if (!success) {
-    c.header("Retry-After", String(rateLimitPeriodSeconds));
-    throw new AppError("rate_limited", "Too many questions in a short time; try again in a minute");
-  }
-  await next();
-});
+const questionRateLimit = rateLimit(
+  "CHAT_RATE_LIMITER",
+  perUser,
+  "Too many questions in a short time; try again in a minute",
+);
 
 /** Refuses a question once the tenant has used its daily budget of model tokens (429 with `Retry-After`). */
 const tokenBudget = createMiddleware<AppEnv>(async (c, next) => {
@@ -56,27 +49,35 @@ function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
  * these routes only hand out readers of that buffer, so a client that goes away loses nothing.
  */
 export const chatRoutes = new Hono<AppEnv>()
-  .post("/", requireRole("member"), validate("json", chatRequestSchema), questionRateLimit, tokenBudget, async (c) => {
-    const { id, message, filter } = c.req.valid("json");
-    const { tenantId, subject } = c.var.principal;
-    const start = await callConversation(c, async () =>
-      conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message, filter),
-    );
-    if (start.status === "not-found") throw notFound("Conversation");
-    if (start.status === "conflict") {
-      throw new AppError(
-        "conflict",
-        "An answer is already being written in this conversation; wait for it or stop it first",
+  .post(
+    "/",
+    addressRateLimit,
+    requireRole("member"),
+    validate("json", chatRequestSchema),
+    questionRateLimit,
+    tokenBudget,
+    async (c) => {
+      const { id, message, filter } = c.req.valid("json");
+      const { tenantId, subject } = c.var.principal;
+      const start = await callConversation(c, async () =>
+        conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message, filter),
       );
-    }
-    if (start.status === "id-taken") {
-      throw new AppError(
-        "conflict",
-        `Message id "${message.id}" belongs to an answer in this conversation; send the question with a new id`,
-      );
-    }
-    return eventStreamResponse(start.body);
-  })
+      if (start.status === "not-found") throw notFound("Conversation");
+      if (start.status === "conflict") {
+        throw new AppError(
+          "conflict",
+          "An answer is already being written in this conversation; wait for it or stop it first",
+        );
+      }
+      if (start.status === "id-taken") {
+        throw new AppError(
+          "conflict",
+          `Message id "${message.id}" belongs to an answer in this conversation; send the question with a new id`,
+        );
+      }
+      return eventStreamResponse(start.body);
+    },
+  )
   .get(
     "/:id/stream",
     requireRole("member"),

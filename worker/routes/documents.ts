@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { audited, idFromParam, idFromResponse } from "../audit/audited";
+import { addressRateLimit, submissionRateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
 import { batchRequestSchema, uploadFormSchema } from "../contract";
 import {
@@ -42,7 +43,9 @@ const documentTarget = { type: "document", id: idFromParam };
 export const documentRoutes = new Hono<AppEnv>()
   .post(
     "/",
+    addressRateLimit,
     requireRole("ingest"),
+    submissionRateLimit,
     audited("document.upload", { type: "document", id: idFromResponse("document", "id") }),
     uploadBodyLimit,
     validate("form", uploadFormSchema),
@@ -70,7 +73,9 @@ export const documentRoutes = new Hono<AppEnv>()
   )
   .post(
     "/batch",
+    addressRateLimit,
     requireRole("ingest"),
+    submissionRateLimit,
     audited("document.batch"),
     limitBody(
       (c) => c.var.services.config.maxUploadBytes + envelopeBytes,

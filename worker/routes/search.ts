@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { addressRateLimit, perUser, rateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
 import { searchRequestSchema } from "../contract";
 import { AppError } from "../lib/app-error";
@@ -9,8 +10,10 @@ import { retrieveChunks } from "../rag/hybrid-retrieve";
 /** Retrieval only: the ranked chunks a chat answer would be grounded on. */
 export const searchRoutes = new Hono<AppEnv>().post(
   "/",
+  addressRateLimit,
   requireRole("member"),
   validate("json", searchRequestSchema),
+  rateLimit("SEARCH_RATE_LIMITER", perUser, "Too many searches in a short time; try again in a minute"),
   async (c) => {
     const { query, topK, filter, mode } = c.req.valid("json");
     // Single-ranker modes exist for evaluation; members always get what chat uses.

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { audited, idFromParam, idFromResponse } from "../audit/audited";
+import { addressRateLimit, submissionRateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
 import { completeUploadSchema, createUploadSchema, maxUploadParts } from "../contract";
 import { toDocumentView } from "../db/documents";
@@ -34,6 +35,8 @@ export const uploadRoutes = new Hono<AppEnv>()
   .use(requireRole("ingest"))
   .post(
     "/",
+    addressRateLimit,
+    submissionRateLimit,
     audited("upload.create", { type: "upload", id: idFromResponse("upload", "id") }),
     validate("json", createUploadSchema, { maxBytes: createRequestBytes }),
     async (c) => {

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { audited, idFromParam, idFromResponse, recordAudit } from "../audit/audited";
+import { addressRateLimit, rateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
 import { newWebhookSecret, verifyWebhook } from "../auth/webhook-signature";
 import {
@@ -77,7 +78,13 @@ function toDeliveryView(row: WebhookDeliveryRow): WebhookDeliveryView {
 export const webhookRoutes = new Hono<AppEnv>()
   .post(
     "/ingest",
+    addressRateLimit,
     validate("query", deliveryQuerySchema),
+    rateLimit(
+      "INGEST_RATE_LIMITER",
+      (c) => `webhook/${c.req.query("tenant")}`,
+      "Too many deliveries for this tenant in a short time; try again in a minute, or send larger deliveries",
+    ),
     validate("header", deliveryHeadersSchema),
     limitBody(
       (c) => c.var.services.config.maxUploadBytes + envelopeBytes,
