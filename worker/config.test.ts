@@ -8,4 +8,13 @@ describe("readConfig", () => {
     expect(config.models.embeddingDimensions).toBe(384);
     expect(config.models.provider).toBe("local");
   });
+
+  it("turns rate limits off only where dev auth is on (local benchmarks)", () => {
+    const secret = "x".repeat(16);
+    expect(readConfig({ AUTH_SECRET: secret }).rateLimits).toBe(true);
+    expect(readConfig({ AUTH_SECRET: secret, DEV_AUTH: "true", RATE_LIMITS: "off" }).rateLimits).toBe(false);
+    expect(() => readConfig({ AUTH_SECRET: secret, DEV_AUTH: "false", RATE_LIMITS: "off" })).toThrow(
+      /RATE_LIMITS=off is for local benchmarks only/,
+    );
+  });
 });

@@ -88,7 +88,12 @@ const configSchema = z
     FUSION_WEIGHTS: namedWeights(["fts", "vector"]),
     FTS_COLUMN_WEIGHTS: namedWeights(["title", "heading", "text"]),
     RETRIEVAL_CANDIDATES: z.coerce.number().int().min(1).max(100).default(defaultRetrievalSettings.candidates),
+    RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   })
+  .refine(
+    (vars) => vars.RATE_LIMITS === "on" || vars.DEV_AUTH,
+    "RATE_LIMITS=off is for local benchmarks only: it needs DEV_AUTH=true",
+  )
   .refine(
     (vars) => (vars.CF_ACCESS_TEAM_DOMAIN === "") === (vars.CF_ACCESS_AUD === ""),
     "Cloudflare Access needs both CF_ACCESS_TEAM_DOMAIN and CF_ACCESS_AUD (the application's AUD tag), or neither",
@@ -131,6 +136,8 @@ export interface AppConfig {
   retrieval: RetrievalSettings;
   /** Pause between the offline answer model's text deltas, to demo or test long answers. */
   answerDelayMs: number;
+  /** False only for local benchmarks that send more than a person could (`RATE_LIMITS=off`, with dev auth). */
+  rateLimits: boolean;
 }
 
 // The bindings object of an isolate stays the same from request to request, so its config is read once.
@@ -200,5 +207,6 @@ function parseConfig(vars: object): AppConfig {
       candidates: parsed.RETRIEVAL_CANDIDATES,
     },
     answerDelayMs: parsed.LOCAL_ANSWER_DELAY_MS,
+    rateLimits: parsed.RATE_LIMITS === "on",
   };
 }

@@ -12,11 +12,11 @@ const periodSeconds = 60;
 /**
  * Counts a request against one rate-limit binding under the key `keyOf` names (a user, a tenant, an address), and
  * refuses it with 429 `rate_limited` and `Retry-After` once the key has used its window. A request `keyOf` has no
- * key for is not counted. The binding counts per Cloudflare location, so a limit is per location, not global.
+ * key for is not counted, nor any with `RATE_LIMITS=off` (local benchmarks). The binding counts per Cloudflare location, so a limit is per location, not global.
  */
 export function rateLimit(binding: RateLimiterName, keyOf: (c: Context<AppEnv>) => string | null, refusal: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const key = keyOf(c);
+    const key = c.var.services.config.rateLimits ? keyOf(c) : null;
     if (key !== null) {
       const { success } = await c.env[binding].limit({ key });
       if (!success) throw new AppError("rate_limited", refusal, { retryAfterSeconds: periodSeconds });
