@@ -28,6 +28,14 @@ export const platformLimits = {
     topKWithMetadata: 20,
     /** Bytes of one vector id. */
     idBytes: 64,
+    /** Dimensions of one vector. */
+    dimensions: 1536,
+    /** Bytes of one vector's metadata, as JSON. */
+    metadataBytes: 10 * 1024,
+    /** Bytes of one query's metadata filter, as JSON (the filter must stay under it). */
+    filterBytes: 2048,
+    /** Characters of one metadata property name in a filter. */
+    filterKeyLength: 512,
   },
   r2: {
     /** Keys in one `delete()`. */

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { FakeVectorize } from "./fake-vectorize";
+import { FakeVectorize } from "../../test/support/fake-vectorize";
+import { describeVectorIndexContract } from "../../test/support/vector-index-contract";
 import { createLocalVectorStore } from "./local-vector-store";
-import { describeVectorIndexContract } from "./vector-index-contract";
 import { createVectorizeStore } from "./vectorize-store";
 
 const indexedProperties = ["documentId", "collection"];

@@ -41,13 +41,3 @@ export interface VectorIndex {
   query(vector: number[], options: VectorQueryOptions): Promise<VectorMatch[]>;
   deleteByIds(namespace: string, ids: string[]): Promise<void>;
 }
-
-/** Vectorize's limit on matches per query (20 when values or all metadata come back; the adapters clamp that). */
-export const maxQueryTopK = 100;
-
-/** Fails fast, before a round trip, on a topK that Vectorize would reject. */
-export function assertTopK(topK: number): void {
-  if (!Number.isInteger(topK) || topK < 1 || topK > maxQueryTopK) {
-    throw new RangeError(`topK must be an integer from 1 to ${maxQueryTopK}, got ${topK}`);
-  }
-}

@@ -1,9 +1,8 @@
-import { assertTopK, type VectorIndex, type VectorMatch, type VectorMetadata } from "./vector-index";
-
-// Vectorize's per-call limit for upserts and deletes through a Worker binding.
-const batchSize = 1000;
-// Vectorize rejects topK above 20 when all metadata is returned; clamping keeps callers simple.
-const maxTopKWithAllMetadata = 20;
+import { inGroups } from "../lib/in-groups";
+import { platformLimits } from "../lib/platform-limits";
+import { indexQueryOptions } from "./index-query-options";
+import type { VectorIndex, VectorMatch, VectorMetadata } from "./vector-index";
+import { isMetadataValue } from "./vector-record-validation";
 
 /**
  * The `VectorIndex` port on Cloudflare Vectorize. Each tenant is a namespace; vector ids are global to the
@@ -13,25 +12,18 @@ const maxTopKWithAllMetadata = 20;
 export function createVectorizeStore(index: VectorizeIndex): VectorIndex {
   return {
     async upsert(namespace, vectors) {
-      for (const batch of inBatches(vectors)) {
+      for (const batch of inGroups(vectors, platformLimits.vectorize.writeBatch)) {
         await index.upsert(
           batch.map(({ id, values, metadata }) => ({ id, values, namespace, ...(metadata ? { metadata } : {}) })),
         );
       }
     },
-    async query(vector, { namespace, topK, filter, returnMetadata }) {
-      assertTopK(topK);
-      const result = await index.query(vector, {
-        namespace,
-        topK: returnMetadata === "all" ? Math.min(topK, maxTopKWithAllMetadata) : topK,
-        // Vectorize rejects an empty filter object, so "no conditions" is sent as no filter.
-        ...(filter !== undefined && Object.keys(filter).length > 0 ? { filter } : {}),
-        ...(returnMetadata !== undefined ? { returnMetadata } : {}),
-      });
+    async query(vector, options) {
+      const result = await index.query(vector, { namespace: options.namespace, ...indexQueryOptions(options) });
       return result.matches.map(toVectorMatch);
     },
     async deleteByIds(_namespace, ids) {
-      for (const batch of inBatches(ids)) await index.deleteByIds(batch);
+      for (const batch of inGroups(ids, platformLimits.vectorize.writeBatch)) await index.deleteByIds(batch);
     },
   };
 }
@@ -45,13 +37,7 @@ function toVectorMatch(match: VectorizeMatch): VectorMatch {
 function toVectorMetadata(metadata: Record<string, VectorizeVectorMetadata>): VectorMetadata {
   const result: VectorMetadata = {};
   for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") result[key] = value;
+    if (isMetadataValue(value)) result[key] = value;
   }
   return result;
-}
-
-function inBatches<Item>(items: Item[]): Item[][] {
-  const batches: Item[][] = [];
-  for (let start = 0; start < items.length; start += batchSize) batches.push(items.slice(start, start + batchSize));
-  return batches;
 }

@@ -1,6 +1,6 @@
-// Test code: the behaviour every VectorIndex adapter must show, run against each implementation.
+// The behaviour every VectorIndex adapter must show, run against each implementation.
 import { describe, expect, it } from "vitest";
-import type { VectorFilter, VectorIndex, VectorRecord } from "./vector-index";
+import type { VectorFilter, VectorIndex, VectorRecord } from "../../worker/vector/vector-index";
 
 // documentId and collection are the properties the app filters on (indexed in Vectorize); rank is not indexed.
 const compass: VectorRecord[] = [

@@ -1,7 +1,9 @@
-// Test code: a stand-in for the Vectorize binding that follows its documented behaviour, so the production
-// adapter (createVectorizeStore) runs offline against the same contract suite as the local index.
-
-type MetadataValue = string | number | boolean;
+// A stand-in for the Vectorize binding that follows its documented behaviour, so the production adapter
+// (createVectorizeStore) runs offline against the same contract suite as the local index.
+import { platformLimits } from "../../worker/lib/platform-limits";
+import { compileFilter } from "../../worker/vector/vector-filter";
+import type { VectorMetadata } from "../../worker/vector/vector-index";
+import { isMetadataValue } from "../../worker/vector/vector-record-validation";
 
 interface StoredVector {
   id: string;
@@ -17,10 +19,12 @@ export interface FakeVectorizeOptions {
   indexedProperties: string[];
 }
 
-const maxTopK = 100;
-const maxTopKWithValuesOrAllMetadata = 20;
-const maxBatch = 1000;
-const maxIdBytes = 64;
+const {
+  topK: maxTopK,
+  topKWithMetadata: maxTopKWithValuesOrAllMetadata,
+  writeBatch: maxBatch,
+  idBytes: maxIdBytes,
+} = platformLimits.vectorize;
 const utf8 = new TextEncoder();
 
 /**
@@ -149,37 +153,18 @@ export class FakeVectorize implements VectorizeIndex {
     return indexed.length > 0 ? Object.fromEntries(indexed) : undefined;
   }
 
+  // Vectorize filters on the metadata index, so a property without one has nothing to match against.
   #compileFilter(filter: VectorizeVectorMetadataFilter | undefined): (stored: StoredVector) => boolean {
-    if (filter === undefined) return () => true;
-    if (Object.keys(filter).length === 0) throw new Error("VECTOR_QUERY_ERROR: filter must not be empty");
-    const predicates = Object.entries(filter).map(([key, condition]) => {
-      // Without a metadata index on the property, Vectorize has nothing to match against.
-      const indexed = this.#options.indexedProperties.includes(key);
-      const read = (stored: StoredVector): MetadataValue | undefined => {
-        const value = indexed ? stored.metadata?.[key] : undefined;
-        return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : undefined;
-      };
-      if (condition === null || typeof condition !== "object") {
-        return (stored: StoredVector) => read(stored) === condition;
-      }
-      return (stored: StoredVector) =>
-        Object.entries(condition).every(([operator, operand]) => {
-          const value = read(stored);
-          switch (operator) {
-            case "$eq":
-              return value === operand;
-            case "$ne":
-              return value !== operand;
-            case "$in":
-              return Array.isArray(operand) && value !== undefined && operand.some((entry) => entry === value);
-            case "$nin":
-              return Array.isArray(operand) && !operand.some((entry) => entry === value);
-            default:
-              throw new Error(`VECTOR_QUERY_ERROR: operator ${operator} is not supported here`);
-          }
-        });
-    });
-    return (stored) => predicates.every((predicate) => predicate(stored));
+    const accepts = compileFilter(filter);
+    return (stored) => accepts(this.#indexedScalars(stored));
+  }
+
+  #indexedScalars(stored: StoredVector): VectorMetadata {
+    const indexed: VectorMetadata = {};
+    for (const [key, value] of Object.entries(stored.metadata ?? {})) {
+      if (this.#options.indexedProperties.includes(key) && isMetadataValue(value)) indexed[key] = value;
+    }
+    return indexed;
   }
 }
 
