@@ -1,8 +1,10 @@
 import { type AppConfig, readConfig } from "./config";
+import { createChunkSearch } from "./db/chunks";
 import { createDb, type Db } from "./db/client";
 import type { IngestDependencies } from "./ingest/ingest-dependencies";
 import type { IngestMessage } from "./ingest/ingest-message";
 import { type SelectedModels, selectModels } from "./models/select-models";
+import type { ChunkSearch } from "./rag/chunk-search";
 import { createLocalVectorStore } from "./vector/local-vector-store";
 import type { VectorIndex } from "./vector/vector-index";
 import { createVectorizeStore } from "./vector/vectorize-store";
@@ -11,6 +13,8 @@ import { createVectorizeStore } from "./vector/vectorize-store";
 export interface Services {
   config: AppConfig;
   db: Db;
+  /** Retrieval's full-text ranking and chunk loading, on `db`. */
+  chunkSearch: ChunkSearch;
   bucket: R2Bucket;
   queue: Queue<IngestMessage>;
   vectorIndex: VectorIndex;
@@ -26,6 +30,7 @@ export interface Services {
  */
 export function createServices(env: Env, config: AppConfig = readConfig(env)): Services {
   let db: Db | undefined;
+  let chunkSearch: ChunkSearch | undefined;
   let vectorIndex: VectorIndex | undefined;
   let models: SelectedModels | undefined;
   return {
@@ -33,6 +38,10 @@ export function createServices(env: Env, config: AppConfig = readConfig(env)): S
     get db() {
       db ??= createDb(env.DB);
       return db;
+    },
+    get chunkSearch() {
+      chunkSearch ??= createChunkSearch(this.db);
+      return chunkSearch;
     },
     bucket: env.DOCUMENTS,
     queue: env.INGEST_QUEUE,

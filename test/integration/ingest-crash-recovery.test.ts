@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createChunkSearch } from "../../worker/db/chunks";
 import { createDb } from "../../worker/db/client";
 import { reconcilePendingWork } from "../../worker/ingest/reconcile-pending-work";
 import { submitDocuments } from "../../worker/ingest/submit-document";
@@ -135,7 +136,11 @@ const steps: Step[] = [
 
 async function search(harness: Harness, query: string): Promise<string> {
   const results = await retrieveChunks(
-    { db: harness.deps.db, vectorIndex: harness.deps.vectorIndex, embedding: new HashingEmbedder() },
+    {
+      chunkSearch: createChunkSearch(harness.deps.db),
+      vectorIndex: harness.deps.vectorIndex,
+      embedding: new HashingEmbedder(),
+    },
     { tenantId: harness.tenantId, query, topK: 20 },
   );
   return results.map((result) => result.text).join("\n");

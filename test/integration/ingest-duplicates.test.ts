@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createChunkSearch } from "../../worker/db/chunks";
 import type { IngestMessage } from "../../worker/ingest/ingest-message";
 import { submitDocuments } from "../../worker/ingest/submit-document";
 import { HashingEmbedder } from "../../worker/models/hashing-embedder";
@@ -35,7 +36,11 @@ function submissions(harness: Harness, edition: string) {
 
 async function search(harness: Harness, query: string): Promise<string> {
   const results = await retrieveChunks(
-    { db: harness.deps.db, vectorIndex: harness.deps.vectorIndex, embedding: new HashingEmbedder() },
+    {
+      chunkSearch: createChunkSearch(harness.deps.db),
+      vectorIndex: harness.deps.vectorIndex,
+      embedding: new HashingEmbedder(),
+    },
     { tenantId: harness.tenantId, query, topK: 50 },
   );
   return results.map((result) => result.text).join("\n");

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { createChunkSearch } from "../../worker/db/chunks";
 import { createDb } from "../../worker/db/client";
 import { findDocument } from "../../worker/db/documents";
 import { chunks, ingestJobs } from "../../worker/db/schema";
@@ -48,7 +49,11 @@ async function submit(harness: Harness, text: string, externalId = "handbook") {
 
 async function search(harness: Harness, query: string) {
   const results = await retrieveChunks(
-    { db: harness.deps.db, vectorIndex: harness.deps.vectorIndex, embedding: harness.embedder },
+    {
+      chunkSearch: createChunkSearch(harness.deps.db),
+      vectorIndex: harness.deps.vectorIndex,
+      embedding: harness.embedder,
+    },
     { tenantId: harness.tenantId, query, topK: 20 },
   );
   return results.map((result) => result.text).join("\n");

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createChunkSearch } from "../../worker/db/chunks";
 import { documentsWithOtherEmbeddingModel, findDocumentByExternalId } from "../../worker/db/documents";
 import { handleR2Event, type R2Event } from "../../worker/ingest/r2-event";
 import { reingestDocument, submitDocument } from "../../worker/ingest/submit-document";
@@ -20,7 +21,11 @@ function event(action: string, key: string): R2Event {
 async function search(harness: Harness, query: string) {
   const results = await retrieveChunks(
     // A separate embedder, so the counting one only counts ingestion.
-    { db: harness.deps.db, vectorIndex: harness.deps.vectorIndex, embedding: new HashingEmbedder() },
+    {
+      chunkSearch: createChunkSearch(harness.deps.db),
+      vectorIndex: harness.deps.vectorIndex,
+      embedding: new HashingEmbedder(),
+    },
     { tenantId: harness.tenantId, query, topK: 10 },
   );
   return results.map((result) => result.text).join("\n");

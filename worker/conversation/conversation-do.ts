@@ -269,7 +269,12 @@ export class ConversationObject extends DurableObject<Env> {
         history,
         retrieve: async (latest) =>
           retrieveChunks(
-            { db, vectorIndex: services.vectorIndex, embedding: models.embedding, settings: config.retrieval },
+            {
+              chunkSearch: services.chunkSearch,
+              vectorIndex: services.vectorIndex,
+              embedding: models.embedding,
+              settings: config.retrieval,
+            },
             {
               tenantId: key.tenantId,
               query: await standaloneQuery({

@@ -1,15 +1,15 @@
 import { type EmbeddingModel, embed } from "ai";
 import type { RetrievalFilter, RetrievalMode } from "../contract";
-import { hydrateChunks, searchChunksFullText } from "../db/chunks";
-import type { Db } from "../db/client";
+import { platformLimits } from "../lib/platform-limits";
 import type { VectorFilter, VectorIndex } from "../vector/vector-index";
+import type { ChunkSearch } from "./chunk-search";
 import { toFtsMatchQuery } from "./fts-query";
 import { fuseByReciprocalRank } from "./reciprocal-rank-fusion";
 import { defaultRetrievalSettings, type RetrievalSettings } from "./retrieval-settings";
 import type { RetrievedChunk } from "./retrieved-chunk";
 
 export interface RetrievalDependencies {
-  db: Db;
+  chunkSearch: ChunkSearch;
   vectorIndex: VectorIndex;
   embedding: EmbeddingModel;
   /** Defaults to {@link defaultRetrievalSettings}. */
@@ -26,13 +26,13 @@ export interface RetrievalQuery {
 }
 
 // Vectorize answers at most 100 ids per query, so no ranker goes deeper than that.
-const maxCandidates = 100;
+const maxCandidates = platformLimits.vectorize.topK;
 const spareCandidates = 10;
 
 /**
  * Hybrid retrieval: the vector query and the FTS5 BM25 query run in parallel within the tenant's data (and
  * the filter), their rankings are fused by weighted reciprocal rank, and the best `topK` chunks are loaded
- * from D1. `mode` runs one ranker alone, for evaluation.
+ * through the chunk search port. `mode` runs one ranker alone, for evaluation.
  */
 export async function retrieveChunks(deps: RetrievalDependencies, request: RetrievalQuery): Promise<RetrievedChunk[]> {
   const settings = deps.settings ?? defaultRetrievalSettings;
@@ -43,7 +43,7 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
     mode === "fts" ? Promise.resolve([]) : queryVectors(deps, request, candidates),
     mode === "vector" || match === null
       ? Promise.resolve([])
-      : searchChunksFullText(deps.db, request.tenantId, match, {
+      : deps.chunkSearch.searchFullText(request.tenantId, match, {
           limit: candidates,
           weights: settings.fullTextColumnWeights,
           filter: request.filter,
@@ -56,16 +56,12 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
   }).slice(0, request.topK + spareCandidates);
   // Hydration re-checks the tenant and the filter, so a stray id from the vector index can never leak another
   // tenant's text or step outside the filter.
-  const byId = new Map(
-    (
-      await hydrateChunks(
-        deps.db,
-        request.tenantId,
-        fused.map((entry) => entry.id),
-        request.filter,
-      )
-    ).map((chunk) => [chunk.chunkId, chunk]),
+  const hydrated = await deps.chunkSearch.hydrate(
+    request.tenantId,
+    fused.map((entry) => entry.id),
+    request.filter,
   );
+  const byId = new Map(hydrated.map((chunk) => [chunk.chunkId, chunk]));
   return fused
     .flatMap((entry) => {
       const chunk = byId.get(entry.id);
@@ -77,7 +73,7 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
 async function queryVectors(deps: RetrievalDependencies, request: RetrievalQuery, topK: number): Promise<string[]> {
   const { embedding } = await embed({ model: deps.embedding, value: request.query, maxRetries: 2 });
   const filter = toVectorFilter(request.filter);
-  // Ids only: Vectorize allows topK 100 without metadata (20 with it), and the text comes from D1 anyway.
+  // Ids only: Vectorize allows topK 100 without metadata (20 with it), and the text comes from the chunk store anyway.
   const matches = await deps.vectorIndex.query(embedding, {
     namespace: request.tenantId,
     topK,

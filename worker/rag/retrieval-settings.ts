@@ -1,4 +1,4 @@
-import type { FullTextColumnWeights } from "../db/chunks";
+import type { FullTextColumnWeights } from "./chunk-search";
 
 /** The knobs of hybrid retrieval; deployments set them with vars (see `readConfig`). */
 export interface RetrievalSettings {

@@ -20,9 +20,9 @@ export const searchRoutes = new Hono<AppEnv>().post(
     if (mode !== "hybrid" && c.var.principal.role !== "admin") {
       throw new AppError("forbidden", `mode "${mode}" needs the admin role`);
     }
-    const { db, vectorIndex, models, config } = c.var.services;
+    const { chunkSearch, vectorIndex, models, config } = c.var.services;
     const results = await retrieveChunks(
-      { db, vectorIndex, embedding: models.embedding, settings: config.retrieval },
+      { chunkSearch, vectorIndex, embedding: models.embedding, settings: config.retrieval },
       { tenantId: c.var.principal.tenantId, query, topK, filter, mode },
     );
     return c.json({ results });

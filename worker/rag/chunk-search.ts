@@ -1,0 +1,31 @@
+import type { RetrievalFilter } from "../contract";
+import type { RetrievedChunk } from "./retrieved-chunk";
+
+/** BM25 weight of a match in each column of the full-text index, relative to each other. */
+export interface FullTextColumnWeights {
+  title: number;
+  headingPath: number;
+  text: number;
+}
+
+/** Options of {@link ChunkSearch.searchFullText}. */
+export interface FullTextSearchOptions {
+  limit: number;
+  weights: FullTextColumnWeights;
+  filter?: RetrievalFilter | undefined;
+}
+
+/** A chunk as the store holds it, before retrieval has scored it. */
+export type StoredChunk = Omit<RetrievedChunk, "score">;
+
+/**
+ * The port through which hybrid retrieval reads chunks (implemented on D1 by `createChunkSearch` in
+ * `db/chunks.ts`). Both calls see only the active versions of one tenant's documents, and only those the filter
+ * lets through (an absent filter field restricts nothing).
+ */
+export interface ChunkSearch {
+  /** Chunk (vector) ids ranked by BM25 for an FTS5 `match` expression, best first. */
+  searchFullText(tenantId: string, match: string, options: FullTextSearchOptions): Promise<string[]>;
+  /** The chunks with these ids, with their document titles, in no particular order; unknown ids are skipped. */
+  hydrate(tenantId: string, ids: string[], filter?: RetrievalFilter): Promise<StoredChunk[]>;
+}
