@@ -37,7 +37,7 @@ export const app = new Hono<AppEnv>()
     await next();
   })
   .use(apiSecurityHeaders)
-  .use(corsPolicy)
+  .use(corsPolicy<AppEnv>((c) => c.var.services.config.corsAllowedOrigins))
   // A method no route answers (TRACE, PROPFIND, …) is a 405 on every path, before authentication asks for a token;
   // a CORS preflight (OPTIONS) has been answered above when CORS_ALLOWED_ORIGINS allows any.
   .use(async (c, next) => {

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import type { Principal } from "../auth/principal";
 import type { AuditAction } from "../contract";
 import { appendAudit } from "../db/audit-log";
 
@@ -43,7 +42,7 @@ export const audited = (action: AuditAction, target?: AuditTarget) =>
 /** Writes one entry in the background (an audit write never fails or slows the action itself). */
 export function recordAudit(
   c: Context<AppEnv>,
-  principal: Principal,
+  principal: AppEnv["Variables"]["principal"],
   entry: { action: AuditAction; targetType: string | null; targetId: string | null; status?: number },
 ): void {
   const status = entry.status ?? c.res.status;

@@ -1,6 +1,5 @@
 import type { Context, Env, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "../app-env";
 import { AppError } from "./app-error";
 import { formatMegabytes } from "./format-megabytes";
 
@@ -16,7 +15,7 @@ export const defaultJsonBodyBytes = 1024 * 1024;
  * Refuses a request body over `maxBytes` with a JSON 413 before anything reads or parses it: a declared
  * Content-Length over the limit at once, a chunked body as soon as what arrived passes the limit.
  */
-export function limitBody<E extends Env = AppEnv>(
+export function limitBody<E extends Env>(
   maxBytes: number | ((c: Context<E>) => number),
   message: (maxBytes: number, c: Context<E>) => string = (bytes) =>
     `The request body is limited to ${formatMegabytes(bytes)}`,

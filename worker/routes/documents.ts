@@ -27,7 +27,7 @@ import { validate } from "../lib/validate";
 const envelopeBytes = 64 * 1024;
 
 /** Refuses an upload larger than the single-request limit with 413, before reading it. */
-const uploadBodyLimit = limitBody(
+const uploadBodyLimit = limitBody<AppEnv>(
   (c) => c.var.services.config.maxUploadBytes + envelopeBytes,
   (_, c) => sizeLimitMessage(singleUploadLimit(c.var.services.config.maxUploadBytes), null),
 );
@@ -77,7 +77,7 @@ export const documentRoutes = new Hono<AppEnv>()
     requireRole("ingest"),
     submissionRateLimit,
     audited("document.batch"),
-    limitBody(
+    limitBody<AppEnv>(
       (c) => c.var.services.config.maxUploadBytes + envelopeBytes,
       (maxBytes) =>
         `A batch is limited to ${formatMegabytes(maxBytes)} of JSON; send its documents in several requests`,

@@ -86,7 +86,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       "Too many deliveries for this tenant in a short time; try again in a minute, or send larger deliveries",
     ),
     validate("header", deliveryHeadersSchema),
-    limitBody(
+    limitBody<AppEnv>(
       (c) => c.var.services.config.maxUploadBytes + envelopeBytes,
       (maxBytes) => `A delivery is limited to ${formatMegabytes(maxBytes)}; send its documents in several deliveries`,
     ),
