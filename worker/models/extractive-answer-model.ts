@@ -8,6 +8,7 @@ import type {
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
 import { type PromptSource, parseSourcesFromSystemPrompt } from "../rag/prompt";
+import { isWhitespaceCode, splitSentences } from "../rag/sentences";
 import { contentTerms, wordTokens } from "../rag/text-tokens";
 
 /** Opening line of every answer that quotes the documents, so nobody mistakes it for a generated answer. */
@@ -123,7 +124,7 @@ export function composeExtractiveAnswer(question: string, sources: readonly Prom
   const questionTerms = [...new Set(contentTerms(question))];
   const candidates = sources.flatMap((source) => {
     const contextTerms = new Set(contentTerms(`${source.title}\n${source.section}`));
-    return splitSentences(source.text).map((text) => {
+    return quotableSentences(source.text).map((text) => {
       const terms = contentTerms(text);
       return {
         sourceId: source.id,
@@ -214,29 +215,144 @@ function answerPrompt(prompt: LanguageModelV4Prompt): string {
   return composeExtractiveAnswer(question, parseSourcesFromSystemPrompt(system));
 }
 
-function splitSentences(text: string): string[] {
+// The sentences of a source worth quoting. Blank lines, list items and headings start new blocks (other line breaks
+// are just wrapping); headings are left out, and list markers and bracketed numbers (which would read as our own
+// citation markers) are removed.
+function quotableSentences(text: string): string[] {
   const sentences: string[] = [];
-  // Blank lines, list items and headings start new blocks; other line breaks are just wrapping.
-  const blocks = text.split(/\n\s*\n|\n(?=[ \t]*(?:[-*+•]|\d+[.)]|#{1,6})\s)/);
-  for (const block of blocks) {
-    if (/^\s*#{1,6}\s/.test(block)) continue;
-    const flattened = block
-      .replace(/^\s*(?:[-*+•]|\d+[.)])\s+/, "")
-      // Bracketed numbers in the documents would read as our own citation markers.
-      .replace(/\s*\[\d+(?:\s*[,–-]\s*\d+)*\]/g, "")
-      .replace(/\s+/g, " ")
-      .trim();
-    for (const sentence of flattened.split(/(?<=[.!?…])\s+(?=["'([]?[\p{Lu}\p{N}])/u)) {
+  for (const block of sourceBlocks(text)) {
+    if (headingMarkerEnd(block, skipWhitespace(block, 0)) !== null) continue;
+    const flattened = withoutCitationMarkers(collapseWhitespace(withoutListMarker(block))).trim();
+    for (const sentence of splitSentences(flattened)) {
       if (wordTokens(sentence).length >= shortestSentenceWords) sentences.push(sentence);
     }
   }
   return sentences;
 }
 
+function sourceBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let block: string[] = [];
+  const flush = () => {
+    if (block.length > 0) blocks.push(block.join("\n"));
+    block = [];
+  };
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") flush();
+    else {
+      const indent = skipSpacesAndTabs(line, 0);
+      if (listMarkerEnd(line, indent) !== null || headingMarkerEnd(line, indent) !== null) flush();
+      block.push(line);
+    }
+  }
+  flush();
+  return blocks;
+}
+
+function withoutListMarker(block: string): string {
+  const start = skipWhitespace(block, 0);
+  const end = listMarkerEnd(block, start);
+  return end === null ? block : block.slice(end);
+}
+
+// The end of a list marker (a bullet, or digits with "." or ")") and the whitespace after it, or null.
+function listMarkerEnd(text: string, from: number): number | null {
+  let index = from;
+  if (isOneOf(text.charAt(index), "-*+•")) index += 1;
+  else {
+    while (isDigit(text.charCodeAt(index))) index += 1;
+    if (index === from || !isOneOf(text.charAt(index), ".)")) return null;
+    index += 1;
+  }
+  const end = skipWhitespace(text, index);
+  return end > index ? end : null;
+}
+
+// The end of a heading's one to six "#" and the whitespace after them, or null.
+function headingMarkerEnd(text: string, from: number): number | null {
+  let index = from;
+  while (index < text.length && text.charAt(index) === "#") index += 1;
+  const hashes = index - from;
+  return hashes >= 1 && hashes <= 6 && isWhitespaceCode(text.charCodeAt(index)) ? index + 1 : null;
+}
+
+function collapseWhitespace(text: string): string {
+  const pieces: string[] = [];
+  let index = skipWhitespace(text, 0);
+  while (index < text.length) {
+    let end = index;
+    while (end < text.length && !isWhitespaceCode(text.charCodeAt(end))) end += 1;
+    pieces.push(text.slice(index, end));
+    index = skipWhitespace(text, end);
+  }
+  return pieces.join(" ");
+}
+
+// Drops "[3]", "[1, 2]" and "[4–6]" with the space before them, from text whose whitespace is collapsed.
+function withoutCitationMarkers(text: string): string {
+  let result = "";
+  let copied = 0;
+  let index = text.indexOf("[");
+  while (index >= 0) {
+    const end = citationMarkerEnd(text, index);
+    if (end !== null) {
+      const start = index > copied && text.charAt(index - 1) === " " ? index - 1 : index;
+      result += text.slice(copied, start);
+      copied = end;
+    }
+    index = text.indexOf("[", end ?? index + 1);
+  }
+  return result + text.slice(copied);
+}
+
+function citationMarkerEnd(text: string, open: number): number | null {
+  let index = open + 1;
+  for (;;) {
+    const digitsStart = index;
+    while (isDigit(text.charCodeAt(index))) index += 1;
+    if (index === digitsStart) return null;
+    if (text.charAt(index) === "]") return index + 1;
+    if (text.charAt(index) === " ") index += 1;
+    if (!isOneOf(text.charAt(index), ",–-")) return null;
+    index += 1;
+    if (text.charAt(index) === " ") index += 1;
+  }
+}
+
+function skipWhitespace(text: string, from: number): number {
+  let index = from;
+  while (index < text.length && isWhitespaceCode(text.charCodeAt(index))) index += 1;
+  return index;
+}
+
+function skipSpacesAndTabs(text: string, from: number): number {
+  let index = from;
+  while (index < text.length && (text.charAt(index) === " " || text.charAt(index) === "\t")) index += 1;
+  return index;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
 function finishSentence(sentence: string): string {
   const words = sentence.split(" ");
   if (words.length > maximumSentenceWords) return `${words.slice(0, maximumSentenceWords).join(" ")}…`;
-  return /[.!?…]["')\]]*$/.test(sentence) ? sentence : `${sentence.replace(/[,:;]+$/, "")}.`;
+  if (endsWithTerminal(sentence)) return sentence;
+  let end = sentence.length;
+  while (end > 0 && isOneOf(sentence.charAt(end - 1), ",:;")) end -= 1;
+  return `${sentence.slice(0, end)}.`;
+}
+
+// Whether the sentence ends with terminal punctuation, perhaps inside closing quotes or brackets.
+function endsWithTerminal(sentence: string): boolean {
+  let end = sentence.length;
+  while (end > 0 && isOneOf(sentence.charAt(end - 1), "\"')]")) end -= 1;
+  return end > 0 && isOneOf(sentence.charAt(end - 1), ".!?…");
+}
+
+function isOneOf(character: string, characters: string): boolean {
+  return character.length === 1 && characters.includes(character);
 }
 
 function overlap(left: Set<string>, right: Set<string>): number {

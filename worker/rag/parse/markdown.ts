@@ -1,11 +1,6 @@
+import { atxHeading, closesFence, openingFence } from "../markdown-lines";
 import type { ParsedDocument } from "./parsed-document";
 import { normaliseText } from "./plain-text";
-
-// Front matter is only recognised as the very first thing in the file, as in Jekyll, Hugo and friends.
-const frontMatterPattern = /^---[ \t]*\n(?:[\s\S]*?\n)?---[ \t]*(?:\n|$)/;
-const openingFencePattern = /^ {0,3}(`{3,}|~{3,})/;
-const closingFencePattern = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
-const titleHeadingPattern = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
 
 /**
  * Reads Markdown as one Markdown segment: normalises it like plain text, removes front matter, and takes the
@@ -13,27 +8,44 @@ const titleHeadingPattern = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
  */
 export function parseMarkdown(text: string): ParsedDocument {
   const unified = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-  const body = normaliseText(unified.replace(frontMatterPattern, ""));
+  const body = normaliseText(withoutFrontMatter(unified));
   return {
     title: findMarkdownTitle(body),
     segments: body === "" ? [] : [{ text: body, page: null, kind: "markdown" }],
   };
 }
 
+// Front matter is only recognised as the very first thing in the file, as in Jekyll, Hugo and friends: a `---`
+// line, anything, and the next `---` line.
+function withoutFrontMatter(markdown: string): string {
+  const firstBreak = markdown.indexOf("\n");
+  if (firstBreak < 0 || !isFrontMatterFence(markdown.slice(0, firstBreak))) return markdown;
+  let lineStart = firstBreak + 1;
+  while (lineStart <= markdown.length) {
+    const lineEnd = markdown.indexOf("\n", lineStart);
+    const end = lineEnd < 0 ? markdown.length : lineEnd;
+    if (isFrontMatterFence(markdown.slice(lineStart, end))) return markdown.slice(lineEnd < 0 ? end : end + 1);
+    if (lineEnd < 0) break;
+    lineStart = lineEnd + 1;
+  }
+  return markdown;
+}
+
+function isFrontMatterFence(line: string): boolean {
+  return line.startsWith("---") && line.slice(3).replace(/[ \t]/g, "") === "";
+}
+
 function findMarkdownTitle(markdown: string): string | null {
   let openFence: string | null = null;
   for (const line of markdown.split("\n")) {
     if (openFence !== null) {
-      const closing = closingFencePattern.exec(line)?.[1];
-      if (closing !== undefined && closing[0] === openFence[0] && closing.length >= openFence.length) openFence = null;
+      if (closesFence(line, openFence)) openFence = null;
       continue;
     }
-    const opening = openingFencePattern.exec(line)?.[1];
-    if (opening !== undefined) {
-      openFence = opening;
-      continue;
-    }
-    const title = titleHeadingPattern.exec(line)?.[1]?.trim();
+    openFence = openingFence(line);
+    if (openFence !== null) continue;
+    const heading = atxHeading(line);
+    const title = heading?.level === 1 ? heading.text.trim() : "";
     if (title) return title;
   }
   return null;
