@@ -25,6 +25,8 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["worker/**/*.test.ts", "test/integration/**/*.test.ts"],
+          // Timing tests measure the code, not workerd's clock, which stands still while code runs.
+          exclude: ["worker/**/*.node.test.ts"],
           setupFiles: ["./test/support/apply-migrations.ts"],
           // A hang guard, not a speed limit: the first PDF parse of a run loads pdf.js, which takes seconds on a
           // busy machine.
@@ -32,8 +34,12 @@ export default defineConfig({
         },
       },
       {
-        // The CLI's and the benchmarks' own logic, in Node.
-        test: { name: "scripts", include: ["scripts/**/*.test.ts", "bench/**/*.test.ts"], environment: "node" },
+        // The CLI's and the benchmarks' own logic, and worker code whose timing a test measures, in Node.
+        test: {
+          name: "scripts",
+          include: ["scripts/**/*.test.ts", "bench/**/*.test.ts", "worker/**/*.node.test.ts"],
+          environment: "node",
+        },
       },
       {
         // The real app served by `npm start`: what a person does in headless Chromium, and the CLI against it.

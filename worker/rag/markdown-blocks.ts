@@ -9,6 +9,7 @@ import {
   isThematicBreak,
   openingFence,
 } from "./markdown-lines";
+import { TextLines } from "./text-lines";
 
 export type BlockKind = "paragraph" | "list" | "code" | "table";
 
@@ -31,7 +32,7 @@ const headingSeparator = " > ";
  * blank lines separate blocks and are dropped. Headings inside fenced code are code.
  */
 export function markdownSections(markdown: string): Section[] {
-  const lines = markdown.split("\n");
+  const lines = new TextLines(markdown);
   const headings: Array<{ level: number; text: string }> = [];
   let section: Section = { headingPath: "", blocks: [] };
   const sections = [section];
@@ -44,13 +45,13 @@ export function markdownSections(markdown: string): Section[] {
     sections.push(section);
   };
   const addBlock = (kind: BlockKind, start: number, end: number) => {
-    const blockText = lines.slice(start, end).join("\n").trimEnd();
+    const blockText = lines.join(start, end).trimEnd();
     if (blockText.trim().length > 0) section.blocks.push({ kind, text: blockText });
   };
 
   let index = 0;
-  while (index < lines.length) {
-    const line = lineAt(lines, index);
+  while (index < lines.count) {
+    const line = lines.at(index);
     const heading = atxHeading(line);
     if (isBlank(line) || isThematicBreak(line)) {
       index += 1;
@@ -61,9 +62,9 @@ export function markdownSections(markdown: string): Section[] {
       const end = findFenceEnd(lines, index);
       addBlock("code", index, end);
       index = end;
-    } else if (isTableStart(line, lineAt(lines, index + 1))) {
+    } else if (isTableStart(line, lines.at(index + 1))) {
       let end = index + 2;
-      while (end < lines.length && !isBlank(lineAt(lines, end)) && lineAt(lines, end).includes("|")) end += 1;
+      while (end < lines.count && !isBlank(lines.at(end)) && lines.at(end).includes("|")) end += 1;
       addBlock("table", index, end);
       index = end;
     } else if (isListItem(line)) {
@@ -72,10 +73,13 @@ export function markdownSections(markdown: string): Section[] {
       index = end;
     } else {
       let end = index + 1;
-      while (end < lines.length && !isBlank(lineAt(lines, end)) && !interruptsParagraph(lines, end)) end += 1;
-      const underline = lines[end];
-      if (underline !== undefined && isSetextUnderline(underline)) {
-        const headingText = lines.slice(index, end).map((headingLine) => headingLine.trim());
+      while (end < lines.count && !isBlank(lines.at(end)) && !interruptsParagraph(lines, end)) end += 1;
+      const underline = lines.at(end);
+      if (end < lines.count && isSetextUnderline(underline)) {
+        const headingText = lines
+          .join(index, end)
+          .split("\n")
+          .map((headingLine) => headingLine.trim());
         startSection(underline.includes("=") ? 1 : 2, headingText.join(" "));
         end += 1;
       } else {
@@ -90,17 +94,17 @@ export function markdownSections(markdown: string): Section[] {
 /** Cuts plain text into paragraphs at lines that hold only spaces and tabs. */
 export function plainTextBlocks(text: string): Block[] {
   const blocks: Block[] = [];
-  let paragraph: string[] = [];
-  const flush = () => {
-    const joined = paragraph.join("\n").trim();
-    if (joined.length > 0) blocks.push({ kind: "paragraph", text: joined });
-    paragraph = [];
+  const lines = new TextLines(text);
+  let paragraphStart = 0;
+  const flush = (end: number) => {
+    const paragraph = lines.join(paragraphStart, end).trim();
+    if (paragraph.length > 0) blocks.push({ kind: "paragraph", text: paragraph });
+    paragraphStart = end + 1;
   };
-  for (const line of text.split("\n")) {
-    if (isSpacesAndTabs(line)) flush();
-    else paragraph.push(line);
+  for (let index = 0; index < lines.count; index += 1) {
+    if (isSpacesAndTabs(lines.at(index))) flush(index);
   }
-  flush();
+  flush(lines.count);
   return blocks;
 }
 
@@ -123,10 +127,6 @@ export function splitListItems(list: string): string[] {
   return items.map((item) => item.join("\n").trimEnd()).filter((item) => item.trim().length > 0);
 }
 
-function lineAt(lines: string[], index: number): string {
-  return lines[index] ?? "";
-}
-
 function isSpacesAndTabs(line: string): boolean {
   for (let index = 0; index < line.length; index += 1) {
     const code = line.charCodeAt(index);
@@ -136,36 +136,36 @@ function isSpacesAndTabs(line: string): boolean {
 }
 
 // The index just past the closing fence; an unclosed fence runs to the end of the document, as in CommonMark.
-function findFenceEnd(lines: string[], start: number): number {
-  const fence = openingFence(lineAt(lines, start)) ?? "```";
-  for (let index = start + 1; index < lines.length; index += 1) {
-    if (closesFence(lineAt(lines, index), fence)) return index + 1;
+function findFenceEnd(lines: TextLines, start: number): number {
+  const fence = openingFence(lines.at(start)) ?? "```";
+  for (let index = start + 1; index < lines.count; index += 1) {
+    if (closesFence(lines.at(index), fence)) return index + 1;
   }
-  return lines.length;
+  return lines.count;
 }
 
-function startsOtherBlock(lines: string[], index: number): boolean {
-  const line = lineAt(lines, index);
+function startsOtherBlock(lines: TextLines, index: number): boolean {
+  const line = lines.at(index);
   return (
     atxHeading(line) !== null ||
     openingFence(line) !== null ||
     isThematicBreak(line) ||
-    isTableStart(line, lineAt(lines, index + 1))
+    isTableStart(line, lines.at(index + 1))
   );
 }
 
-function interruptsParagraph(lines: string[], index: number): boolean {
-  const line = lineAt(lines, index);
+function interruptsParagraph(lines: TextLines, index: number): boolean {
+  const line = lines.at(index);
   return startsOtherBlock(lines, index) || isSetextUnderline(line) || isListItem(line);
 }
 
 // A list runs on through indented continuation lines (including fenced code inside items, whose lines must
 // not be read as headings), lazy continuation lines, and blank lines followed by more of the list.
-function findListEnd(lines: string[], start: number): number {
+function findListEnd(lines: TextLines, start: number): number {
   let openFence: string | null = null;
   let index = start + 1;
-  while (index < lines.length) {
-    const line = lineAt(lines, index);
+  while (index < lines.count) {
+    const line = lines.at(index);
     if (openFence !== null) {
       if (closesFence(line.trimStart(), openFence)) openFence = null;
       index += 1;
@@ -173,9 +173,9 @@ function findListEnd(lines: string[], start: number): number {
     }
     if (isBlank(line)) {
       let next = index + 1;
-      while (next < lines.length && isBlank(lineAt(lines, next))) next += 1;
-      const nextLine = lines[next];
-      if (nextLine === undefined || !(isIndented(nextLine) || isListItem(nextLine))) break;
+      while (next < lines.count && isBlank(lines.at(next))) next += 1;
+      const nextLine = lines.at(next);
+      if (next >= lines.count || !(isIndented(nextLine) || isListItem(nextLine))) break;
       index = next;
       continue;
     }
