@@ -4,6 +4,7 @@ import type { TitleSource } from "../db/schema";
 import { AppError } from "../lib/app-error";
 import { describeIssues } from "../lib/describe-issues";
 import { formatMegabytes } from "../lib/format-megabytes";
+import { documentLimitStatement, documentLimits } from "../rag/parse/document-limits";
 import { detectContentType, maxSniffBytes, type SupportedContentType } from "../rag/parse/supported-types";
 import { fitTitle, titleFromFilename } from "./document-title";
 
@@ -41,6 +42,20 @@ export function batchTextLimit(maxBytes: number): SizeLimit {
   return { maxBytes, statement: `The text of each document is limited to ${formatMegabytes(maxBytes)}` };
 }
 
+/** The limit of a document of `contentType`, which ingestion can parse within the isolate's memory. */
+export function documentTypeLimit(contentType: SupportedContentType): SizeLimit {
+  return { maxBytes: documentLimits[contentType], statement: documentLimitStatement(contentType) };
+}
+
+/**
+ * Refuses with 413 a document larger than its type allows (`documentLimits`), naming the file; the limit of the way
+ * it arrived is checked by `acceptDocumentFields`.
+ */
+export function acceptDocumentSize(size: number, contentType: SupportedContentType, name: string | null): void {
+  const limit = documentTypeLimit(contentType);
+  if (size > limit.maxBytes) throw new AppError("payload_too_large", sizeLimitMessage(limit, name));
+}
+
 /** What a submitter says about a document, before any of it is checked. */
 export interface DocumentFields {
   /** The name the file came with (maybe a relative path); its title when neither submitter nor file gives one. */
@@ -73,12 +88,14 @@ export type AcceptedDocument = AcceptedFields & { contentType: SupportedContentT
 
 /**
  * The one check of an incoming document, for single and multipart uploads, batches and inbox files: its
- * fields (`acceptDocumentFields`) and its content (`acceptDocumentContent`). Throws an `AppError` (400, 413
- * or 415) whose message says what to change.
+ * fields (`acceptDocumentFields`), its content (`acceptDocumentContent`) and its size for its type
+ * (`acceptDocumentSize`). Throws an `AppError` (400, 413 or 415) whose message says what to change.
  */
 export function acceptDocument(document: DocumentFields & DocumentContent, limit: SizeLimit): AcceptedDocument {
   const fields = acceptDocumentFields(document, limit);
-  return { ...fields, contentType: acceptDocumentContent(document) };
+  const contentType = acceptDocumentContent(document);
+  acceptDocumentSize(document.size, contentType, document.filename ?? document.externalId ?? null);
+  return { ...fields, contentType };
 }
 
 /**

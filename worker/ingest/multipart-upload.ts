@@ -4,8 +4,15 @@ import { findUpload, insertUpload, setUploadContentType, setUploadStatus, type U
 import { AppError, notFound } from "../lib/app-error";
 import { newId } from "../lib/ids";
 import { objectSha256 } from "../lib/sha256";
-import type { SupportedContentType } from "../rag/parse/supported-types";
-import { acceptDocumentContent, acceptDocumentFields, fileLimit, sizeLimitMessage } from "./accept-document";
+import { isSupportedContentType, type SupportedContentType } from "../rag/parse/supported-types";
+import {
+  acceptDocumentContent,
+  acceptDocumentFields,
+  documentTypeLimit,
+  fileLimit,
+  type SizeLimit,
+  sizeLimitMessage,
+} from "./accept-document";
 import { uploadObjectKey } from "./object-keys";
 import { type SubmitDependencies, submitDocument } from "./submit-document";
 
@@ -132,11 +139,14 @@ export async function completeMultipartUpload(
       }));
 
   const declaredSize = Number(object.customMetadata?.[declaredSizeKey]);
-  if (object.size > maxFileBytes || object.size !== declaredSize) {
+  const limit = [fileLimit(maxFileBytes), ...typeLimitOf(upload.contentType)].find(
+    (candidate) => object.size > candidate.maxBytes,
+  );
+  if (limit !== undefined || object.size !== declaredSize) {
     await bucket.delete(upload.r2Key);
     await setUploadStatus(db, upload.id, "aborted");
-    if (object.size > maxFileBytes) {
-      throw new AppError("payload_too_large", sizeLimitMessage(fileLimit(maxFileBytes), upload.filename));
+    if (limit !== undefined) {
+      throw new AppError("payload_too_large", `${sizeLimitMessage(limit, upload.filename)}; the upload was aborted`);
     }
     throw new AppError(
       "invalid_request",
@@ -174,6 +184,11 @@ export async function abortMultipartUpload(
     await bucket.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).abort();
     await setUploadStatus(db, upload.id, "aborted");
   }
+}
+
+// The sniffed type of the upload's first part; a type no file was sniffed as yet has no limit of its own.
+function typeLimitOf(contentType: string): SizeLimit[] {
+  return isSupportedContentType(contentType) ? [documentTypeLimit(contentType)] : [];
 }
 
 function requireOpen(upload: UploadRow | undefined): UploadRow {

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { batchDocumentSchema } from "../contract";
 import type { DocumentRow } from "../db/documents";
 import type { DocumentSource } from "../db/schema";
-import { acceptDocumentFields, batchTextLimit } from "./accept-document";
+import { acceptDocumentFields, acceptDocumentSize, batchTextLimit } from "./accept-document";
 import { type SubmitDependencies, submitDocuments } from "./submit-document";
 
 export type BatchDocument = z.infer<typeof batchDocumentSchema>;
@@ -22,6 +22,7 @@ export async function submitBatch(
   const submissions = request.documents.map((item) => {
     const body = encoder.encode(item.text);
     const fields = acceptDocumentFields({ ...item, filename: null, size: body.byteLength }, limit);
+    acceptDocumentSize(body.byteLength, item.contentType, fields.externalId);
     return { tenantId: request.tenantId, ...fields, body, contentType: item.contentType, source: request.source };
   });
   return submitDocuments(deps, submissions);

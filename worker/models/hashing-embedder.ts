@@ -1,4 +1,5 @@
 import type { EmbeddingModelV4, EmbeddingModelV4CallOptions, EmbeddingModelV4Result } from "@ai-sdk/provider";
+import { charactersPerTurn, createPacer } from "../lib/pacer";
 import { isStopword, stemWord, wordTokens } from "../rag/text-tokens";
 
 // Character n-grams are many per word and only hint at similarity (shared roots, typos), so they weigh least;
@@ -50,11 +51,15 @@ export class HashingEmbedder implements EmbeddingModelV4 {
     const dimensions = options.dimensions ?? this.dimensions;
     assertDimensions(dimensions);
     let tokens = 0;
-    const embeddings = options.values.map((value) => {
+    const embeddings: number[][] = [];
+    // A slice of large chunks is tens of milliseconds of hashing: other requests get a turn in between.
+    const pause = createPacer(charactersPerTurn);
+    for (const value of options.values) {
       const { vector, tokenCount } = hashFeatures(value, dimensions);
       tokens += tokenCount;
-      return toArray(vector);
-    });
+      embeddings.push(toArray(vector));
+      await pause(value.length);
+    }
     return { embeddings, usage: { tokens }, warnings: [] };
   }
 }

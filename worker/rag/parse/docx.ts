@@ -1,14 +1,17 @@
 import { type AnyNode, type Element, isTag, isText } from "domhandler";
-import { unzipSync } from "fflate";
+import { Unzip, UnzipInflate } from "fflate";
 import { parseDocument } from "htmlparser2";
+import { formatMegabytes } from "../../lib/format-megabytes";
+import { maxDocxXmlBytes } from "./document-limits";
 import { DocumentParseError } from "./document-parse-error";
 import type { ParsedDocument } from "./parsed-document";
 
 const documentPart = "word/document.xml";
 const stylesPart = "word/styles.xml";
 const corePropertiesPart = "docProps/core.xml";
-// A zip bomb must fail cleanly, long before it exhausts the isolate's memory.
-const maxUnpackedBytes = 64 * 1024 * 1024;
+// Compressed input per step of unzipping: deflate expands at most about a thousandfold, so one step unpacks at most
+// a few megabytes before the size cap is checked again.
+const unzipInputBytes = 4 * 1024;
 const maxStyleDepth = 10;
 // Word nests runs, content controls and tables a few levels deep; a crafted file could nest them until the
 // stack overflows, so anything deeper than this is not read.
@@ -69,25 +72,61 @@ export function parseDocx(bytes: Uint8Array): ParsedDocument {
   };
 }
 
+// Unzips the parts it needs as a stream, a few kilobytes of compressed input at a time, and stops as soon as their
+// unpacked size passes the cap: the sizes a zip declares can lie, so only counting the output protects memory.
 function unpack(bytes: Uint8Array): Map<string, string> {
   const wanted = new Set([documentPart, stylesPart, corePropertiesPart]);
-  let files: Record<string, Uint8Array>;
+  const parts = new Map<string, Uint8Array[]>();
+  let unpackedBytes = 0;
+  let failure: DocumentParseError | null = null;
+  const unzip = new Unzip((file) => {
+    if (!wanted.has(file.name)) return;
+    const chunks: Uint8Array[] = [];
+    parts.set(file.name, chunks);
+    file.ondata = (error, data) => {
+      if (failure !== null) return;
+      if (error) {
+        failure = damagedArchive();
+        return;
+      }
+      unpackedBytes += data.length;
+      if (unpackedBytes > maxDocxXmlBytes) {
+        failure = new DocumentParseError(
+          `The DOCX file is too large to index once unpacked (its text and layout exceed ${formatMegabytes(maxDocxXmlBytes)})`,
+        );
+        file.terminate();
+        return;
+      }
+      chunks.push(data);
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
   try {
-    files = unzipSync(bytes, {
-      filter: (file) => {
-        if (!wanted.has(file.name)) return false;
-        if (file.originalSize > maxUnpackedBytes) {
-          throw new DocumentParseError("The DOCX file is too large to index once unpacked");
-        }
-        return true;
-      },
-    });
-  } catch (error) {
-    if (error instanceof DocumentParseError) throw error;
-    throw new DocumentParseError("The DOCX file is damaged (it could not be unzipped)");
+    for (let offset = 0; offset < bytes.length && failure === null; offset += unzipInputBytes) {
+      const end = Math.min(offset + unzipInputBytes, bytes.length);
+      unzip.push(bytes.subarray(offset, end), end === bytes.length);
+    }
+  } catch {
+    failure ??= damagedArchive();
   }
+  if (failure !== null) throw failure;
   const decoder = new TextDecoder();
-  return new Map(Object.entries(files).map(([name, content]) => [name, decoder.decode(content)]));
+  return new Map([...parts].map(([name, chunks]) => [name, decoder.decode(concatenate(chunks))]));
+}
+
+function damagedArchive(): DocumentParseError {
+  return new DocumentParseError("The DOCX file is damaged (it could not be unzipped)");
+}
+
+function concatenate(chunks: Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return joined;
 }
 
 function parseXml(xml: string): AnyNode[] {
