@@ -23,7 +23,13 @@ export const documentLimits: Readonly<Record<SupportedContentType, number>> = {
  * How much XML a DOCX may unpack to (its document body, styles and properties together). A zip bomb (a small file
  * of highly compressed XML) fails as soon as unpacking passes this, before it holds more than this in memory.
  */
-export const maxDocxXmlBytes = 32 * megabyte;
+export const maxDocxXmlBytes = 4 * megabyte;
+
+/**
+ * How many pages of a PDF are read. pdf.js keeps what it learnt about every page it has read, about 45 KB for a page of
+ * dense text, so a long PDF needs memory for its pages even when the file is small.
+ */
+export const maxPdfPages = 500;
 
 const typeNames: Readonly<Record<SupportedContentType, string>> = {
   "text/plain": "Text files",

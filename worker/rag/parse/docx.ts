@@ -1,6 +1,6 @@
 import { type AnyNode, type Element, isTag, isText } from "domhandler";
 import { Unzip, UnzipInflate } from "fflate";
-import { parseDocument } from "htmlparser2";
+import { DomHandler, Parser, parseDocument } from "htmlparser2";
 import { formatMegabytes } from "../../lib/format-megabytes";
 import { maxDocxXmlBytes } from "./document-limits";
 import { DocumentParseError } from "./document-parse-error";
@@ -61,29 +61,30 @@ export function parseDocx(bytes: Uint8Array): ParsedDocument {
   const parts = unpack(bytes);
   const documentXml = parts.get(documentPart);
   if (documentXml === undefined) throw new DocumentParseError("The DOCX file is damaged: it has no document body");
-  const styles = readStyles(parts.get(stylesPart));
-  const body = findChild(parseXml(documentXml), "w:document", "w:body");
-  const blocks = body ? renderBody(body.children, styles) : [];
+  const styles = readStyles(parts.get(stylesPart)?.join(""));
+  const blocks = renderDocumentXml(documentXml, styles);
   const markdown = joinBlocks(blocks);
   const firstHeading = blocks.find((block) => block.kind === "heading")?.text.replace(/^#+ /, "") ?? null;
   return {
-    title: readTitle(parts.get(corePropertiesPart)) ?? firstHeading,
+    title: readTitle(parts.get(corePropertiesPart)?.join("")) ?? firstHeading,
     segments: markdown === "" ? [] : [{ text: markdown, page: null, kind: "markdown" }],
   };
 }
 
 // Unzips the parts it needs as a stream, a few kilobytes of compressed input at a time, and stops as soon as their
-// unpacked size passes the cap: the sizes a zip declares can lie, so only counting the output protects memory.
-function unpack(bytes: Uint8Array): Map<string, string> {
+// unpacked size passes the cap: the sizes a zip declares can lie, so only counting the output protects memory. Each
+// part comes back as the pieces of text it was decoded in, never joined into one string.
+function unpack(bytes: Uint8Array): Map<string, string[]> {
   const wanted = new Set([documentPart, stylesPart, corePropertiesPart]);
-  const parts = new Map<string, Uint8Array[]>();
+  const parts = new Map<string, string[]>();
   let unpackedBytes = 0;
   let failure: DocumentParseError | null = null;
   const unzip = new Unzip((file) => {
     if (!wanted.has(file.name)) return;
-    const chunks: Uint8Array[] = [];
-    parts.set(file.name, chunks);
-    file.ondata = (error, data) => {
+    const pieces: string[] = [];
+    const decoder = new TextDecoder();
+    parts.set(file.name, pieces);
+    file.ondata = (error, data, final) => {
       if (failure !== null) return;
       if (error) {
         failure = damagedArchive();
@@ -97,7 +98,7 @@ function unpack(bytes: Uint8Array): Map<string, string> {
         file.terminate();
         return;
       }
-      chunks.push(data);
+      pieces.push(decoder.decode(data, { stream: !final }));
     };
     file.start();
   });
@@ -111,22 +112,61 @@ function unpack(bytes: Uint8Array): Map<string, string> {
     failure ??= damagedArchive();
   }
   if (failure !== null) throw failure;
-  const decoder = new TextDecoder();
-  return new Map([...parts].map(([name, chunks]) => [name, decoder.decode(concatenate(chunks))]));
+  return parts;
 }
 
 function damagedArchive(): DocumentParseError {
   return new DocumentParseError("The DOCX file is damaged (it could not be unzipped)");
 }
 
-function concatenate(chunks: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return joined;
+// Reads the body of `word/document.xml` one top-level block (paragraph, table, content control) at a time: a tree is
+// built for that block only, rendered and dropped, so memory holds the XML and the text, never a tree of the whole
+// document (which takes about seventeen times the XML).
+function renderDocumentXml(pieces: string[], styles: Map<string, StyleTraits>): Block[] {
+  const blocks: Block[] = [];
+  let depth = 0;
+  let isDocument = false;
+  let body: "before" | "inside" | "after" = "before";
+  let block: DomHandler | null = null;
+  let blockDepth = 0;
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        depth += 1;
+        if (block !== null) {
+          block.onopentag(name, attributes);
+        } else if (body === "inside" && depth === 3) {
+          block = new DomHandler(null, { xmlMode: true });
+          blockDepth = depth;
+          block.onopentag(name, attributes);
+        } else if (depth === 1) {
+          isDocument = name === "w:document";
+        } else if (depth === 2 && isDocument && body === "before" && name === "w:body") {
+          body = "inside";
+        }
+      },
+      ontext(text) {
+        block?.ontext(text);
+      },
+      onclosetag() {
+        if (block !== null) {
+          block.onclosetag();
+          if (depth === blockDepth) {
+            block.onend();
+            for (const rendered of renderBody(block.root.children, styles)) blocks.push(rendered);
+            block = null;
+          }
+        } else if (depth === 2 && body === "inside") {
+          body = "after";
+        }
+        depth -= 1;
+      },
+    },
+    { xmlMode: true },
+  );
+  for (const piece of pieces) parser.write(piece);
+  parser.end();
+  return blocks;
 }
 
 function parseXml(xml: string): AnyNode[] {

@@ -1,4 +1,5 @@
 import { getDocumentProxy } from "unpdf";
+import { maxPdfPages } from "./document-limits";
 import { DocumentParseError } from "./document-parse-error";
 import type { DocumentSegment, ParsedDocument } from "./parsed-document";
 
@@ -24,11 +25,16 @@ const wordGap = 0.1;
  * text are left out). Runs of text are joined by their positions: a space between separate words or table
  * cells, a line break between lines, a blank line where the vertical gap suggests a new paragraph. The
  * title comes from the document information dictionary. Throws a `DocumentParseError` for damaged or
- * password-protected files and for PDFs without any text layer (scans).
+ * password-protected files, for PDFs without any text layer (scans) and for PDFs longer than `maxPdfPages`.
  */
 export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
   const document = await openPdf(bytes);
   try {
+    if (document.numPages > maxPdfPages) {
+      throw new DocumentParseError(
+        `The PDF has ${document.numPages.toLocaleString("en-US")} pages; PDFs are limited to ${maxPdfPages.toLocaleString("en-US")} pages`,
+      );
+    }
     const segments: DocumentSegment[] = [];
     for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber += 1) {
       // One page at a time, releasing each, so a long document never holds every page's objects at once.
