@@ -11,9 +11,13 @@ import { finishVersions } from "./finish-versions";
 import type { IngestDependencies } from "./ingest-dependencies";
 import type { EmbedSliceMessage } from "./ingest-message";
 
+// Chunks embedded and upserted together: well under Vectorize's 1,000 vectors a write, and a few tens of
+// milliseconds of work for the offline embedder and the local vector index.
+const chunksPerRound = Math.min(256, platformLimits.vectorize.writeBatch);
+
 /**
- * Embeds the chunks of the given slices that have no vector yet, all in one go, upserts them and reports
- * progress. A version with nothing left to embed is then switched to.
+ * Embeds the chunks of the given slices that have no vector yet, in rounds of at most 256 chunks across the slices,
+ * upserts them and reports progress. A version with nothing left to embed is then switched to.
  */
 export async function embedSlices(deps: IngestDependencies, messages: EmbedSliceMessage[]): Promise<void> {
   if (messages.length === 0) return;
@@ -36,31 +40,33 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
   }));
   const pending = await pendingChunks(db, ranges);
   if (pending.length > 0) {
-    const { embeddings } = await duringStep("embedding service", () =>
-      embedMany({
-        model: deps.embedding,
-        values: pending.map((chunk) => {
-          const title = documents.get(chunk.documentId)?.title;
-          return [title, chunk.headingPath, chunk.text].filter(Boolean).join("\n");
+    // A round at a time, so no single embedding call or upsert is large: the isolate serves other requests between
+    // rounds (and locally, where the vector index runs on the same thread, between upserts too).
+    for (const round of inGroups(pending, chunksPerRound)) {
+      const { embeddings } = await duringStep("embedding service", () =>
+        embedMany({
+          model: deps.embedding,
+          values: round.map((chunk) => {
+            const title = documents.get(chunk.documentId)?.title;
+            return [title, chunk.headingPath, chunk.text].filter(Boolean).join("\n");
+          }),
+          maxRetries: 2,
         }),
-        maxRetries: 2,
-      }),
-    );
-    const byTenant = new Map<string, VectorRecord[]>();
-    pending.forEach((chunk, index) => {
-      const document = documents.get(chunk.documentId);
-      if (!document) return;
-      const vectors = byTenant.get(document.tenantId) ?? [];
-      vectors.push({
-        id: chunk.vectorId,
-        values: embeddings[index] ?? [],
-        metadata: { documentId: document.id, collection: document.collection },
+      );
+      const byTenant = new Map<string, VectorRecord[]>();
+      round.forEach((chunk, index) => {
+        const document = documents.get(chunk.documentId);
+        if (!document) return;
+        const vectors = byTenant.get(document.tenantId) ?? [];
+        vectors.push({
+          id: chunk.vectorId,
+          values: embeddings[index] ?? [],
+          metadata: { documentId: document.id, collection: document.collection },
+        });
+        byTenant.set(document.tenantId, vectors);
       });
-      byTenant.set(document.tenantId, vectors);
-    });
-    for (const [tenantId, vectors] of byTenant) {
-      for (const group of inGroups(vectors, platformLimits.vectorize.writeBatch)) {
-        await duringStep("vector index", () => deps.vectorIndex.upsert(tenantId, group));
+      for (const [tenantId, vectors] of byTenant) {
+        await duringStep("vector index", () => deps.vectorIndex.upsert(tenantId, vectors));
       }
     }
     // Every pending chunk of these ranges now has its vector.
