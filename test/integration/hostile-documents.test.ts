@@ -60,11 +60,21 @@ function takeMessage(harness: Harness): IngestMessage {
 }
 
 describe("hostile documents", () => {
-  it.each(Object.entries(documentLimits))(
+  const supportedTypes: SupportedContentType[] = [
+    "text/plain",
+    "text/markdown",
+    "text/html",
+    "text/csv",
+    "application/json",
+    "application/pdf",
+    docxContentType,
+  ];
+  it.each(supportedTypes)(
     "refuses a %s file one byte over its type's limit with 413 and a message naming the limit",
-    async (contentType, limit) => {
+    async (contentType) => {
+      const limit = documentLimits[contentType];
       const token = await devToken("admin", uniqueTenant());
-      const file = fileOfType(contentType as SupportedContentType, limit + 1);
+      const file = fileOfType(contentType, limit + 1);
       const upload = await startUpload(token, { filename: file.filename, size: file.bytes.length });
       const parts = await putAllParts(token, upload, file.bytes);
       const response = await completeUpload(token, upload.id, parts);

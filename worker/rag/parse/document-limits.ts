@@ -7,13 +7,10 @@ const megabyte = 1024 * 1024;
  * The largest file of each type that ingestion parses, chosen so that reading, parsing and chunking one document
  * stays well inside the 128 MB memory of a production Worker isolate (peaks measured by `npm run bench:parse-memory`,
  * recorded in docs/reliability.md). Formats that parse into a tree (HTML, JSON) take more memory per byte than text.
- * Text and Markdown would fit in memory at 12 MB, but a document's chunks are staged in one D1 transaction, and the
- * local D1 runs on the server's own thread: at 12 MB that held every other request for 2.6 s, at 4 MB well under one
- * (`npm run bench:hostile`).
  */
 export const documentLimits: Readonly<Record<SupportedContentType, number>> = {
-  "text/plain": 4 * megabyte,
-  "text/markdown": 4 * megabyte,
+  "text/plain": 12 * megabyte,
+  "text/markdown": 12 * megabyte,
   "text/html": 4 * megabyte,
   "text/csv": 4 * megabyte,
   "application/json": 4 * megabyte,
