@@ -1,5 +1,8 @@
+import { and, eq, gt } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createChunkSearch } from "../../worker/db/chunks";
+import { findDocument } from "../../worker/db/documents";
+import { chunks } from "../../worker/db/schema";
 import type { IngestMessage } from "../../worker/ingest/ingest-message";
 import { submitDocuments } from "../../worker/ingest/submit-document";
 import { HashingEmbedder } from "../../worker/models/hashing-embedder";
@@ -96,5 +99,38 @@ describe("duplicate messages are harmless", () => {
     const after = await expectSettled(harness.tenantId);
     expect(after.documents.map((document) => document.id)).not.toContain(removed.id);
     expect(after.documents).toHaveLength(4);
+  });
+
+  it("a slice of one attempt never switches to a version that a duplicate attempt is still staging", async () => {
+    const harness = await createHarness({ sliceSize: 2 });
+    const guideOf = (edition: string) => submissions(harness, edition).filter((entry) => entry.externalId === "guide");
+    const [first] = await submitDocuments(harness.deps, guideOf("one"));
+    if (!first) throw new Error("the guide was submitted");
+    await drainQueue(harness);
+
+    await submitDocuments(harness.deps, guideOf("two"));
+    const ingest = takeAll(harness);
+    expect((await deliverBatch(harness, ingest)).retryMessages).toEqual([]);
+    const slices = takeAll(harness);
+    expect(slices.length).toBeGreaterThan(2);
+    // A duplicate of the ingest message has removed what was staged and written back only its first rows so far.
+    await harness.deps.db
+      .delete(chunks)
+      .where(and(eq(chunks.documentId, first.document.id), eq(chunks.version, 2), gt(chunks.ordinal, 3)));
+
+    // The first two slices cover those rows: all of them are indexed, yet the version is not complete.
+    expect((await deliverBatch(harness, slices.slice(0, 2))).retryMessages).toEqual([]);
+    expect(await findDocument(harness.deps.db, harness.tenantId, first.document.id)).toMatchObject({
+      version: 2,
+      activeVersion: 1,
+    });
+    expect(await search(harness, "edition step")).toContain("edition one");
+
+    // The duplicate finishes staging and its slices run: the whole version is switched to.
+    expect((await deliverBatch(harness, ingest)).retryMessages).toEqual([]);
+    await drainQueue(harness);
+    const settled = await expectSettled(harness.tenantId);
+    expect(settled.documents.map((document) => [document.status, document.activeVersion])).toEqual([["ready", 2]]);
+    expect(await search(harness, "edition step")).not.toContain("edition one");
   });
 });

@@ -30,40 +30,42 @@ export interface PendingChunk {
 // the SQL itself stays a few hundred bytes however long the chunks are.
 const rowsPerInsert = Math.floor(platformLimits.d1.boundParameters / (Object.keys(getTableColumns(chunks)).length - 1));
 
+// Insert statements per transaction while staging: a few hundred rows, so no single D1 transaction holds the
+// database (locally, the server's own thread) for long, however many chunks a document has.
+const insertsPerStep = 20;
+
 /**
- * Statements that (re)write a version's chunks before it is switched to, in one transaction when run as one group.
- * They are invisible to searches, which only read a document's active version, so staging can take as many steps
- * as it needs. A late or duplicate attempt at a version that is already serving changes nothing: the delete spares
- * the active version and the inserts skip rows that exist.
+ * The steps that (re)write a version's chunks before it is switched to, each one transaction: the first removes what
+ * an earlier attempt at this version staged, the others insert the rows a few hundred at a time. Staged rows are
+ * invisible to searches, which only read a document's active version, and a version is only switched to once it
+ * has as many indexed rows as its `chunksTotal`, so an attempt that is still staging never looks complete to a slice
+ * of an earlier one. A late or duplicate attempt at a version that is already serving changes nothing: the delete
+ * spares the active version and the inserts skip rows that exist.
  */
-export function stageStatements(db: Db, document: DocumentVersion, rows: ChunkInput[]): Array<BatchItem<"sqlite">> {
-  const statements: Array<BatchItem<"sqlite">> = [
-    db
-      .delete(chunks)
-      .where(
-        and(
-          eq(chunks.documentId, document.id),
-          eq(chunks.version, document.version),
-          sql`${chunks.version} IS NOT (SELECT ${documents.activeVersion} FROM ${documents} WHERE ${documents.id} = ${document.id})`,
-        ),
+export function stageSteps(db: Db, document: DocumentVersion, rows: ChunkInput[]): Array<Array<BatchItem<"sqlite">>> {
+  const removal = db
+    .delete(chunks)
+    .where(
+      and(
+        eq(chunks.documentId, document.id),
+        eq(chunks.version, document.version),
+        sql`${chunks.version} IS NOT (SELECT ${documents.activeVersion} FROM ${documents} WHERE ${documents.id} = ${document.id})`,
       ),
-  ];
-  for (const group of inGroups(rows, rowsPerInsert)) {
-    statements.push(
-      db
-        .insert(chunks)
-        .values(
-          group.map((row) => ({
-            ...row,
-            tenantId: document.tenantId,
-            documentId: document.id,
-            version: document.version,
-          })),
-        )
-        .onConflictDoNothing(),
     );
-  }
-  return statements;
+  const inserts = inGroups(rows, rowsPerInsert).map((group) =>
+    db
+      .insert(chunks)
+      .values(
+        group.map((row) => ({
+          ...row,
+          tenantId: document.tenantId,
+          documentId: document.id,
+          version: document.version,
+        })),
+      )
+      .onConflictDoNothing(),
+  );
+  return [[removal], ...inGroups(inserts, insertsPerStep)];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { embedMany } from "ai";
-import { markReadyStatement, pendingChunks, stagedProgress } from "../db/chunk-staging";
+import { type DocumentVersion, markReadyStatement, pendingChunks, stagedProgress } from "../db/chunk-staging";
 import { type DocumentRow, loadDocuments, updatePendingVersion } from "../db/documents";
 import { runBatch } from "../db/run-batch";
 import { inGroups } from "../lib/in-groups";
@@ -11,7 +11,7 @@ import { finishVersions } from "./finish-versions";
 import type { IngestDependencies } from "./ingest-dependencies";
 import type { EmbedSliceMessage } from "./ingest-message";
 
-// Chunks embedded and upserted together: well under Vectorize's 1,000 vectors a write, and a few tens of
+// Chunks read, embedded and upserted together: well under Vectorize's 1,000 vectors a write, and a few tens of
 // milliseconds of work for the offline embedder and the local vector index.
 const chunksPerRound = Math.min(256, platformLimits.vectorize.writeBatch);
 
@@ -38,10 +38,12 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
     from: slice * deps.sliceSize,
     to: (slice + 1) * deps.sliceSize - 1,
   }));
-  const pending = await pendingChunks(db, ranges);
-  if (pending.length > 0) {
-    // A round at a time, so no single embedding call or upsert is large: the isolate serves other requests between
-    // rounds (and locally, where the vector index runs on the same thread, between upserts too).
+  // A round of slices at a time (about 256 chunks): read, embed, upsert, mark. No query result, embedding call, upsert
+  // or D1 transaction grows with the document, so the isolate (and locally D1 and the vector index, on the same
+  // thread) serves other requests between rounds.
+  for (const group of rounds(ranges, documents)) {
+    const pending = await pendingChunks(db, group);
+    if (pending.length === 0) continue;
     for (const round of inGroups(pending, chunksPerRound)) {
       const { embeddings } = await duringStep("embedding service", () =>
         embedMany({
@@ -72,7 +74,7 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
     // Every pending chunk of these ranges now has its vector.
     await runBatch(
       db,
-      ranges.map((range) => [markReadyStatement(db, range)]),
+      group.map((range) => [markReadyStatement(db, range)]),
     );
   }
 
@@ -83,9 +85,36 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
       updatePendingVersion(db, document, { chunksDone: progress.get(document.id)?.ready ?? 0 }),
     ]),
   );
+  // Complete when every row a finished staging wrote is indexed: a duplicate attempt that is staging the version
+  // again has fewer rows than `chunksTotal` until it is done.
   const finished: DocumentRow[] = [...documents.values()].filter((document) => {
     const counts = progress.get(document.id);
-    return counts !== undefined && counts.ready === counts.total;
+    return counts !== undefined && counts.ready === counts.total && counts.total === document.chunksTotal;
   });
   await finishVersions(deps, finished);
+}
+
+type SliceRange = { document: DocumentVersion; from: number; to: number };
+
+/**
+ * The ranges in groups of about `chunksPerRound` chunks, counting the chunks each range really holds (a small
+ * document's only slice, or a large one's last, is short), so many small documents still go together.
+ */
+function rounds(ranges: SliceRange[], documents: Map<string, DocumentRow>): SliceRange[][] {
+  const groups: SliceRange[][] = [];
+  let current: SliceRange[] = [];
+  let size = 0;
+  for (const range of ranges) {
+    const total = documents.get(range.document.id)?.chunksTotal ?? 0;
+    const held = Math.max(0, Math.min(range.to, total - 1) - range.from + 1);
+    if (current.length > 0 && size + held > chunksPerRound) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(range);
+    size += held;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }

@@ -1,4 +1,4 @@
-import { type ChunkInput, indexedVectorIds, stageStatements } from "../db/chunk-staging";
+import { type ChunkInput, indexedVectorIds, stageSteps } from "../db/chunk-staging";
 import { type DocumentRow, loadDocuments, settleServedStatement, updatePendingVersion } from "../db/documents";
 import { runBatch } from "../db/run-batch";
 import { formatMegabytes } from "../lib/format-megabytes";
@@ -105,10 +105,12 @@ async function prepareGroup(
   });
   await runBatch(
     db,
-    plans.map(({ document, rows, reused, slices }) => [
-      ...stageStatements(db, versionOf(document), rows),
-      updatePendingVersion(db, document, { chunksTotal: rows.length, chunksDone: reused }),
-      updateIngestJob(db, versionOf(document), { chunks: rows.length, reused, slicesTotal: slices }),
+    plans.flatMap(({ document, rows, reused, slices }) => [
+      ...stageSteps(db, versionOf(document), rows),
+      [
+        updatePendingVersion(db, document, { chunksTotal: rows.length, chunksDone: reused }),
+        updateIngestJob(db, versionOf(document), { chunks: rows.length, reused, slicesTotal: slices }),
+      ],
     ]),
   );
 
