@@ -1,5 +1,6 @@
 import { DrizzleQueryError } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { nextTurn } from "../lib/pacer";
 import { platformLimits } from "../lib/platform-limits";
 import type { Db } from "./client";
 
@@ -27,7 +28,11 @@ export async function runBatch(db: Db, groups: Array<Array<BatchItem<"sqlite">>>
     }
   };
   for (const group of groups) {
-    if (pending.length > 0 && pending.length + group.length > platformLimits.d1.statementsPerBatch) await flush();
+    if (pending.length > 0 && pending.length + group.length > platformLimits.d1.statementsPerBatch) {
+      await flush();
+      // Requests waiting behind a long run of round trips get their turn (locally, D1 shares the server's thread).
+      await nextTurn();
+    }
     pending.push(...group);
   }
   await flush();

@@ -17,7 +17,10 @@ export function createPacer(workPerTurn: number): (work: number) => Promise<void
 /** Characters of text processed between two pauses: tens of milliseconds of chunking or embedding. */
 export const charactersPerTurn = 64 * 1024;
 
-// A timer, not a resolved promise: microtasks run before anything else waiting, timers after it.
-function nextTurn(): Promise<void> {
+/**
+ * Waits for the next turn of the event loop: a timer, not a resolved promise, since microtasks run before anything
+ * else waiting and timers after it.
+ */
+export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
