@@ -8,6 +8,7 @@ import { corsPolicy } from "./lib/cors-policy";
 import { apiSecurityHeaders } from "./lib/security-headers";
 import { auditRoutes } from "./routes/audit";
 import { chatRoutes } from "./routes/chat";
+import { collectionRoutes } from "./routes/collections";
 import { conversationRoutes } from "./routes/conversations";
 import { devTokenRoutes } from "./routes/dev-token";
 import { documentRoutes } from "./routes/documents";
@@ -57,6 +58,7 @@ export const app = new Hono<AppEnv>()
   .route("/conversations", conversationRoutes)
   .route("/search", searchRoutes)
   .route("/documents", documentRoutes)
+  .route("/collections", collectionRoutes)
   .route("/uploads", uploadRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));

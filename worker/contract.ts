@@ -30,14 +30,32 @@ const keyNameSchema = z
   .max(100)
   .refine((name) => !/\p{Cc}/u.test(name), "name must not contain control characters");
 
-/** `POST /api/keys`: a new API key for the caller's tenant. */
-export const createApiKeySchema = z.object({ name: keyNameSchema, role: roleSchema });
+/** A group of users, as an identity provider's groups claim names it (or an admin sets it on an API key). */
+export const groupNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((group) => !/\p{Cc}/u.test(group), "a group name must not contain control characters");
+
+/** The groups of one caller, or allowed to read one collection. */
+export const groupListSchema = z.array(groupNameSchema).max(100);
+
+/**
+ * `POST /api/keys`: a new API key for the caller's tenant; its `groups` decide which restricted collections it reads,
+ * as a token's groups claim does.
+ */
+export const createApiKeySchema = z.object({
+  name: keyNameSchema,
+  role: roleSchema,
+  groups: groupListSchema.default([]),
+});
 
 /** An API key as admins see it; the secret is only in the answer that creates it. */
 export interface ApiKeyView {
   id: string;
   name: string;
   role: Role;
+  groups: string[];
   /** The start of the key, enough to recognise it: `rag_<id>_…`. */
   prefix: string;
   createdBy: string;
@@ -55,6 +73,7 @@ export const auditActions = [
   "key.create",
   "key.revoke",
   "budget.set",
+  "collection.access",
   "document.upload",
   "document.batch",
   "document.reingest",
@@ -203,6 +222,24 @@ export const externalIdSchema = z.string().min(1).max(256).refine(noControlChara
 
 /** The collection a document belongs to, which searches and chats can be narrowed to. */
 export const collectionSchema = z.string().min(1).max(64).refine(noControlCharacters, controlCharacterMessage);
+
+/**
+ * `PUT /api/collections/:name/access`: who may read a collection. `null`: the whole tenant (every collection not
+ * set otherwise); a list: admins and members of any of these groups only (an empty list: admins only).
+ */
+export const collectionAccessSchema = z.object({ readableBy: groupListSchema.nullable() });
+export type CollectionAccess = z.infer<typeof collectionAccessSchema>;
+
+/** A collection as admins see it (`GET /api/collections`): in use by documents, or with its access set. */
+export interface CollectionView {
+  name: string;
+  /** Documents in it, those being deleted not counted. */
+  documents: number;
+  readableBy: string[] | null;
+  /** When and by whom its access was last set; null while it has never been. */
+  accessUpdatedAt: string | null;
+  accessUpdatedBy: string | null;
+}
 
 /**
  * A title the submitter gives, which always wins over the document's own. Control characters are removed (a

@@ -53,5 +53,5 @@ async function authenticateApiKey(bearer: string, { db, defer }: Authenticator):
       console.error("Could not record the use of an API key", key.id, error),
     ),
   );
-  return { tenantId: key.tenantId, role: key.role, subject: `key:${key.id}`, groups: [] };
+  return { tenantId: key.tenantId, role: key.role, subject: `key:${key.id}`, groups: key.groups };
 }

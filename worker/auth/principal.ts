@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Role, roleSchema, tenantSlugSchema } from "../contract";
+import { groupListSchema, type Role, roleSchema, tenantSlugSchema } from "../contract";
 
 /** Who is calling: one tenant, one role, the user (or key) and the groups the identity provider put them in. */
 export interface Principal {
@@ -27,7 +27,6 @@ const subjectSchema = z
   .min(1)
   .max(256)
   .refine((subject) => !/\p{Cc}/u.test(subject), "the subject must not contain control characters");
-const groupsSchema = z.array(z.string().min(1).max(128)).max(100);
 
 /**
  * The principal a verified token's claims describe, or null when they do not describe one within bounds: no subject,
@@ -37,7 +36,7 @@ export function principalFromClaims(claims: Record<string, unknown>, mapping: Cl
   const subject = subjectSchema.safeParse(claims[mapping.subjectClaim]);
   const tenant = tenantSlugSchema.safeParse(claims[mapping.tenantClaim] ?? mapping.defaultTenant);
   const groupsClaim = claims[mapping.groupsClaim];
-  const groups = groupsSchema.safeParse(groupsClaim ?? []);
+  const groups = groupListSchema.safeParse(groupsClaim ?? []);
   if (!subject.success || !tenant.success || !groups.success) return null;
   const namedRole = claims[mapping.roleClaim];
   const role = roleSchema.safeParse(namedRole);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const timestampNow = (column: string) =>
   integer(column, { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
@@ -205,6 +205,8 @@ export const apiKeys = sqliteTable(
       .references(() => tenants.id),
     name: text("name").notNull(),
     role: text("role", { enum: apiKeyRoles }).notNull(),
+    /** The groups the key acts in, as a token's groups claim: which restricted collections it reads. */
+    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     secretHash: text("secret_hash").notNull(),
     /** The subject of the admin who created it. */
     createdBy: text("created_by").notNull(),
@@ -213,6 +215,25 @@ export const apiKeys = sqliteTable(
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
   },
   (table) => [index("api_keys_tenant").on(table.tenantId, table.createdAt)],
+);
+
+/**
+ * Who may read a collection of a tenant's documents. A collection without a row, or with `readableBy` null, is read
+ * by the whole tenant; otherwise by admins and members of one of the groups named.
+ */
+export const collections = sqliteTable(
+  "collections",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    readableBy: text("readable_by", { mode: "json" }).$type<string[]>(),
+    updatedAt: timestampNow("updated_at"),
+    /** The subject of the admin who last set its access. */
+    updatedBy: text("updated_by").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.name] })],
 );
 
 /**

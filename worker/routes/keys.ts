@@ -18,6 +18,7 @@ function toApiKeyView(row: ApiKeyRow): ApiKeyView {
     id: row.id,
     name: row.name,
     role: row.role,
+    groups: row.groups,
     prefix: displayPrefix(row.id),
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
@@ -41,7 +42,7 @@ export const keyRoutes = new Hono<AppEnv>()
     audited("key.create", { type: "key", id: idFromResponse("key", "id") }),
     validate("json", createApiKeySchema),
     async (c) => {
-      const { name, role } = c.req.valid("json");
+      const { name, role, groups } = c.req.valid("json");
       const { tenantId, subject } = c.var.principal;
       const { db } = c.var.services;
       if ((await countActiveApiKeys(db, tenantId)) >= maxActiveKeys) {
@@ -53,6 +54,7 @@ export const keyRoutes = new Hono<AppEnv>()
         tenantId,
         name,
         role,
+        groups,
         secretHash: generated.secretHash,
         createdBy: subject,
       });
