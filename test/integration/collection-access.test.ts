@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signToken } from "../../worker/auth/token";
 import type { ApiKeyView, AuditEntryView, CollectionView } from "../../worker/contract";
-import { call, devToken, postJson, uniqueTenant } from "../support/api";
+import { call, devToken, postJson, uniqueTenant, waitForDocument } from "../support/api";
 
 function putAccess(admin: string, name: string, body: unknown): Promise<Response> {
   return call(`/api/collections/${encodeURIComponent(name)}/access`, {
@@ -94,5 +94,121 @@ describe("collection access: the admin API", () => {
     expect((await plain.json<{ key: ApiKeyView }>()).key.groups).toEqual([]);
     const bad = await postJson("/api/keys", { name: "bot", role: "member", groups: ["a\nb"] }, admin);
     expect(bad.status).toBe(400);
+  });
+});
+
+// Unique to the restricted document: wherever it shows up, the restricted text got there.
+const marker = "QUOKKAZANZIBAR";
+
+const question = (text: string, filter?: unknown) => ({
+  id: `c-${crypto.randomUUID().slice(0, 8)}`,
+  message: { id: "q1", role: "user", parts: [{ type: "text", text }] },
+  ...(filter ? { filter } : {}),
+});
+
+/** A tenant with a board-only collection holding the marker, a public one, and callers in and out of the board. */
+async function restrictedTenant() {
+  const tenant = uniqueTenant();
+  const admin = await devToken("admin", tenant);
+  // Restricted before its first document arrives.
+  expect((await putAccess(admin, "board", { readableBy: ["board"] })).status).toBe(200);
+  const batch = await postJson(
+    "/api/documents/batch",
+    {
+      documents: [
+        {
+          externalId: "merger",
+          title: "Merger plan",
+          text: `# Merger plan\n\nThe codename of the merger is ${marker}. The board approved the merger codename in March.`,
+          collection: "board",
+        },
+        {
+          externalId: "teams",
+          title: "Team news",
+          text: "# Team news\n\nThe merger of the two support teams is complete. The codename of the new team is Harbour.",
+        },
+      ],
+    },
+    admin,
+  );
+  expect(batch.status).toBe(202);
+  const { documents } = await batch.json<{ documents: Array<{ id: string }> }>();
+  for (const document of documents) await waitForDocument(admin, document.id);
+  const member = (subject: string, groups: string[]) =>
+    signToken({ tenantId: tenant, role: "member", subject, groups }, env.AUTH_SECRET, 600);
+  const key = async (groups: string[]) => {
+    const response = await postJson("/api/keys", { name: "bot", role: "member", groups }, admin);
+    return (await response.json<{ secret: string }>()).secret;
+  };
+  return {
+    admin,
+    boardDocumentId: documents[0]?.id ?? "",
+    outsiders: { "member in another group": await member("olga", ["staff"]), "key without groups": await key([]) },
+    insiders: {
+      "member of the board": await member("bo", ["staff", "board"]),
+      "key of the board": await key(["board"]),
+      admin,
+    },
+  };
+}
+
+async function searchText(token: string, body: Record<string, unknown>): Promise<string> {
+  const response = await postJson("/api/search", { query: "merger codename", ...body }, token);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+// The raw SSE text of a whole answer: every event, sources and citations included.
+async function chatText(token: string, text: string, filter?: unknown): Promise<string> {
+  const response = await postJson("/api/chat", question(text, filter), token);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+describe("collection access: a restricted collection's text", () => {
+  it("never reaches the search results, chat stream or document lists of callers outside its groups", async () => {
+    const { boardDocumentId, outsiders } = await restrictedTenant();
+    for (const [who, token] of Object.entries(outsiders)) {
+      const results = await searchText(token, {});
+      expect(results, who).toContain("Harbour");
+      expect(results, who).not.toContain(marker);
+      expect(results, who).not.toContain(boardDocumentId);
+      // Naming the collection or the document answers as an empty collection does.
+      expect(JSON.parse(await searchText(token, { filter: { collection: "board" } })), who).toEqual({ results: [] });
+      expect(JSON.parse(await searchText(token, { filter: { documentIds: [boardDocumentId] } })), who).toEqual({
+        results: [],
+      });
+
+      const answer = await chatText(token, "What is the codename of the merger?");
+      expect(answer, who).toContain("Harbour");
+      expect(answer, who).not.toContain(marker);
+      expect(answer, who).not.toContain(boardDocumentId);
+      const filtered = await chatText(token, "What is the codename of the merger?", { collection: "board" });
+      expect(filtered, who).not.toContain(marker);
+      expect(filtered, who).not.toContain(boardDocumentId);
+
+      const listing = await call("/api/documents", { token });
+      expect(listing.status, who).toBe(403);
+      expect(await listing.text(), who).not.toContain(marker);
+    }
+  });
+
+  it("reaches members of its groups, keys with the group and admins, and everyone once opened", async () => {
+    const { admin, boardDocumentId, insiders, outsiders } = await restrictedTenant();
+    for (const [who, token] of Object.entries(insiders)) {
+      expect(await searchText(token, {}), who).toContain(marker);
+      expect(await searchText(token, { filter: { collection: "board" } }), who).toContain(marker);
+      const answer = await chatText(token, "What is the codename of the merger?");
+      expect(answer, who).toContain(marker);
+      expect(answer, who).toContain(boardDocumentId);
+    }
+    const listing = await call("/api/documents", { token: admin });
+    expect(await listing.text()).toContain(boardDocumentId);
+
+    // Access is read on every request: opening the collection lets everyone in at once.
+    expect((await putAccess(admin, "board", { readableBy: null })).status).toBe(200);
+    for (const [who, token] of Object.entries(outsiders)) {
+      expect(await searchText(token, {}), who).toContain(marker);
+    }
   });
 });

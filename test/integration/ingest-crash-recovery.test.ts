@@ -141,7 +141,7 @@ async function search(harness: Harness, query: string): Promise<string> {
       vectorIndex: harness.deps.vectorIndex,
       embedding: new HashingEmbedder(),
     },
-    { tenantId: harness.tenantId, query, topK: 20 },
+    { tenantId: harness.tenantId, query, topK: 20, unreadableCollections: [] },
   );
   return results.map((result) => result.text).join("\n");
 }

@@ -54,7 +54,7 @@ async function search(harness: Harness, query: string) {
       vectorIndex: harness.deps.vectorIndex,
       embedding: harness.embedder,
     },
-    { tenantId: harness.tenantId, query, topK: 20 },
+    { tenantId: harness.tenantId, query, topK: 20, unreadableCollections: [] },
   );
   return results.map((result) => result.text).join("\n");
 }

@@ -26,7 +26,7 @@ async function search(harness: Harness, query: string) {
       vectorIndex: harness.deps.vectorIndex,
       embedding: new HashingEmbedder(),
     },
-    { tenantId: harness.tenantId, query, topK: 10 },
+    { tenantId: harness.tenantId, query, topK: 10, unreadableCollections: [] },
   );
   return results.map((result) => result.text).join("\n");
 }

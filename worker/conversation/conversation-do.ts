@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { UIMessageChunk } from "ai";
+import { type Reader, unreadableCollections } from "../auth/collection-access";
 import type { ChatMessage, ConversationSummary, RetrievalFilter } from "../contract";
 import type { Db } from "../db/client";
 import { usage } from "../db/schema";
@@ -110,7 +111,7 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   /**
-   * Appends the user's message and starts the answer. The returned stream replays the answer from its first event.
+   * Appends the user's message and starts the answer, retrieving only from what `reader` may read (and `filter`). The returned stream replays the answer from its first event.
    * A message sent again under the id of an earlier question replaces it, and what followed it is dropped (an edit,
    * or a retry). `conflict` while another answer is being generated, `id-taken` when the id is an answer's,
    * `not-found` when the conversation is someone else's.
@@ -119,7 +120,7 @@ export class ConversationObject extends DurableObject<Env> {
     caller: ConversationCaller,
     conversationId: string,
     message: ChatMessage,
-    filter?: RetrievalFilter,
+    { reader, filter }: { reader: Reader; filter?: RetrievalFilter | undefined },
   ): Promise<ChatStart> {
     if (!this.claim(caller, conversationId)) return { status: "not-found" };
     if (this.generation) return { status: "conflict" };
@@ -143,6 +144,7 @@ export class ConversationObject extends DurableObject<Env> {
       startedAt: Date.now(),
       questionId: message.id,
       filter,
+      reader: { role: reader.role, groups: [...reader.groups] },
       sources: null,
       continuations: 0,
     };
@@ -267,8 +269,20 @@ export class ConversationObject extends DurableObject<Env> {
         messageId: generation.answerId,
         question,
         history,
-        retrieve: async (latest) =>
-          retrieveChunks(
+        retrieve: async (latest) => {
+          // The asker's unreadable collections are read when the answer retrieves, so a continuation after a restart
+          // honours access as it is then.
+          const [query, unreadable] = await Promise.all([
+            standaloneQuery({
+              question: latest,
+              history,
+              model: models.chat,
+              rewritesQueries: models.capabilities.rewritesQueries,
+              abortSignal: generation.stop.signal,
+            }),
+            unreadableCollections(db, key.tenantId, active.reader),
+          ]);
+          return retrieveChunks(
             {
               chunkSearch: services.chunkSearch,
               vectorIndex: services.vectorIndex,
@@ -277,17 +291,13 @@ export class ConversationObject extends DurableObject<Env> {
             },
             {
               tenantId: key.tenantId,
-              query: await standaloneQuery({
-                question: latest,
-                history,
-                model: models.chat,
-                rewritesQueries: models.capabilities.rewritesQueries,
-                abortSignal: generation.stop.signal,
-              }),
+              query,
               topK: config.retrievalTopK,
               filter: active.filter,
+              unreadableCollections: unreadable,
             },
-          ),
+          );
+        },
         // Kept before any text cites them, so that a continuation after a restart cites the same passages.
         onSources: (sources) => {
           if (this.generation === generation) this.settings.set("activeAnswer", { ...active, sources });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { retrievalFilterSchema } from "../contract";
+import { retrievalFilterSchema, roleSchema } from "../contract";
 import type { RetrievedChunk } from "../rag/retrieved-chunk";
 
 const ownerSchema = z.object({ tenantId: z.string(), subject: z.string() });
@@ -32,6 +32,11 @@ const activeAnswerSchema = z.object({
   /** The question being answered. Absent in records written before answers could be continued. */
   questionId: z.string().optional(),
   filter: retrievalFilterSchema.optional(),
+  /**
+   * The role and groups of the asker, which decide the collections retrieval may read. Records from before collections
+   * had access get the fewest rights: a member in no group.
+   */
+  reader: z.object({ role: roleSchema, groups: z.array(z.string()) }).default({ role: "member", groups: [] }),
   /** The passages the answer is written from, saved before it cites any, so a continuation cites the same ones. */
   sources: z.array(retrievedChunkSchema).nullable().default(null),
   /** How often the answer was taken up again after a restart; a limit keeps a crashing answer from looping. */

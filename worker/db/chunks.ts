@@ -1,8 +1,7 @@
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { RetrievalFilter } from "../contract";
+import { and, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { inGroups } from "../lib/in-groups";
 import { platformLimits } from "../lib/platform-limits";
-import type { ChunkSearch } from "../rag/chunk-search";
+import type { ChunkScope, ChunkSearch } from "../rag/chunk-search";
 import type { Db } from "./client";
 import { chunks, documents } from "./schema";
 
@@ -25,15 +24,16 @@ export function createChunkSearch(db: Db): ChunkSearch {
         FROM chunks_fts
         JOIN chunks AS c ON c.seq = chunks_fts.rowid
         JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
-        WHERE chunks_fts MATCH ${match} AND c.tenant_id = ${tenantId}${filterCondition(options.filter)}
+        WHERE chunks_fts MATCH ${match} AND c.tenant_id = ${tenantId}${scopeCondition(options.scope)}
         ORDER BY bm25(chunks_fts, ${title}, ${headingPath}, ${text})
         LIMIT ${options.limit}`);
       return rows.map((row) => row.id);
     },
 
-    async hydrate(tenantId, ids, filter = {}) {
-      // The tenant, the collection and each filter document id take a parameter too (the contract allows 50 ids).
-      const sliceSize = platformLimits.d1.boundParameters - 2 - (filter.documentIds?.length ?? 0);
+    async hydrate(tenantId, ids, scope) {
+      // The tenant, the collection, the excluded collections and each filter document id take a parameter too (the
+      // contract allows 50 ids).
+      const sliceSize = platformLimits.d1.boundParameters - 3 - (scope.documentIds?.length ?? 0);
       const loaded = await Promise.all(
         inGroups(ids, sliceSize).map((slice) =>
           db
@@ -52,8 +52,11 @@ export function createChunkSearch(db: Db): ChunkSearch {
               and(
                 eq(chunks.tenantId, tenantId),
                 inArray(chunks.vectorId, slice),
-                filter.collection === undefined ? undefined : eq(documents.collection, filter.collection),
-                filter.documentIds === undefined ? undefined : inArray(chunks.documentId, filter.documentIds),
+                scope.collection === undefined ? undefined : eq(documents.collection, scope.collection),
+                scope.documentIds === undefined ? undefined : inArray(chunks.documentId, scope.documentIds),
+                scope.excludedCollections.length === 0
+                  ? undefined
+                  : outsideCollections(documents.collection, scope.excludedCollections),
               ),
             ),
         ),
@@ -64,16 +67,24 @@ export function createChunkSearch(db: Db): ChunkSearch {
 }
 
 // Appended to a WHERE clause over `chunks AS c` joined with `documents AS d`.
-function filterCondition(filter: RetrievalFilter | undefined): SQL {
+function scopeCondition(scope: ChunkScope): SQL {
   const conditions: SQL[] = [];
-  if (filter?.collection !== undefined) conditions.push(sql` AND d.collection = ${filter.collection}`);
-  if (filter?.documentIds !== undefined) {
+  if (scope.collection !== undefined) conditions.push(sql` AND d.collection = ${scope.collection}`);
+  if (scope.documentIds !== undefined) {
     conditions.push(
       sql` AND c.document_id IN (${sql.join(
-        filter.documentIds.map((id) => sql`${id}`),
+        scope.documentIds.map((id) => sql`${id}`),
         sql`, `,
       )})`,
     );
   }
+  if (scope.excludedCollections.length > 0) {
+    conditions.push(sql` AND ${outsideCollections(sql`d.collection`, scope.excludedCollections)}`);
+  }
   return sql.join(conditions);
+}
+
+// The excluded collections are one JSON parameter, however many there are.
+function outsideCollections(collection: SQLWrapper, excluded: readonly string[]): SQL {
+  return sql`${collection} NOT IN (SELECT value FROM json_each(${JSON.stringify(excluded)}))`;
 }

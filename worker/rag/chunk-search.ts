@@ -8,11 +8,20 @@ export interface FullTextColumnWeights {
   text: number;
 }
 
+/**
+ * What of a tenant's chunks a search may see: the request's filter (an absent field restricts nothing), never the
+ * collections the caller may not read.
+ */
+export interface ChunkScope extends RetrievalFilter {
+  /** Left out whatever the filter says: the collections restricted to groups the caller is in none of. */
+  excludedCollections: readonly string[];
+}
+
 /** Options of {@link ChunkSearch.searchFullText}. */
 export interface FullTextSearchOptions {
   limit: number;
   weights: FullTextColumnWeights;
-  filter?: RetrievalFilter | undefined;
+  scope: ChunkScope;
 }
 
 /** A chunk as the store holds it, before retrieval has scored it. */
@@ -20,12 +29,12 @@ export type StoredChunk = Omit<RetrievedChunk, "score">;
 
 /**
  * The port through which hybrid retrieval reads chunks (implemented on D1 by `createChunkSearch` in
- * `db/chunks.ts`). Both calls see only the active versions of one tenant's documents, and only those the filter
- * lets through (an absent filter field restricts nothing).
+ * `db/chunks.ts`). Both calls see only the active versions of one tenant's documents, and only those the scope
+ * lets through.
  */
 export interface ChunkSearch {
   /** Chunk (vector) ids ranked by BM25 for an FTS5 `match` expression, best first. */
   searchFullText(tenantId: string, match: string, options: FullTextSearchOptions): Promise<string[]>;
   /** The chunks with these ids, with their document titles, in no particular order; unknown ids are skipped. */
-  hydrate(tenantId: string, ids: string[], filter?: RetrievalFilter): Promise<StoredChunk[]>;
+  hydrate(tenantId: string, ids: string[], scope: ChunkScope): Promise<StoredChunk[]>;
 }

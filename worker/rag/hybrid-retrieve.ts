@@ -1,12 +1,13 @@
 import { type EmbeddingModel, embed } from "ai";
 import type { RetrievalFilter, RetrievalMode } from "../contract";
 import { platformLimits } from "../lib/platform-limits";
-import type { VectorFilter, VectorIndex } from "../vector/vector-index";
-import type { ChunkSearch } from "./chunk-search";
+import type { VectorIndex } from "../vector/vector-index";
+import type { ChunkScope, ChunkSearch } from "./chunk-search";
 import { toFtsMatchQuery } from "./fts-query";
 import { fuseByReciprocalRank } from "./reciprocal-rank-fusion";
 import { defaultRetrievalSettings, type RetrievalSettings } from "./retrieval-settings";
 import type { RetrievedChunk } from "./retrieved-chunk";
+import { scopeVectorFilter } from "./scope-vector-filter";
 
 export interface RetrievalDependencies {
   chunkSearch: ChunkSearch;
@@ -23,6 +24,11 @@ export interface RetrievalQuery {
   filter?: RetrievalFilter | undefined;
   /** Which rankers to use; "hybrid" (the default) fuses both. */
   mode?: RetrievalMode | undefined;
+  /**
+   * The collections the caller may not read (`unreadableCollections`): no ranker sees them and hydration drops them,
+   * whatever the filter says.
+   */
+  unreadableCollections: readonly string[];
 }
 
 // Vectorize answers at most 100 ids per query, so no ranker goes deeper than that.
@@ -35,18 +41,21 @@ const spareCandidates = 10;
  * through the chunk search port. `mode` runs one ranker alone, for evaluation.
  */
 export async function retrieveChunks(deps: RetrievalDependencies, request: RetrievalQuery): Promise<RetrievedChunk[]> {
+  const scope: ChunkScope = { ...request.filter, excludedCollections: request.unreadableCollections };
+  // A filter naming a collection the caller may not read finds what an empty collection would: nothing.
+  if (scope.collection !== undefined && scope.excludedCollections.includes(scope.collection)) return [];
   const settings = deps.settings ?? defaultRetrievalSettings;
   const mode = request.mode ?? "hybrid";
   const candidates = Math.min(maxCandidates, Math.max(settings.candidates, request.topK));
   const match = toFtsMatchQuery(request.query);
   const [vectorIds, textIds] = await Promise.all([
-    mode === "fts" ? Promise.resolve([]) : queryVectors(deps, request, candidates),
+    mode === "fts" ? Promise.resolve([]) : queryVectors(deps, request, scope, candidates),
     mode === "vector" || match === null
       ? Promise.resolve([])
       : deps.chunkSearch.searchFullText(request.tenantId, match, {
           limit: candidates,
           weights: settings.fullTextColumnWeights,
-          filter: request.filter,
+          scope,
         }),
   ]);
   // A few spare candidates cover vectors whose rows were just deleted (Vectorize deletes are eventual).
@@ -54,12 +63,12 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
     k: settings.rrfK,
     weights: [settings.fusionWeights.fullText, settings.fusionWeights.vector],
   }).slice(0, request.topK + spareCandidates);
-  // Hydration re-checks the tenant and the filter, so a stray id from the vector index can never leak another
-  // tenant's text or step outside the filter.
+  // Hydration re-checks the tenant and the scope, so a stray id from the vector index can never leak another
+  // tenant's text, a collection the caller may not read, or step outside the filter.
   const hydrated = await deps.chunkSearch.hydrate(
     request.tenantId,
     fused.map((entry) => entry.id),
-    request.filter,
+    scope,
   );
   const byId = new Map(hydrated.map((chunk) => [chunk.chunkId, chunk]));
   return fused
@@ -70,9 +79,14 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
     .slice(0, request.topK);
 }
 
-async function queryVectors(deps: RetrievalDependencies, request: RetrievalQuery, topK: number): Promise<string[]> {
+async function queryVectors(
+  deps: RetrievalDependencies,
+  request: RetrievalQuery,
+  scope: ChunkScope,
+  topK: number,
+): Promise<string[]> {
   const { embedding } = await embed({ model: deps.embedding, value: request.query, maxRetries: 2 });
-  const filter = toVectorFilter(request.filter);
+  const filter = scopeVectorFilter(scope);
   // Ids only: Vectorize allows topK 100 without metadata (20 with it), and the text comes from the chunk store anyway.
   const matches = await deps.vectorIndex.query(embedding, {
     namespace: request.tenantId,
@@ -81,12 +95,4 @@ async function queryVectors(deps: RetrievalDependencies, request: RetrievalQuery
     ...(filter ? { filter } : {}),
   });
   return matches.map((match) => match.id);
-}
-
-// `documentId` and `collection` are the indexed metadata every chunk vector carries.
-function toVectorFilter(filter: RetrievalFilter | undefined): VectorFilter | undefined {
-  const vectorFilter: VectorFilter = {};
-  if (filter?.collection !== undefined) vectorFilter.collection = { $eq: filter.collection };
-  if (filter?.documentIds !== undefined) vectorFilter.documentId = { $in: filter.documentIds };
-  return Object.keys(vectorFilter).length > 0 ? vectorFilter : undefined;
 }

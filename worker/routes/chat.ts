@@ -58,9 +58,12 @@ export const chatRoutes = new Hono<AppEnv>()
     tokenBudget,
     async (c) => {
       const { id, message, filter } = c.req.valid("json");
-      const { tenantId, subject } = c.var.principal;
+      const { tenantId, subject, role, groups } = c.var.principal;
       const start = await callConversation(c, async () =>
-        conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message, filter),
+        conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message, {
+          reader: { role, groups },
+          filter,
+        }),
       );
       if (start.status === "not-found") throw notFound("Conversation");
       if (start.status === "conflict") {

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { unreadableCollections } from "../auth/collection-access";
 import { addressRateLimit, perUser, rateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
 import { searchRequestSchema } from "../contract";
@@ -20,10 +21,18 @@ export const searchRoutes = new Hono<AppEnv>().post(
     if (mode !== "hybrid" && c.var.principal.role !== "admin") {
       throw new AppError("forbidden", `mode "${mode}" needs the admin role`);
     }
-    const { chunkSearch, vectorIndex, models, config } = c.var.services;
+    const { chunkSearch, vectorIndex, models, config, db } = c.var.services;
+    const { tenantId } = c.var.principal;
     const results = await retrieveChunks(
       { chunkSearch, vectorIndex, embedding: models.embedding, settings: config.retrieval },
-      { tenantId: c.var.principal.tenantId, query, topK, filter, mode },
+      {
+        tenantId,
+        query,
+        topK,
+        filter,
+        mode,
+        unreadableCollections: await unreadableCollections(db, tenantId, c.var.principal),
+      },
     );
     return c.json({ results });
   },
