@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
+import { embed } from "ai";
 import { describe, expect, it } from "vitest";
 import { signToken } from "../../worker/auth/token";
 import type { ApiKeyView, AuditEntryView, CollectionView } from "../../worker/contract";
+import { scopeVectorFilter } from "../../worker/rag/scope-vector-filter";
+import { createServices } from "../../worker/services";
 import { call, devToken, postJson, uniqueTenant, waitForDocument } from "../support/api";
 
 function putAccess(admin: string, name: string, body: unknown): Promise<Response> {
@@ -158,11 +161,15 @@ async function searchText(token: string, body: Record<string, unknown>): Promise
   return response.text();
 }
 
-// The raw SSE text of a whole answer: every event, sources and citations included.
+// The raw SSE text of a whole answer, every event, sources and citations included; then the conversation as saved.
 async function chatText(token: string, text: string, filter?: unknown): Promise<string> {
-  const response = await postJson("/api/chat", question(text, filter), token);
+  const asked = question(text, filter);
+  const response = await postJson("/api/chat", asked, token);
   expect(response.status).toBe(200);
-  return response.text();
+  const stream = await response.text();
+  const saved = await call(`/api/conversations/${asked.id}`, { token });
+  expect(saved.status).toBe(200);
+  return `${stream}\n${await saved.text()}`;
 }
 
 describe("collection access: a restricted collection's text", () => {
@@ -210,5 +217,47 @@ describe("collection access: a restricted collection's text", () => {
     for (const [who, token] of Object.entries(outsiders)) {
       expect(await searchText(token, {}), who).toContain(marker);
     }
+  });
+
+  it("is left out by each layer on its own: the full-text query, the vector query and hydration", async () => {
+    const { admin, boardDocumentId } = await restrictedTenant();
+    const everything = await postJson("/api/search", { query: "merger codename" }, admin);
+    const { results } = await everything.json<{ results: Array<{ chunkId: string; documentId: string }> }>();
+    const boardChunks = results.filter((result) => result.documentId === boardDocumentId).map((r) => r.chunkId);
+    expect(boardChunks.length).toBeGreaterThan(0);
+    const tenantId = (await (await call("/api/tenant", { token: admin })).json<{ tenant: { id: string } }>()).tenant.id;
+    const services = createServices(env);
+    const scope = { excludedCollections: ["board"] };
+    const weights = { title: 1, headingPath: 1, text: 1 };
+
+    // Each layer with and without the exclusion: the board's chunks are there until it applies.
+    const rank = (excludedCollections: string[]) =>
+      services.chunkSearch.searchFullText(tenantId, '"merger"', {
+        limit: 100,
+        weights,
+        scope: { excludedCollections },
+      });
+    expect((await rank([])).filter((id) => boardChunks.includes(id))).toEqual(boardChunks);
+    const ranked = await rank(scope.excludedCollections);
+    expect(ranked.length).toBeGreaterThan(0);
+    expect(ranked.filter((id) => boardChunks.includes(id))).toEqual([]);
+
+    const { embedding } = await embed({ model: services.models.embedding, value: "merger codename" });
+    const nearest = async (excludedCollections: string[]) => {
+      const filter = scopeVectorFilter({ excludedCollections });
+      const options = { namespace: tenantId, topK: 100, returnMetadata: "none" as const };
+      const matches = await services.vectorIndex.query(embedding, filter ? { ...options, filter } : options);
+      return matches.map((match) => match.id);
+    };
+    expect((await nearest([])).filter((id) => boardChunks.includes(id))).toEqual(boardChunks);
+    const matches = await nearest(scope.excludedCollections);
+    expect(matches.length).toBeGreaterThan(0);
+    expect(matches.filter((id) => boardChunks.includes(id))).toEqual([]);
+
+    const hydrated = await services.chunkSearch.hydrate(tenantId, boardChunks, scope);
+    expect(hydrated).toEqual([]);
+    expect(await services.chunkSearch.hydrate(tenantId, boardChunks, { excludedCollections: [] })).toHaveLength(
+      boardChunks.length,
+    );
   });
 });
