@@ -44,5 +44,6 @@ describe("principalFromClaims", () => {
     expect(principalFromClaims({ ...base, sub: "ada", groups: Array(101).fill("g") }, mapping)).toBeNull();
     expect(principalFromClaims({ ...base, sub: "ada", groups: ["g".repeat(129)] }, mapping)).toBeNull();
     expect(principalFromClaims({ ...base, sub: "ada", groups: "hr" }, mapping)).toBeNull();
+    expect(principalFromClaims({ ...base, sub: "ada", groups: ["hr\nadmins"] }, mapping)).toBeNull();
   });
 });
