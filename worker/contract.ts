@@ -31,7 +31,7 @@ const keyNameSchema = z
   .refine((name) => !/\p{Cc}/u.test(name), "name must not contain control characters");
 
 /** A group of users, as an identity provider's groups claim names it (or an admin sets it on an API key). */
-export const groupNameSchema = z
+const groupNameSchema = z
   .string()
   .min(1)
   .max(128)
@@ -228,7 +228,6 @@ export const collectionSchema = z.string().min(1).max(64).refine(noControlCharac
  * set otherwise); a list: admins and members of any of these groups only (an empty list: admins only).
  */
 export const collectionAccessSchema = z.object({ readableBy: groupListSchema.nullable() });
-export type CollectionAccess = z.infer<typeof collectionAccessSchema>;
 
 /** A collection as admins see it (`GET /api/collections`): in use by documents, or with its access set. */
 export interface CollectionView {

@@ -111,10 +111,10 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   /**
-   * Appends the user's message and starts the answer, retrieving only from what `reader` may read (and `filter`). The returned stream replays the answer from its first event.
-   * A message sent again under the id of an earlier question replaces it, and what followed it is dropped (an edit,
-   * or a retry). `conflict` while another answer is being generated, `id-taken` when the id is an answer's,
-   * `not-found` when the conversation is someone else's.
+   * Appends the user's message and starts the answer, retrieving only from what `reader` may read (and `filter`).
+   * The returned stream replays the answer from its first event. A message sent again under the id of an earlier
+   * question replaces it, and what followed it is dropped (an edit, or a retry). `conflict` while another answer is
+   * being generated, `id-taken` when the id is an answer's, `not-found` when the conversation is someone else's.
    */
   async chat(
     caller: ConversationCaller,
