@@ -4,7 +4,7 @@
  */
 import type { UIMessage } from "ai";
 import { z } from "zod";
-import { hasControlCharacters, removeControlCharacters } from "./lib/control-characters";
+import { hasControlCharacters, removeControlCharacters } from "./lib/control-characters.ts";
 
 /**
  * What a caller may do within its tenant: `admin` everything, `member` ask and search, `ingest` (integrations) only

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "react";
+import { describeError } from "../../client/api-error";
 import type { ChatMessage } from "../../worker/contract";
 import { useConversationChat } from "../hooks/use-conversation-chat";
 import { getOlderMessages } from "../lib/api";
-import { describeError } from "../lib/api-error";
 import { ChatComposer } from "./chat-composer";
 import { ErrorMessage } from "./error-message";
 import { MessageItem } from "./message-item";

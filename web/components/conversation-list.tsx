@@ -1,8 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
+import { describeError } from "../../client/api-error";
 import type { ConversationSummary } from "../../worker/contract";
-import type { ConversationListState } from "../hooks/use-conversation-list";
 import { chatHref } from "../hooks/use-hash-route";
-import { describeError } from "../lib/api-error";
 import { ErrorMessage } from "./error-message";
 
 type ItemMode = "view" | "rename" | "confirm-delete";
@@ -128,14 +127,16 @@ function ConversationItem({
   );
 }
 
-/** The user's conversations: open one, rename it or delete it. */
+/** The user's conversations (undefined until listed): open one, rename it or delete it. */
 export function ConversationList({
-  state,
+  conversations,
+  error,
   currentId,
   onRename,
   onDelete,
 }: {
-  state: ConversationListState;
+  conversations: ConversationSummary[] | undefined;
+  error: string | null;
   currentId: string;
   onRename: (id: string, title: string) => Promise<void>;
   onDelete: (id: string) => Promise<void>;
@@ -143,14 +144,14 @@ export function ConversationList({
   return (
     <nav className="conversation-list" aria-label="Conversations">
       <h2 className="conversation-list-heading">Conversations</h2>
-      {state.status === "loading" ? <p className="hint">Loading…</p> : null}
-      {state.status === "failed" ? <ErrorMessage message={`Could not list conversations: ${state.error}`} /> : null}
-      {state.status === "loaded" && state.conversations.length === 0 ? (
+      {error !== null ? <ErrorMessage message={`Could not list conversations: ${error}`} /> : null}
+      {error === null && conversations === undefined ? <p className="hint">Loading…</p> : null}
+      {error === null && conversations?.length === 0 ? (
         <p className="hint">Your conversations will appear here.</p>
       ) : null}
-      {state.status === "loaded" ? (
+      {error === null && conversations !== undefined ? (
         <ul>
-          {state.conversations.map((conversation) => (
+          {conversations.map((conversation) => (
             <ConversationItem
               key={conversation.id}
               conversation={conversation}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
+import { describeError } from "../../client/api-error";
 import type { DocumentView } from "../../worker/contract";
-import { describeError } from "../lib/api-error";
 import { ErrorMessage } from "./error-message";
 
 type Action = "reingest" | "delete";

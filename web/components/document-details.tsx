@@ -73,7 +73,8 @@ function JobRows({ job }: { job: IngestJobView }) {
 /** What an admin needs to judge a document's indexing: its identity, versions, and its recent ingestion jobs. */
 export function DocumentDetails({ document }: { document: DocumentView }) {
   // Loads again whenever the listed document changes, e.g. when a version starts or finishes.
-  const state = useDocumentDetails(document.id, `${document.status} ${document.updatedAt}`);
+  const { data: details, error } = useDocumentDetails(document.id, `${document.status} ${document.updatedAt}`);
+  const loaded = error === null ? details : undefined;
   return (
     <section className="document-details" aria-label={`Details of ${document.title}`}>
       <dl className="document-facts">
@@ -121,17 +122,15 @@ export function DocumentDetails({ document }: { document: DocumentView }) {
       </dl>
 
       <h3>Ingestion jobs</h3>
-      {state.status === "loading" ? (
+      {error === null && details === undefined ? (
         <p className="hint" role="status">
           Loading jobs…
         </p>
       ) : null}
-      {state.status === "failed" ? <ErrorMessage message={`Could not load the jobs: ${state.error}`} /> : null}
-      {state.status === "loaded" && state.details.lastJob ? <LastJobSummary job={state.details.lastJob} /> : null}
-      {state.status === "loaded" && state.details.jobs.length === 0 ? (
-        <p className="hint">No ingestion has started yet.</p>
-      ) : null}
-      {state.status === "loaded" && state.details.jobs.length > 0 ? (
+      {error !== null ? <ErrorMessage message={`Could not load the jobs: ${error}`} /> : null}
+      {loaded?.lastJob ? <LastJobSummary job={loaded.lastJob} /> : null}
+      {loaded?.jobs.length === 0 ? <p className="hint">No ingestion has started yet.</p> : null}
+      {loaded && loaded.jobs.length > 0 ? (
         <div className="table-scroll">
           <table className="jobs-table">
             <caption className="visually-hidden">Ingestion jobs of {document.title}, newest version first</caption>
@@ -165,7 +164,7 @@ export function DocumentDetails({ document }: { document: DocumentView }) {
                 <th scope="col">Started</th>
               </tr>
             </thead>
-            {state.details.jobs.map((job) => (
+            {loaded.jobs.map((job) => (
               <JobRows key={job.version} job={job} />
             ))}
           </table>

@@ -1,6 +1,6 @@
 import { useId, useState } from "react";
+import { describeError } from "../../client/api-error";
 import type { ReembedResult } from "../hooks/use-documents";
-import { describeError } from "../lib/api-error";
 import { ErrorMessage } from "./error-message";
 
 function describeResult({ queued, embeddingModel }: ReembedResult): string {

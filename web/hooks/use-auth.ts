@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { describeError } from "../../client/api-error";
 import { createDevToken, getHealth, type Health } from "../lib/api";
-import { describeError } from "../lib/api-error";
 import { getToken, setToken, subscribeToken } from "../lib/token-store";
+import { useApiData } from "./use-api-data";
 
 export type AuthState =
   | { status: "loading" }
@@ -18,33 +19,18 @@ const maximumDevTokenRequests = 3;
  */
 export function useAuth(): { state: AuthState; signIn: (token: string) => void; signOut: () => void } {
   const token = useSyncExternalStore(subscribeToken, getToken);
-  const [health, setHealth] = useState<Health | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [healthLoaded, setHealthLoaded] = useState(false);
+  const healthAnswer = useApiData("health", (_, signal) => getHealth(signal));
+  const health = healthAnswer.data ?? null;
+  const healthLoaded = !healthAnswer.loading;
+  const [signInError, setSignInError] = useState<string | null>(null);
+  const error = signInError ?? (healthAnswer.error ? `The API is not reachable: ${healthAnswer.error}` : null);
   const devTokenRequests = useRef(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    getHealth()
-      .then((result) => {
-        if (!cancelled) setHealth(result);
-      })
-      .catch((reason: unknown) => {
-        if (!cancelled) setError(`The API is not reachable: ${describeError(reason)}`);
-      })
-      .finally(() => {
-        if (!cancelled) setHealthLoaded(true);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
 
   const wantsDevToken = token === null && health?.devAuth === true;
   useEffect(() => {
     if (!wantsDevToken) return;
     if (devTokenRequests.current >= maximumDevTokenRequests) {
-      setError("The server keeps rejecting development tokens. Paste a token instead.");
+      setSignInError("The server keeps rejecting development tokens. Paste a token instead.");
       return;
     }
     devTokenRequests.current += 1;
@@ -55,7 +41,7 @@ export function useAuth(): { state: AuthState; signIn: (token: string) => void; 
         if (!cancelled) setToken(created);
       })
       .catch((reason: unknown) => {
-        if (!cancelled) setError(`Could not get a development token: ${describeError(reason)}`);
+        if (!cancelled) setSignInError(`Could not get a development token: ${describeError(reason)}`);
       })
       .finally(() => {
         settled = true;
@@ -68,7 +54,7 @@ export function useAuth(): { state: AuthState; signIn: (token: string) => void; 
   }, [wantsDevToken]);
 
   const signIn = useCallback((pasted: string) => {
-    setError(null);
+    setSignInError(null);
     setToken(pasted.trim());
   }, []);
   const signOut = useCallback(() => setToken(null), []);

@@ -1,56 +1,26 @@
-import { useCallback, useEffect, useState } from "react";
-import type { ConversationSummary } from "../../worker/contract";
+import { useCallback } from "react";
 import { deleteConversation, listConversations, renameConversation } from "../lib/api";
-import { describeError } from "../lib/api-error";
+import { useApiData } from "./use-api-data";
 
-export type ConversationListState =
-  | { status: "loading" }
-  | { status: "loaded"; conversations: ConversationSummary[] }
-  | { status: "failed"; error: string };
-
-/** The user's conversations, with rename and delete; `refresh` reloads them (e.g. after an answer). */
+/** The user's conversations, with rename and delete; `reload` lists them again (e.g. after an answer). */
 export function useConversationList() {
-  const [state, setState] = useState<ConversationListState>({ status: "loading" });
-  const [refreshCount, setRefreshCount] = useState(0);
-  const refresh = useCallback(() => setRefreshCount((count) => count + 1), []);
+  const { data, error, reload, update } = useApiData("conversations", (_, signal) => listConversations(signal));
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `refreshCount` only triggers the reload.
-  useEffect(() => {
-    let cancelled = false;
-    listConversations()
-      .then((conversations) => {
-        if (!cancelled) setState({ status: "loaded", conversations });
-      })
-      .catch((error: unknown) => {
-        if (!cancelled) setState({ status: "failed", error: describeError(error) });
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [refreshCount]);
+  const rename = useCallback(
+    async (id: string, title: string) => {
+      const renamed = await renameConversation(id, title);
+      update((current) => current.map((conversation) => (conversation.id === id ? renamed : conversation)));
+    },
+    [update],
+  );
 
-  const rename = useCallback(async (id: string, title: string) => {
-    const renamed = await renameConversation(id, title);
-    setState((current) =>
-      current.status === "loaded"
-        ? {
-            status: "loaded",
-            conversations: current.conversations.map((conversation) =>
-              conversation.id === id ? renamed : conversation,
-            ),
-          }
-        : current,
-    );
-  }, []);
+  const remove = useCallback(
+    async (id: string) => {
+      await deleteConversation(id);
+      update((current) => current.filter((conversation) => conversation.id !== id));
+    },
+    [update],
+  );
 
-  const remove = useCallback(async (id: string) => {
-    await deleteConversation(id);
-    setState((current) =>
-      current.status === "loaded"
-        ? { status: "loaded", conversations: current.conversations.filter((conversation) => conversation.id !== id) }
-        : current,
-    );
-  }, []);
-
-  return { state, refresh, rename, remove };
+  return { conversations: data, error, reload, rename, remove };
 }

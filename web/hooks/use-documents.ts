@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
+import { ApiError, describeError } from "../../client/api-error";
 import type { DocumentView } from "../../worker/contract";
 import {
-  type DocumentDetails,
   deleteDocument,
   getDocument,
   listDocuments,
@@ -9,7 +9,7 @@ import {
   reingestDocument,
   uploadDocument,
 } from "../lib/api";
-import { ApiError, describeError } from "../lib/api-error";
+import { type LoadOutcome, useApiData } from "./use-api-data";
 
 const pollIntervalMs = 1000;
 
@@ -34,42 +34,21 @@ export function isInProgress(document: DocumentView): boolean {
  * with uploads and the admin actions. Actions throw their API error so the control that ran them can show it.
  */
 export function useDocuments() {
-  const [documents, setDocuments] = useState<DocumentView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Every change made here ends with a reload, which also abandons a list request started before the change (its
+  // answer could otherwise overwrite the change and stop the polling).
+  const {
+    data: documents,
+    error,
+    reload,
+    update,
+  } = useApiData("documents", (_, signal) => listDocuments(signal), { reloadAfter: whileDocumentsChange });
   const [uploads, setUploads] = useState<UploadState[]>([]);
-  const [refreshCount, setRefreshCount] = useState(0);
 
-  // Every change made here ends with a refresh, which also cancels a list request started before the change
-  // (its answer could otherwise overwrite the change and stop the polling).
-  const refresh = useCallback(() => setRefreshCount((count) => count + 1), []);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `refreshCount` only triggers the reload.
-  useEffect(() => {
-    let cancelled = false;
-    let pollTimer: number | undefined;
-    listDocuments()
-      .then((result) => {
-        if (cancelled) return;
-        setDocuments(result);
-        setError(null);
-        if (result.some(isInProgress)) pollTimer = window.setTimeout(refresh, pollIntervalMs);
-      })
-      .catch((reason: unknown) => {
-        if (cancelled) return;
-        setError(describeError(reason));
-        // A network or server error may pass, and must not freeze progress that is still moving; a refusal stays.
-        const refused = reason instanceof ApiError && reason.status < 500;
-        if (!refused) pollTimer = window.setTimeout(refresh, pollIntervalMs * 5);
-      });
-    return () => {
-      cancelled = true;
-      window.clearTimeout(pollTimer);
-    };
-  }, [refreshCount, refresh]);
-
-  const replaceDocument = useCallback((changed: DocumentView) => {
-    setDocuments((current) => (current ?? []).map((document) => (document.id === changed.id ? changed : document)));
-  }, []);
+  const replaceDocument = useCallback(
+    (changed: DocumentView) =>
+      update((current) => current.map((document) => (document.id === changed.id ? changed : document))),
+    [update],
+  );
 
   const upload = useCallback(
     async (files: readonly File[]) => {
@@ -81,7 +60,7 @@ export function useDocuments() {
         try {
           const created = await uploadDocument(file);
           setUploads((current) => current.filter((entry) => entry.fileName !== file.name));
-          setDocuments((current) => [created, ...(current ?? []).filter((document) => document.id !== created.id)]);
+          update((current) => [created, ...current.filter((document) => document.id !== created.id)]);
         } catch (reason) {
           const message = describeError(reason);
           setUploads((current) =>
@@ -91,9 +70,9 @@ export function useDocuments() {
           );
         }
       }
-      refresh();
+      reload();
     },
-    [refresh],
+    [reload, update],
   );
 
   const dismissUpload = useCallback((fileName: string) => {
@@ -103,61 +82,43 @@ export function useDocuments() {
   const reingest = useCallback(
     async (id: string) => {
       replaceDocument(await reingestDocument(id));
-      refresh();
+      reload();
     },
-    [refresh, replaceDocument],
+    [reload, replaceDocument],
   );
 
   const remove = useCallback(
     async (id: string) => {
       replaceDocument(await deleteDocument(id));
-      refresh();
+      reload();
     },
-    [refresh, replaceDocument],
+    [reload, replaceDocument],
   );
 
   const reembedAll = useCallback(async (): Promise<ReembedResult> => {
     const result = await reembedDocuments();
-    refresh();
+    reload();
     return result;
-  }, [refresh]);
+  }, [reload]);
 
-  return { documents, error, uploads, upload, dismissUpload, reingest, remove, reembedAll };
+  return { documents: documents ?? null, error, uploads, upload, dismissUpload, reingest, remove, reembedAll };
 }
 
-export type DocumentDetailsState =
-  | { status: "loading" }
-  | { status: "loaded"; details: DocumentDetails }
-  | { status: "failed"; error: string };
+/** Polls every second while a document is being worked on; after a failure that may pass, every five seconds. */
+function whileDocumentsChange(outcome: LoadOutcome<DocumentView[]>): number | null {
+  if ("data" in outcome) return outcome.data.some(isInProgress) ? pollIntervalMs : null;
+  // A network or server error may pass, and must not freeze progress that is still moving; a refusal stays.
+  const refused = outcome.error instanceof ApiError && outcome.error.status < 500;
+  return refused ? null : pollIntervalMs * 5;
+}
 
 /**
  * One document with its ingestion jobs. It loads again whenever `revision` changes (pass the listed document's
  * `updatedAt`) and every second while a job is still running, since a job is written just after its document.
  */
-export function useDocumentDetails(documentId: string, revision: string): DocumentDetailsState {
-  const [state, setState] = useState<DocumentDetailsState>({ status: "loading" });
-  const [refreshCount, setRefreshCount] = useState(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `revision` and `refreshCount` only trigger the reload.
-  useEffect(() => {
-    let cancelled = false;
-    let pollTimer: number | undefined;
-    getDocument(documentId)
-      .then((details) => {
-        if (cancelled) return;
-        setState({ status: "loaded", details });
-        if (details.jobs.some((job) => job.status === "processing")) {
-          pollTimer = window.setTimeout(() => setRefreshCount((count) => count + 1), pollIntervalMs);
-        }
-      })
-      .catch((reason: unknown) => {
-        if (!cancelled) setState({ status: "failed", error: describeError(reason) });
-      });
-    return () => {
-      cancelled = true;
-      window.clearTimeout(pollTimer);
-    };
-  }, [documentId, revision, refreshCount]);
-
-  return state;
+export function useDocumentDetails(documentId: string, revision: string) {
+  return useApiData(`${documentId} ${revision}`, (_, signal) => getDocument(documentId, signal), {
+    reloadAfter: (outcome) =>
+      "data" in outcome && outcome.data.jobs.some((job) => job.status === "processing") ? pollIntervalMs : null,
+  });
 }

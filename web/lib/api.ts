@@ -1,11 +1,11 @@
 /**
- * The SPA's only way to the API: Hono's typed client over the Worker's `AppType`, so paths, inputs and
- * response bodies are checked against the routes. Every call sends the bearer token; a 401 drops the
- * stored token so the app signs in again. Errors become `ApiError` with the server's message.
+ * The SPA's calls to the API, on the shared typed client (`client/api-client.ts`). Every call sends the stored
+ * token; a 401 drops it so the app signs in again. Failures are `ApiError`s with the server's message. Reads take
+ * an `AbortSignal`, so a page that no longer needs an answer stops waiting for it.
  */
 import { validateUIMessages } from "ai";
-import { hc } from "hono/client";
-import type { AppType } from "../../worker/app";
+import { createApiClient, readBody } from "../../client/api-client";
+import { requestDevToken } from "../../client/dev-token";
 import {
   type ChatMessage,
   type ConversationSummary,
@@ -13,8 +13,7 @@ import {
   type DocumentView,
   type IngestJobView,
 } from "../../worker/contract";
-import { errorFromResponse } from "./api-error";
-import { authorizationHeaders, getToken, setToken } from "./token-store";
+import { getToken, setToken } from "./token-store";
 
 /** `fetch` that drops the stored token when the API rejects it, so the app signs in again. */
 export const fetchWithAuthRecovery: typeof fetch = async (input, init) => {
@@ -24,21 +23,19 @@ export const fetchWithAuthRecovery: typeof fetch = async (input, init) => {
   return response;
 };
 
-const client = hc<AppType>("/", { headers: authorizationHeaders, fetch: fetchWithAuthRecovery }).api;
+const api = createApiClient({ baseUrl: "/", token: getToken, fetch: fetchWithAuthRecovery });
+
+const aborting = (signal: AbortSignal | undefined) => (signal ? { init: { signal } } : undefined);
 
 export type Health = Awaited<ReturnType<typeof getHealth>>;
 
-export async function getHealth() {
-  const response = await client.health.$get();
-  if (!response.ok) throw await errorFromResponse(response);
-  return response.json();
+export function getHealth(signal?: AbortSignal) {
+  return readBody(api.health.$get(undefined, aborting(signal)));
 }
 
 /** A signed token for local use (only when the server runs with DEV_AUTH). */
-export async function createDevToken(): Promise<string> {
-  const response = await client.dev.token.$post({ json: { role: "admin", tenant: "demo" } });
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()).token;
+export function createDevToken(): Promise<string> {
+  return requestDevToken(api, "admin", "demo");
 }
 
 /** A conversation as the chat page starts from it: its latest messages. */
@@ -51,19 +48,18 @@ export interface StoredConversation {
 }
 
 /** The stored conversation's latest messages; an empty conversation when it does not exist yet (404). */
-export async function getConversation(id: string): Promise<StoredConversation> {
-  const response = await client.conversations[":id"].$get({ param: { id }, query: {} });
+export async function getConversation(id: string, signal?: AbortSignal): Promise<StoredConversation> {
+  const response = await api.conversations[":id"].$get({ param: { id }, query: {} }, aborting(signal));
   if (response.status === 404) return { answering: false, messages: [], olderCursor: null };
-  if (!response.ok) throw await errorFromResponse(response);
-  const { answering, messages, olderCursor } = await response.json();
+  const { answering, messages, olderCursor } = await readBody(response);
   return { answering, messages: await checkedMessages(messages), olderCursor };
 }
 
 /** The messages before `cursor` (an `olderCursor`), oldest first, and the cursor of those before them. */
 export async function getOlderMessages(id: string, cursor: string) {
-  const response = await client.conversations[":id"].$get({ param: { id }, query: { before: cursor } });
-  if (!response.ok) throw await errorFromResponse(response);
-  const { messages, olderCursor } = await response.json();
+  const { messages, olderCursor } = await readBody(
+    api.conversations[":id"].$get({ param: { id }, query: { before: cursor } }),
+  );
   return { messages: await checkedMessages(messages), olderCursor };
 }
 
@@ -73,40 +69,29 @@ async function checkedMessages(messages: unknown[]): Promise<ChatMessage[]> {
 }
 
 /** The signed-in user's conversations, most recently active first. */
-export async function listConversations(): Promise<ConversationSummary[]> {
-  const response = await client.conversations.$get({ query: {} });
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()).conversations;
+export async function listConversations(signal?: AbortSignal): Promise<ConversationSummary[]> {
+  return (await readBody(api.conversations.$get({ query: {} }, aborting(signal)))).conversations;
 }
 
 export async function renameConversation(id: string, title: string): Promise<ConversationSummary> {
-  const response = await client.conversations[":id"].$patch({ param: { id }, json: { title } });
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()).conversation;
+  return (await readBody(api.conversations[":id"].$patch({ param: { id }, json: { title } }))).conversation;
 }
 
 export async function deleteConversation(id: string): Promise<void> {
-  const response = await client.conversations[":id"].$delete({ param: { id } });
-  if (!response.ok) throw await errorFromResponse(response);
+  await readBody(api.conversations[":id"].$delete({ param: { id } }));
 }
 
 /** Stops the answer the server is writing; it keeps the text written so far. False when none was running. */
 export async function stopAnswer(conversationId: string): Promise<boolean> {
-  const response = await client.chat[":id"].stop.$post({ param: { id: conversationId } });
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()).stopped;
+  return (await readBody(api.chat[":id"].stop.$post({ param: { id: conversationId } }))).stopped;
 }
 
-export async function listDocuments(): Promise<DocumentView[]> {
-  const response = await client.documents.$get();
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()).documents;
+export async function listDocuments(signal?: AbortSignal): Promise<DocumentView[]> {
+  return (await readBody(api.documents.$get(undefined, aborting(signal)))).documents;
 }
 
 export async function uploadDocument(file: File): Promise<DocumentView> {
-  const response = await client.documents.$post({ form: { file } });
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()).document;
+  return (await readBody(api.documents.$post({ form: { file } }))).document;
 }
 
 /** A document with its latest ingestion jobs, newest version first. */
@@ -116,29 +101,21 @@ export interface DocumentDetails {
   jobs: IngestJobView[];
 }
 
-export async function getDocument(id: string): Promise<DocumentDetails> {
-  const response = await client.documents[":id"].$get({ param: { id } });
-  if (!response.ok) throw await errorFromResponse(response);
-  return response.json();
+export function getDocument(id: string, signal?: AbortSignal): Promise<DocumentDetails> {
+  return readBody(api.documents[":id"].$get({ param: { id } }, aborting(signal)));
 }
 
 /** Ingests the stored file again as a new version; unchanged chunks are not re-embedded. */
 export async function reingestDocument(id: string): Promise<DocumentView> {
-  const response = await client.documents[":id"].reingest.$post({ param: { id } });
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()).document;
+  return (await readBody(api.documents[":id"].reingest.$post({ param: { id } }))).document;
 }
 
 /** Starts deleting a document everywhere; it is listed as `deleting` until it is gone. */
 export async function deleteDocument(id: string): Promise<DocumentView> {
-  const response = await client.documents[":id"].$delete({ param: { id } });
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()).document;
+  return (await readBody(api.documents[":id"].$delete({ param: { id } }))).document;
 }
 
 /** Re-ingests every document indexed with another embedding model than the current one. */
-export async function reembedDocuments(): Promise<{ queued: number; embeddingModel: string }> {
-  const response = await client.documents.reembed.$post();
-  if (!response.ok) throw await errorFromResponse(response);
-  return response.json();
+export function reembedDocuments(): Promise<{ queued: number; embeddingModel: string }> {
+  return readBody(api.documents.reembed.$post());
 }

@@ -2,9 +2,10 @@ import { useEffect, useState } from "react";
 import { ChatSession } from "../components/chat-session";
 import { ConversationList } from "../components/conversation-list";
 import { ErrorMessage } from "../components/error-message";
-import { useConversationHistory } from "../hooks/use-conversation-history";
+import { useApiData } from "../hooks/use-api-data";
 import { useConversationList } from "../hooks/use-conversation-list";
 import { chatHref, replaceHash } from "../hooks/use-hash-route";
+import { getConversation } from "../lib/api";
 import {
   createConversationId,
   isConversationId,
@@ -13,35 +14,33 @@ import {
 } from "../lib/conversation-id";
 
 function ConversationLoader({ conversationId, onAnswerEnd }: { conversationId: string; onAnswerEnd: () => void }) {
-  const [attempt, setAttempt] = useState(0);
-  const history = useConversationHistory(conversationId, attempt);
-  const reload = () => setAttempt((count) => count + 1);
-  if (history.status === "loading") {
+  const history = useApiData(conversationId, getConversation);
+  if (history.error !== null && !history.loading) {
+    return (
+      <div className="panel">
+        <ErrorMessage message={`Could not load the conversation: ${history.error}`} />
+        <button type="button" className="button-secondary" onClick={history.reload}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  // Loading again (after a failure, or when the page finds its copy stale) starts the session afresh.
+  if (history.loading || history.data === undefined) {
     return (
       <p className="hint" role="status">
         Loading the conversation…
       </p>
     );
   }
-  if (history.status === "failed") {
-    return (
-      <div className="panel">
-        <ErrorMessage message={`Could not load the conversation: ${history.error}`} />
-        <button type="button" className="button-secondary" onClick={reload}>
-          Try again
-        </button>
-      </div>
-    );
-  }
   return (
     <ChatSession
-      key={`${conversationId}/${attempt}`}
       conversationId={conversationId}
-      initialMessages={history.conversation.messages}
-      olderCursor={history.conversation.olderCursor}
-      answering={history.conversation.answering}
+      initialMessages={history.data.messages}
+      olderCursor={history.data.olderCursor}
+      answering={history.data.answering}
       onAnswerEnd={onAnswerEnd}
-      onStale={reload}
+      onStale={history.reload}
     />
   );
 }
@@ -74,7 +73,8 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
           New conversation
         </button>
         <ConversationList
-          state={list.state}
+          conversations={list.conversations}
+          error={list.error}
           currentId={conversationId}
           onRename={list.rename}
           onDelete={async (id) => {
@@ -90,7 +90,7 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
             Conversation <code>{conversationId}</code>
           </span>
         </div>
-        <ConversationLoader key={conversationId} conversationId={conversationId} onAnswerEnd={list.refresh} />
+        <ConversationLoader key={conversationId} conversationId={conversationId} onAnswerEnd={list.reload} />
       </section>
     </div>
   );

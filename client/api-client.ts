@@ -1,0 +1,42 @@
+/**
+ * The one client of the API, for the SPA and for Node (the CLIs, benchmarks and end-to-end tests): Hono's typed client
+ * over the Worker's `AppType`, so paths, inputs and response bodies are checked against the routes.
+ */
+import { type ClientResponse, hc, parseResponse } from "hono/client";
+import type { AppType } from "../worker/app.ts";
+import { ApiError } from "./api-error.ts";
+
+export interface ApiClientOptions {
+  /** The server's origin (`http://localhost:8787`), or `/` for the page's own. */
+  baseUrl: string;
+  /** The bearer token every call sends: a fixed one, or read before each call (null: none). */
+  token?: string | (() => string | null);
+  /** Another `fetch`, e.g. one that reacts to a 401, or a test's fake server. */
+  fetch?: typeof fetch;
+}
+
+/** The API's routes as typed calls: `api.documents[":id"].$get({ param: { id } })`. */
+export function createApiClient({ baseUrl, token, fetch }: ApiClientOptions) {
+  const headers = (): Record<string, string> => {
+    const current = typeof token === "function" ? token() : token;
+    return current ? { Authorization: `Bearer ${current}` } : {};
+  };
+  return hc<AppType>(baseUrl, { headers, fetch }).api;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** The body of a successful answer, typed by its route (undefined for a 204); any other answer throws an `ApiError`. */
+export function readBody<Response extends ClientResponse<unknown>>(
+  pending: Response | Promise<Response>,
+): ReturnType<typeof parseResponse<Response>> {
+  return parseResponse(successful(pending));
+}
+
+async function successful<Response extends ClientResponse<unknown>>(
+  pending: Response | Promise<Response>,
+): Promise<Response> {
+  const response = await pending;
+  if (!response.ok) throw await ApiError.fromResponse(response);
+  return response;
+}
