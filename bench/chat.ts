@@ -8,8 +8,10 @@
  * the offline models), with `LOCAL_ANSWER_DELAY_MS` from `--delay`.
  */
 import { parseArgs } from "node:util";
-import { seededRandom } from "../test/support/seeded-random.ts";
-import { type RunningServer, startServer } from "../test/support/server.ts";
+import { connectWithDevToken } from "../client/dev-token.ts";
+import { type RunningServer, startServer } from "../scripts/lib/app-server.ts";
+import { seededRandom } from "../scripts/lib/seeded-random.ts";
+import { submitDocuments, waitForIndexing } from "./support/bulk-ingest.ts";
 
 const { values } = parseArgs({
   options: {
@@ -115,15 +117,15 @@ const server: RunningServer | undefined = values.url
 const baseUrl = server?.baseUrl ?? values.url?.replace(/\/$/, "") ?? "";
 
 try {
-  const token = await devToken();
+  const { api } = await connectWithDevToken({ baseUrl }, "admin", values.tenant);
   const documents = Math.ceil(targetChunks / sectionsPerDocument);
   const { corpus, facts } = generateCorpus(documents);
   console.log(`Server ${baseUrl}; tenant ${values.tenant}; seeding ${documents} documents (${targetChunks} chunks)…`);
   const seedStarted = performance.now();
-  for (let start = 0; start < corpus.length; start += documentsPerBatch) {
-    await api(token, "/api/documents/batch", { documents: corpus.slice(start, start + documentsPerBatch) });
-  }
-  const chunks = await waitForIndexing(token, documents);
+  await submitDocuments(api, corpus, { batchSize: documentsPerBatch, concurrency: 1 });
+  const indexed = await waitForIndexing(api, documents);
+  if (indexed.failed > 0) throw new Error(`${indexed.failed} documents failed to index`);
+  const chunks = indexed.chunks;
   console.log(`Indexed ${chunks} chunks in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s.`);
   if (chunks < targetChunks) throw new Error(`expected at least ${targetChunks} chunks, the corpus has ${chunks}`);
 
@@ -182,13 +184,11 @@ try {
     const started = performance.now();
     let firstTokenMs: number | null = null;
     try {
-      const response = await fetch(`${baseUrl}/api/chat`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({
+      const response = await api.chat.$post({
+        json: {
           id: `${conversationId}-${values.tenant}`,
           message: { id: `${conversationId}-question`, role: "user", parts: [{ type: "text", text: question }] },
-        }),
+        },
       });
       if (!response.ok || !response.body) {
         return { ok: false, error: `${response.status} ${await response.text()}`, firstTokenMs, totalMs: 0 };
@@ -246,44 +246,4 @@ try {
   throw error;
 } finally {
   await server?.stop();
-}
-
-async function devToken(): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/dev/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ role: "admin", tenant: values.tenant }),
-  });
-  if (!response.ok) throw new Error(`dev token: ${response.status} ${await response.text()}`);
-  const body: { token: string } = await response.json();
-  return body.token;
-}
-
-async function api<T>(token: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  const result: T = await response.json();
-  return result;
-}
-
-// Waits until every document is indexed (or failed) and returns the number of chunks in the tenant.
-async function waitForIndexing(token: string, expected: number): Promise<number> {
-  const deadline = Date.now() + 15 * 60_000;
-  while (Date.now() < deadline) {
-    const { documents } = await api<{
-      documents: Array<{ status: string; chunksTotal: number; error: string | null }>;
-    }>(token, "/api/documents");
-    const settled = documents.filter((document) => document.status === "ready" || document.status === "failed");
-    if (documents.length >= expected && settled.length === documents.length) {
-      const failed = documents.filter((document) => document.status === "failed");
-      if (failed.length > 0) throw new Error(`${failed.length} documents failed, e.g. ${failed[0]?.error}`);
-      return documents.reduce((sum, document) => sum + document.chunksTotal, 0);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("the corpus was not indexed within 15 minutes");
 }

@@ -9,11 +9,13 @@
 import { writeFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type RunningServer, startServer } from "../test/support/server.ts";
+import { readBody } from "../client/api-client.ts";
+import { connectWithDevToken } from "../client/dev-token.ts";
+import { type RunningServer, startServer } from "../scripts/lib/app-server.ts";
 import { readBeirSplit } from "./eval/beir-dataset.ts";
-import { type ChunkHit, rankDocuments } from "./eval/rank-documents.ts";
+import { rankDocuments } from "./eval/rank-documents.ts";
 import { mean, ndcgAtK, percentile, recallAtK, reciprocalRankAtK } from "./eval/retrieval-metrics.ts";
-import { connect, submitDocuments, waitForIndexing } from "./support/bench-client.ts";
+import { submitDocuments, waitForIndexing } from "./support/bulk-ingest.ts";
 
 const usage =
   "usage: npm run eval -- --dataset <BEIR folder> [--split test] [--out report.json] [--url <server>] " +
@@ -53,23 +55,23 @@ const documents = dataset.corpus.map((entry) => ({
   externalId: entry.id,
   title: entry.title.trim() || `Document ${entry.id}`,
   text: entry.text.trim() || entry.title.trim() || entry.id,
-  contentType: "text/plain",
+  contentType: "text/plain" as const,
 }));
 
 const server: RunningServer | undefined = values.url ? undefined : await startServer();
 const baseUrl = values.url?.replace(/\/$/, "") ?? server?.baseUrl ?? "";
 
 try {
-  const client = await connect(baseUrl, tenant);
+  const { api } = await connectWithDevToken({ baseUrl }, "admin", tenant);
   console.log(
     `Dataset ${datasetFolder}: ${documents.length} documents, ${dataset.queries.length} ${split} queries; ` +
       `server ${baseUrl}; tenant ${tenant}; mode ${mode}`,
   );
-  const health = await client.api<Record<string, unknown>>("/api/health");
+  const health = await readBody(api.health.$get());
 
   const ingestStarted = performance.now();
-  await submitDocuments(client, documents);
-  const indexed = await waitForIndexing(client, documents.length);
+  await submitDocuments(api, documents);
+  const indexed = await waitForIndexing(api, documents.length);
   if (indexed.failed > 0) console.warn(`${indexed.failed} documents failed to index`);
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;
   console.log(`Indexed in ${ingestSeconds.toFixed(1)} s`);
@@ -82,7 +84,7 @@ try {
         const query = dataset.queries[index];
         if (query === undefined) continue;
         const started = performance.now();
-        const { results } = await client.api<{ results: ChunkHit[] }>("/api/search", { query: query.text, topK, mode });
+        const { results } = await readBody(api.search.$post({ json: { query: query.text, topK, mode } }));
         perQuery.push({ id: query.id, ranking: rankDocuments(results), latencyMs: performance.now() - started });
       }
     }),

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { startServer } from "../test/support/server.ts";
+import { startServer } from "../scripts/lib/app-server.ts";
 import { documentLimits } from "../worker/rag/parse/document-limits";
 import { docxFile, type HostileFile, markdownText, punctuationRuns } from "./support/hostile-files.ts";
 

@@ -5,9 +5,10 @@
  * the texts it embedded. Without --url it starts the app itself with fresh local state.
  */
 import { parseArgs } from "node:util";
-import { type RunningServer, startServer } from "../test/support/server.ts";
+import { connectWithDevToken } from "../client/dev-token.ts";
+import { type RunningServer, startServer } from "../scripts/lib/app-server.ts";
 import { readBeirCorpus } from "./eval/beir-dataset.ts";
-import { connect, submitDocuments, waitForIndexing } from "./support/bench-client.ts";
+import { submitDocuments, waitForIndexing } from "./support/bulk-ingest.ts";
 
 const { values } = parseArgs({
   options: {
@@ -27,20 +28,20 @@ const corpus = (await readBeirCorpus(values.dataset)).map((entry) => ({
   externalId: entry.id,
   title: entry.title.trim() || `Document ${entry.id}`,
   text: entry.text,
-  contentType: "text/plain",
+  contentType: "text/plain" as const,
 }));
 
 const server: RunningServer | undefined = values.url ? undefined : await startServer();
 const baseUrl = values.url?.replace(/\/$/, "") ?? server?.baseUrl ?? "";
 
 try {
-  const client = await connect(baseUrl, values.tenant);
+  const { api } = await connectWithDevToken({ baseUrl }, "admin", values.tenant);
   console.log(`Corpus: ${corpus.length} documents from ${values.dataset}; server ${baseUrl}; tenant ${values.tenant}`);
 
   // The clock runs from the first request until the queue has indexed everything.
   let started = performance.now();
-  await submitDocuments(client, corpus, submission);
-  const stats = await waitForIndexing(client, corpus.length);
+  await submitDocuments(api, corpus, submission);
+  const stats = await waitForIndexing(api, corpus.length);
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `Full ingest: ${corpus.length} documents, ${stats.chunks} chunks in ${seconds.toFixed(1)} s ` +
@@ -49,8 +50,8 @@ try {
   );
 
   started = performance.now();
-  const changed = await submitDocuments(client, corpus, submission);
-  const after = await waitForIndexing(client, corpus.length);
+  const changed = await submitDocuments(api, corpus, submission);
+  const after = await waitForIndexing(api, corpus.length);
   console.log(
     `Unchanged re-ingest: ${((performance.now() - started) / 1000).toFixed(1)} s; ${changed} documents changed; ` +
       `${after.embeddedTexts - stats.embeddedTexts} embedding calls (texts embedded); ` +

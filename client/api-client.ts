@@ -26,6 +26,11 @@ export function createApiClient({ baseUrl, token, fetch }: ApiClientOptions) {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
+/** What a call (e.g. `ApiClient["health"]["$get"]`) answers on success. */
+export type SuccessBody<Call extends (...args: never[]) => Promise<ClientResponse<unknown>>> = Awaited<
+  ReturnType<typeof parseResponse<Awaited<ReturnType<Call>>>>
+>;
+
 /** The body of a successful answer, typed by its route (undefined for a 204); any other answer throws an `ApiError`. */
 export function readBody<Response extends ClientResponse<unknown>>(
   pending: Response | Promise<Response>,

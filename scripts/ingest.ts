@@ -7,6 +7,7 @@
  * Progress goes to stderr (a bar on a terminal, one line per file otherwise); the summary goes to stdout.
  */
 import { stderr, stdout } from "node:process";
+import { ApiError } from "../client/api-error.ts";
 import { findFiles } from "./ingest/find-files.ts";
 import { hashFile } from "./ingest/hash-file.ts";
 import { createIngestClient, type IngestClient, readHealth, resolveToken } from "./ingest/ingest-client.ts";
@@ -93,7 +94,7 @@ async function upload(
       submitted.set(document.id, planned);
       progress.finishFile(`uploaded ${file.externalId} (${change}, ${formatBytes(file.size)})`);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = uploadFailure(error);
       outcomes.push({ externalId: file.externalId, change, failure: reason });
       // The bar counts a failed file as done, so it still reaches the end.
       progress.addBytes(file.size - sent);
@@ -131,6 +132,12 @@ async function waitForIndexing(
           : `Still ${document?.status ?? "unknown"} after ${indexingTimeoutMs / 60_000} minutes`;
     outcomes.push({ externalId: file.externalId, change, failure });
   }
+}
+
+/** Why an upload failed; a refusal names its HTTP status. */
+function uploadFailure(error: unknown): string {
+  if (error instanceof ApiError) return `${error.message} (HTTP ${error.status})`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function failureSuffix(error: string | null): string {

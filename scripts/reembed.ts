@@ -4,6 +4,8 @@
  * until its new version is complete. Prints how many were queued.
  */
 import { parseArgs } from "node:util";
+import { createApiClient, readBody } from "../client/api-client.ts";
+import { ApiError } from "../client/api-error.ts";
 import { readHealth, resolveToken } from "./ingest/ingest-client.ts";
 
 const { values } = parseArgs({
@@ -21,13 +23,10 @@ const token = await resolveToken({
   tenant: values.tenant,
   health,
 });
-const response = await fetch(`${baseUrl}/api/documents/reembed`, {
-  method: "POST",
-  headers: { Authorization: `Bearer ${token}` },
-});
-const body = (await response.json()) as { queued?: number; embeddingModel?: string; error?: { message: string } };
-if (!response.ok) {
-  console.error(`Re-embed failed (${response.status}): ${body.error?.message ?? "unknown error"}`);
+const api = createApiClient({ baseUrl, token });
+const { queued, embeddingModel } = await readBody(api.documents.reembed.$post()).catch((error: unknown) => {
+  const reason = error instanceof ApiError ? `(${error.status}): ${error.message}` : `: ${String(error)}`;
+  console.error(`Re-embed failed ${reason}`);
   process.exit(1);
-}
-console.log(`Queued ${body.queued} document(s) for re-embedding with ${body.embeddingModel}.`);
+});
+console.log(`Queued ${queued} document(s) for re-embedding with ${embeddingModel}.`);

@@ -5,22 +5,11 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import { readBody } from "../client/api-client.ts";
+import { connectWithDevToken } from "../client/dev-token.ts";
 
 /** The tenant that `npm start` fills with the sample documents. */
 export const demoTenant = "demo";
-
-const tokenSchema = z.object({ token: z.string() });
-const documentListSchema = z.object({
-  documents: z.array(
-    z.object({
-      externalId: z.string().nullable(),
-      title: z.string(),
-      status: z.string(),
-      error: z.string().nullable(),
-    }),
-  ),
-});
 
 const pending = new Set(["queued", "processing"]);
 const firstPollMs = 1_000;
@@ -39,25 +28,15 @@ export interface SeedOptions {
  * re-send). Resolves with the final line, "Sample documents: n/m ready", which it also prints.
  */
 export async function seedSampleDocuments({ origin, folder, log }: SeedOptions): Promise<string> {
-  const api = async <T>(path: string, schema: z.ZodType<T>, body?: unknown, token?: string): Promise<T> => {
-    const response = await fetch(new URL(path, origin), {
-      method: body === undefined ? "GET" : "POST",
-      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-    return schema.parse(await response.json());
-  };
-
-  const { token } = await api("/api/dev/token", tokenSchema, { role: "admin", tenant: demoTenant });
+  const { api } = await connectWithDevToken({ baseUrl: origin }, "admin", demoTenant);
   const documents = readdirSync(folder)
     .filter((name) => name.endsWith(".md"))
     .map((name) => {
       const text = readFileSync(join(folder, name), "utf8");
       const title = text.match(/^# (.+)$/m)?.[1] ?? name;
-      return { externalId: `sample/${name}`, title, text, contentType: "text/markdown" };
+      return { externalId: `sample/${name}`, title, text, contentType: "text/markdown" as const };
     });
-  await api("/api/documents/batch", z.unknown(), { documents }, token);
+  await readBody(api.documents.batch.$post({ json: { documents } }));
   const ours = new Set(documents.map((document) => document.externalId));
 
   let lastProgress = "";
@@ -66,7 +45,7 @@ export async function seedSampleDocuments({ origin, folder, log }: SeedOptions):
   const reportedFailures = new Set<string>();
   let pollMs = firstPollMs;
   for (;;) {
-    const listed = (await api("/api/documents", documentListSchema, undefined, token)).documents.filter(
+    const listed = (await readBody(api.documents.$get())).documents.filter(
       (document) => document.externalId !== null && ours.has(document.externalId),
     );
     const ready = listed.filter((document) => document.status === "ready").length;

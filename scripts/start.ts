@@ -13,7 +13,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, globSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { unstable_readConfig } from "wrangler";
-import { z } from "zod";
+import { createApiClient, readBody } from "../client/api-client.ts";
+import { ApiError } from "../client/api-error.ts";
 import { scheduledOverHttp, startLocalSchedule } from "./local-schedule.ts";
 import { seedSampleDocuments } from "./seed-samples.ts";
 import { serveBuild } from "./serve-build.ts";
@@ -56,20 +57,18 @@ function builtWorkerConfig(): string {
   return join(buildDir, configPath);
 }
 
-const healthSchema = z.object({ devAuth: z.boolean() });
-
 /** Health as soon as the Worker answers (workerd listens once `serveBuild` resolves, so that is quick). */
-async function waitForHealth(): Promise<z.infer<typeof healthSchema>> {
+async function waitForHealth() {
+  const api = createApiClient({ baseUrl: origin });
   const startedAt = Date.now();
   let lastProblem = "";
   let reported = false;
   for (;;) {
     try {
-      const response = await fetch(`${origin}/api/health`);
-      if (response.ok) return healthSchema.parse(await response.json());
-      lastProblem = `GET /api/health answered ${response.status}`;
+      return await readBody(api.health.$get());
     } catch (error) {
-      lastProblem = error instanceof Error ? error.message : String(error);
+      if (error instanceof ApiError) lastProblem = `GET /api/health answered ${error.status}`;
+      else lastProblem = error instanceof Error ? error.message : String(error);
     }
     if (!reported && Date.now() - startedAt > 10_000) {
       reported = true;

@@ -8,7 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { sign } from "hono/jwt";
-import { z } from "zod";
+import { createApiClient, readBody } from "../client/api-client.ts";
+import { ApiError } from "../client/api-error.ts";
 import { tenantSlugSchema } from "../worker/contract.ts";
 
 const usage =
@@ -31,30 +32,18 @@ if ((command !== "create" && command !== "show") || !tenant.success) {
   process.exit(2);
 }
 
-const tenantResponseSchema = z.object({
-  tenant: z.object({ id: z.string(), name: z.string(), createdAt: z.string() }),
-});
-const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
 const baseUrl = values.url.replace(/\/$/, "");
 const token = values.token ?? process.env.RAG_TOKEN ?? (await signedToken(tenant.data));
-const response = await fetch(`${baseUrl}/api/tenant`, {
-  method: command === "create" ? "PUT" : "GET",
-  headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-  body: command === "create" ? JSON.stringify({ name: values.name ?? tenant.data }) : undefined,
-}).catch((error: unknown) => {
-  console.error(`Cannot reach ${baseUrl}: ${error instanceof Error ? error.message : String(error)}`);
+const api = createApiClient({ baseUrl, token });
+const answer =
+  command === "create"
+    ? readBody(api.tenant.$put({ json: { name: values.name ?? tenant.data } }))
+    : readBody(api.tenant.$get());
+const { tenant: saved } = await answer.catch((error: unknown) => {
+  if (error instanceof ApiError) console.error(`${command} failed (${error.status}): ${error.message}`);
+  else console.error(`Cannot reach ${baseUrl}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
-const body: unknown = await response.json().catch(() => null);
-const failure = errorResponseSchema.safeParse(body);
-if (!response.ok || failure.success) {
-  console.error(
-    `${command} failed (${response.status}): ${failure.success ? failure.data.error.message : "no error body"}`,
-  );
-  process.exit(1);
-}
-const { tenant: saved } = tenantResponseSchema.parse(body);
 console.log(
   `${command === "create" ? "Saved" : "Found"} tenant ${saved.id} ("${saved.name}"), created ${saved.createdAt}.`,
 );

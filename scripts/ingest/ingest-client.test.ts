@@ -128,9 +128,10 @@ describe("the ingest client", () => {
     ]);
     const client = createIngestClient({ baseUrl, token: "secret", health }, fetchImplementation);
 
-    await expect(client.uploadFile(file, { collection: null, onBytes: () => {} })).rejects.toThrow(
-      '"image.md" is not a supported document type (HTTP 415)',
-    );
+    await expect(client.uploadFile(file, { collection: null, onBytes: () => {} })).rejects.toMatchObject({
+      message: '"image.md" is not a supported document type',
+      status: 415,
+    });
     expect(calls.at(-1)).toMatchObject({ method: "DELETE", path: "/api/uploads/up-2" });
   });
 });

@@ -1,26 +1,15 @@
 import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { type ApiClient, createApiClient, readBody, type SuccessBody } from "../../client/api-client.ts";
+import { requestDevToken } from "../../client/dev-token.ts";
 import type { DocumentView } from "../../worker/contract.ts";
 import type { LocalFile } from "./find-files.ts";
 
 /** Files up to this size go in one request; larger ones in parts (the server may allow less). */
 export const singleRequestLimit = 8 * 1024 * 1024;
 
-/** An answer from the server that is not a success, with the server's own message. */
-export class ApiError extends Error {
-  override name = "ApiError";
-  readonly status: number;
-
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
-
-export interface ServerHealth {
-  devAuth: boolean;
-  limits: { maxUploadBytes: number };
-}
+/** What the CLI needs to know of the server: whether it issues development tokens, and its upload limit. */
+export type ServerHealth = Pick<SuccessBody<ApiClient["health"]["$get"]>, "devAuth" | "limits">;
 
 export interface UploadOptions {
   collection: string | null;
@@ -39,14 +28,12 @@ type Fetch = typeof fetch;
 
 /** Checks the server answers and says what it allows; the failure names the URL it tried. */
 export async function readHealth(baseUrl: string, fetchImplementation: Fetch = fetch): Promise<ServerHealth> {
-  let response: Response;
-  try {
-    response = await fetchImplementation(`${baseUrl}/api/health`);
-  } catch (error) {
+  const api = createApiClient({ baseUrl, fetch: fetchImplementation });
+  const response = await api.health.$get().catch((error: unknown) => {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     throw new Error(`Cannot reach the server at ${baseUrl} (${cause}); start it with npm start or pass --url`);
-  }
-  return readJson<ServerHealth>(response);
+  });
+  return readBody(response);
 }
 
 /** The token to use: the one given, else a development token for `tenant` when the server issues them. */
@@ -58,53 +45,43 @@ export async function resolveToken(
   if (!health.devAuth) {
     throw new Error("The server does not issue development tokens: pass --token or set RAG_TOKEN to an admin token");
   }
-  const response = await fetchImplementation(`${baseUrl}/api/dev/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ role: "admin", tenant }),
-  });
-  return (await readJson<{ token: string }>(response)).token;
+  return requestDevToken(createApiClient({ baseUrl, fetch: fetchImplementation }), "admin", tenant);
 }
 
 export function createIngestClient(
   { baseUrl, token, health }: { baseUrl: string; token: string; health: ServerHealth },
   fetchImplementation: Fetch = fetch,
 ): IngestClient {
-  const send = async (path: string, init: RequestInit = {}): Promise<Response> => {
-    const headers = new Headers(init.headers);
-    headers.set("Authorization", `Bearer ${token}`);
-    const response = await fetchImplementation(`${baseUrl}${path}`, { ...init, headers });
-    if (!response.ok) await readJson(response);
-    return response;
-  };
-  const request = async <Body>(path: string, init: RequestInit = {}): Promise<Body> =>
-    readJson<Body>(await send(path, init));
-  const postJson = <Body>(path: string, body: unknown) =>
-    request<Body>(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
+  const api = createApiClient({ baseUrl, token, fetch: fetchImplementation });
   const maxSingleRequestBytes = Math.min(singleRequestLimit, health.limits.maxUploadBytes);
 
   async function uploadInOneRequest(file: LocalFile, { collection, onBytes }: UploadOptions) {
-    const form = new FormData();
-    form.append("file", new File([await readFile(file.path)], basename(file.path), { type: file.contentType }));
-    form.append("externalId", file.externalId);
-    if (collection) form.append("collection", collection);
-    const { document } = await request<{ document: DocumentView }>("/api/documents", { method: "POST", body: form });
+    const { document } = await readBody(
+      api.documents.$post({
+        form: {
+          file: new File([await readFile(file.path)], basename(file.path), { type: file.contentType }),
+          externalId: file.externalId,
+          ...(collection ? { collection } : {}),
+        },
+      }),
+    );
     onBytes(file.size);
     return document;
   }
 
   async function uploadInParts(file: LocalFile, { collection, onBytes }: UploadOptions) {
-    const { upload } = await postJson<{ upload: { id: string; partSize: number; partCount: number } }>("/api/uploads", {
-      filename: basename(file.path),
-      size: file.size,
-      contentType: file.contentType,
-      externalId: file.externalId,
-      ...(collection ? { collection } : {}),
-    });
+    const { upload } = await readBody(
+      api.uploads.$post({
+        json: {
+          filename: basename(file.path),
+          size: file.size,
+          contentType: file.contentType,
+          externalId: file.externalId,
+          ...(collection ? { collection } : {}),
+        },
+      }),
+    );
+    const uploadCalls = api.uploads[":id"];
     const handle = await open(file.path);
     try {
       const parts = [];
@@ -113,20 +90,19 @@ export function createIngestClient(
         const buffer = new Uint8Array(Math.min(upload.partSize, file.size - offset));
         const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, offset);
         if (bytesRead !== buffer.byteLength) throw new Error(`${file.path} changed while it was being uploaded`);
-        parts.push(
-          await request<{ partNumber: number; etag: string }>(`/api/uploads/${upload.id}/parts/${partNumber}`, {
-            method: "PUT",
-            headers: { "Content-Type": "application/octet-stream" },
-            body: buffer,
-          }),
+        // The part is raw bytes, which the typed call has no input for: it goes as the request body.
+        const sent = uploadCalls.parts[":partNumber"].$put(
+          { param: { id: upload.id, partNumber: String(partNumber) } },
+          { headers: { "Content-Type": "application/octet-stream" }, init: { body: buffer } },
         );
+        parts.push(await readBody(sent));
         onBytes(buffer.byteLength);
       }
-      const { document } = await postJson<{ document: DocumentView }>(`/api/uploads/${upload.id}/complete`, { parts });
+      const { document } = await readBody(uploadCalls.complete.$post({ param: { id: upload.id }, json: { parts } }));
       return document;
     } catch (error) {
       // Frees the parts stored so far; the server answers 204 even when it already aborted the upload itself.
-      await send(`/api/uploads/${upload.id}`, { method: "DELETE" }).catch(() => undefined);
+      await uploadCalls.$delete({ param: { id: upload.id } }).catch(() => undefined);
       throw error;
     } finally {
       await handle.close();
@@ -134,33 +110,9 @@ export function createIngestClient(
   }
 
   return {
-    listDocuments: async () => (await request<{ documents: DocumentView[] }>("/api/documents")).documents,
-    getDocument: async (id) => (await request<{ document: DocumentView }>(`/api/documents/${id}`)).document,
+    listDocuments: async () => (await readBody(api.documents.$get())).documents,
+    getDocument: async (id) => (await readBody(api.documents[":id"].$get({ param: { id } }))).document,
     uploadFile: (file, options) =>
       file.size <= maxSingleRequestBytes ? uploadInOneRequest(file, options) : uploadInParts(file, options),
   };
-}
-
-/** The JSON body of a success, or an ApiError with the server's message. */
-async function readJson<Body>(response: Response): Promise<Body> {
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ApiError(response.status, `The server answered ${response.status} with a body that is not JSON`);
-  }
-  if (!response.ok) {
-    const message = errorMessage(body) ?? text.slice(0, 200);
-    throw new ApiError(response.status, `${message} (HTTP ${response.status})`);
-  }
-  // Trusted rather than checked: the server builds these bodies from the same types (worker/contract.ts).
-  return body as Body;
-}
-
-function errorMessage(body: unknown): string | null {
-  if (typeof body !== "object" || body === null || !("error" in body)) return null;
-  const { error } = body;
-  if (typeof error !== "object" || error === null || !("message" in error)) return null;
-  return typeof error.message === "string" ? error.message : null;
 }

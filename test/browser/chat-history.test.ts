@@ -6,8 +6,9 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { connectWithDevToken } from "../../client/dev-token.ts";
+import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { launchChromium } from "../support/chromium";
-import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 // More questions than the 50 messages of the first page, so the earlier ones take two more pages.
 const questions = 60;
@@ -25,23 +26,17 @@ afterAll(async () => {
   await server?.stop();
 }, 60_000);
 
-async function post(path: string, body: unknown, token?: string): Promise<Response> {
-  if (!server) throw new Error("the server did not start");
-  const headers = new Headers({ "Content-Type": "application/json" });
-  if (token) headers.set("Authorization", `Bearer ${token}`);
-  const response = await fetch(new URL(path, server.baseUrl), { method: "POST", headers, body: JSON.stringify(body) });
-  expect(response.status, `${path}: ${response.status}`).toBeLessThan(300);
-  return response;
-}
-
 describe("a long conversation in the browser", () => {
   test("opens on the latest messages and shows the earlier ones on request", async () => {
     if (!server || !browser) throw new Error("the server or the browser did not start");
-    const { token } = await (await post("/api/dev/token", { role: "member", tenant: "demo" })).json();
+    const { api, token } = await connectWithDevToken({ baseUrl: server.baseUrl }, "member", "demo");
     const conversationId = `long-${crypto.randomUUID().slice(0, 8)}`;
     for (let turn = 1; turn <= questions; turn++) {
-      const message = { id: `q${turn}`, role: "user", parts: [{ type: "text", text: `Question number ${turn}` }] };
-      await (await post("/api/chat", { id: conversationId, message }, token)).text();
+      const text = `Question number ${turn}`;
+      const message = { id: `q${turn}`, role: "user" as const, parts: [{ type: "text" as const, text }] };
+      const answer = await api.chat.$post({ json: { id: conversationId, message } });
+      expect(answer.status, `/api/chat: ${answer.status}`).toBeLessThan(300);
+      await answer.text();
     }
 
     const page = await browser.newPage();

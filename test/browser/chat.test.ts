@@ -7,8 +7,10 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { type ApiClient, readBody } from "../../client/api-client.ts";
+import { connectWithDevToken } from "../../client/dev-token.ts";
+import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { launchChromium } from "../support/chromium";
-import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 declare global {
   interface Window {
@@ -19,28 +21,12 @@ declare global {
 
 const question = "How does Cloudflare Queues retry messages that fail?";
 
-interface DocumentSummary {
-  title: string;
-  status: string;
-}
-
 let server: RunningServer | undefined;
 let baseUrl = "";
 let browser: Browser | undefined;
 let seededTitles: string[] = [];
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(new URL(path, baseUrl), init);
-  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function listDocuments(token: string): Promise<DocumentSummary[]> {
-  const body = await api<{ documents: DocumentSummary[] }>("/api/documents", {
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  return body.documents;
-}
+/** The API as an admin of the demo tenant, whose conversations the page shows. */
+let admin: ApiClient;
 
 async function openApp(hash = "#/chat"): Promise<Page> {
   if (!browser) throw new Error("the browser did not start");
@@ -78,14 +64,10 @@ beforeAll(async () => {
   baseUrl = server.baseUrl;
 
   // The seeded documents are the ones present before this test uploads anything; wait for their ingestion.
-  const { token } = await api<{ token: string }>("/api/dev/token", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ role: "admin", tenant: "demo" }),
-  });
+  admin = (await connectWithDevToken({ baseUrl }, "admin", "demo")).api;
   const seeded = await vi.waitUntil(
     async () => {
-      const documents = await listDocuments(token);
+      const { documents } = await readBody(admin.documents.$get());
       const settled = documents.every((document) => document.status === "ready" || document.status === "failed");
       return settled && documents.some((document) => document.status === "ready") && documents;
     },
@@ -216,11 +198,6 @@ describe("the chat app in a browser", () => {
     await page.waitForURL(/#\/chat\/[A-Za-z0-9_-]+$/);
     const conversationId = decodeURIComponent(new URL(page.url()).hash.split("/").at(-1) ?? "");
     await page.getByTestId("chat-input").waitFor();
-    const { token } = await api<{ token: string }>("/api/dev/token", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ role: "admin", tenant: "demo" }),
-    });
 
     // Reload while the answer is being written: the page resumes it from the server and shows it once, whole.
     await ask(page, question);
@@ -251,10 +228,7 @@ describe("the chat app in a browser", () => {
     await page.getByTestId("chat-stop").click();
     await page.locator('[data-answer-status="stopped"]').waitFor();
     await expect(page.getByTestId("chat-input").isEnabled()).resolves.toBe(true);
-    const stored = await api<{ messages: Array<{ metadata?: { status?: string } }> }>(
-      `/api/conversations/${conversationId}`,
-      { headers: { Authorization: `Bearer ${token}` } },
-    );
+    const stored = await readBody(admin.conversations[":id"].$get({ param: { id: conversationId }, query: {} }));
     expect(stored.messages.map((message) => message.metadata?.status ?? "question")).toEqual([
       "question",
       "complete",
@@ -275,9 +249,7 @@ describe("the chat app in a browser", () => {
     await item.getByTestId("conversation-delete-confirm").click();
     await item.waitFor({ state: "detached" });
     await page.waitForURL((url) => !url.hash.endsWith(conversationId));
-    const gone = await fetch(new URL(`/api/conversations/${conversationId}`, baseUrl), {
-      headers: { Authorization: `Bearer ${token}` },
-    });
+    const gone = await admin.conversations[":id"].$get({ param: { id: conversationId }, query: {} });
     expect(gone.status).toBe(404);
 
     expect(pageErrors).toEqual([]);

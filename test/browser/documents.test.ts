@@ -8,8 +8,9 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { z } from "zod";
+import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { launchChromium } from "../support/chromium";
-import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 declare global {
   interface Window {
@@ -17,6 +18,8 @@ declare global {
     seenStatuses?: string[];
   }
 }
+
+const reembedAnswerSchema = z.object({ queued: z.number(), embeddingModel: z.string() });
 
 const pngFixture = new URL("../fixtures/documents/image.png", import.meta.url);
 
@@ -189,7 +192,7 @@ describe("the documents page", () => {
     const { page, pageErrors } = await openDocuments();
     const answered = page.waitForResponse((response) => response.url().endsWith("/api/documents/reembed"));
     await page.getByTestId("reembed-all").click();
-    const { queued, embeddingModel } = (await (await answered).json()) as { queued: number; embeddingModel: string };
+    const { queued, embeddingModel } = reembedAnswerSchema.parse(await (await answered).json());
     const said = queued === 0 ? "Nothing to re-embed" : `Queued ${queued} document`;
     await page.getByTestId("reembed-result").filter({ hasText: said }).filter({ hasText: embeddingModel }).waitFor();
 

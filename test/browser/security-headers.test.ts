@@ -6,8 +6,8 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { launchChromium } from "../support/chromium";
-import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 let server: RunningServer | undefined;
 let browser: Browser | undefined;

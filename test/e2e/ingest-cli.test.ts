@@ -7,8 +7,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createApiClient, readBody } from "../../client/api-client.ts";
+import { connectWithDevToken } from "../../client/dev-token.ts";
+import { projectRoot, type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import type { DocumentView } from "../../worker/contract";
-import { projectRoot, type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 interface CliRun {
   code: number | null;
@@ -49,15 +51,8 @@ async function write(path: string, text: string | Uint8Array): Promise<void> {
 }
 
 async function listDocuments(tenant: string): Promise<DocumentView[]> {
-  const baseUrl = server?.baseUrl ?? "";
-  const tokenResponse = await fetch(`${baseUrl}/api/dev/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ role: "admin", tenant }),
-  });
-  const { token } = (await tokenResponse.json()) as { token: string };
-  const response = await fetch(`${baseUrl}/api/documents`, { headers: { Authorization: `Bearer ${token}` } });
-  const { documents } = (await response.json()) as { documents: DocumentView[] };
+  const { api: admin } = await connectWithDevToken({ baseUrl: server?.baseUrl ?? "" }, "admin", tenant);
+  const { documents } = await readBody(admin.documents.$get());
   return documents.sort((first, second) => (first.externalId ?? "").localeCompare(second.externalId ?? ""));
 }
 
@@ -131,9 +126,7 @@ describe("npm run ingest", () => {
     const paragraph = "Every shipment is weighed twice before it leaves the warehouse floor. ";
     const text = `# Shipping manual\n\n${paragraph.repeat(Math.ceil((2 * singleRequestLimit) / paragraph.length))}\n`;
     await write("large/shipping-manual.md", text);
-    const health = (await (await fetch(`${server?.baseUrl}/api/health`)).json()) as {
-      limits: { maxUploadBytes: number };
-    };
+    const health = await readBody(createApiClient({ baseUrl: server?.baseUrl ?? "" }).health.$get());
     expect(health.limits.maxUploadBytes).toBe(singleRequestLimit);
 
     const run = await ingest(join(folder, "large"), "--tenant", tenant, "--collection", "manuals");

@@ -7,7 +7,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { z } from "zod";
-import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
+import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 
 let server: RunningServer | undefined;
 

@@ -5,9 +5,10 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { z } from "zod";
+import type { ApiClient } from "../../client/api-client.ts";
+import { connectWithDevToken } from "../../client/dev-token.ts";
+import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { errorCodes } from "../../worker/contract";
-import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
 
 // Small, so "just over the limit" is a modest upload, and a burst of refused uploads is far over it.
 const maxUploadBytes = 256 * 1024;
@@ -25,7 +26,7 @@ interface Answer {
   body: string;
 }
 
-async function answerOf(response: Response): Promise<Answer> {
+async function answerOf(response: Pick<Response, "status" | "headers" | "text">): Promise<Answer> {
   return {
     status: response.status,
     contentType: response.headers.get("Content-Type") ?? "",
@@ -51,13 +52,9 @@ function sendWithMethod(method: string, path: string): Promise<Answer> {
   });
 }
 
-async function adminToken(): Promise<string> {
-  const response = await fetch(new URL("/api/dev/token", baseUrl()), {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ role: "admin", tenant: "local-server" }),
-  });
-  return z.object({ token: z.string() }).parse(await response.json()).token;
+/** A client signed in as an admin of the `local-server` tenant. */
+async function adminClient(): Promise<{ api: ApiClient; token: string }> {
+  return connectWithDevToken({ baseUrl: baseUrl() }, "admin", "local-server");
 }
 
 /** The API's error shape, with a code of the contract; and nothing of the server's insides. */
@@ -91,7 +88,7 @@ describe("npm start", () => {
   });
 
   test("refuses a burst of uploads before reading them, each with the Worker's JSON error", async () => {
-    const token = await adminToken();
+    const { token } = await adminClient();
     const megabyte = 1024 * 1024;
     // Without a token (401), and with one but far over the limit (413): as raw bytes, and as a form upload, which
     // streams its body, as the SPA and `npm run ingest` send files.
@@ -118,17 +115,10 @@ describe("npm start", () => {
   });
 
   test("refuses an upload of MAX_UPLOAD_BYTES + 1 bytes with a 413", async () => {
-    const token = await adminToken();
-    const form = new FormData();
-    form.append("file", new File([new Uint8Array(maxUploadBytes + 1)], "just-over.md", { type: "text/markdown" }));
+    const { api } = await adminClient();
+    const file = new File([new Uint8Array(maxUploadBytes + 1)], "just-over.md", { type: "text/markdown" });
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        fetch(new URL("/api/documents", baseUrl()), {
-          method: "POST",
-          headers: { Authorization: `Bearer ${token}` },
-          body: form,
-        }).then(answerOf),
-      ),
+      Array.from({ length: 20 }, () => api.documents.$post({ form: { file } }).then(answerOf)),
     );
     for (const answer of answers) expectCleanError(answer, 413, "payload_too_large");
   });

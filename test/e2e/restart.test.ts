@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { z } from "zod";
-import { projectRoot, type RunningServer, startServer, startupTimeoutMs } from "../support/server";
+import { type ApiClient, readBody } from "../../client/api-client.ts";
+import { connectWithDevToken } from "../../client/dev-token.ts";
+import { projectRoot, type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 
 /** How long the work left behind by a crash may take to finish after the restart (the issue asks for a minute). */
 const recoveryDeadlineMs = 3 * 60_000;
@@ -35,21 +37,9 @@ async function start(environment: Record<string, string>, stateDirectory: string
   return server;
 }
 
-async function devToken(server: RunningServer, role: "admin" | "member", tenant: string): Promise<string> {
-  const response = await fetch(new URL("/api/dev/token", server.baseUrl), {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ role, tenant }),
-  });
-  expect(response.status).toBe(200);
-  return z.object({ token: z.string() }).parse(await response.json()).token;
-}
-
-function call(server: RunningServer, path: string, token: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set("Authorization", `Bearer ${token}`);
-  if (init.body) headers.set("Content-Type", "application/json");
-  return fetch(new URL(path, server.baseUrl), { ...init, headers });
+/** A client of `server` signed in with a development token. */
+async function signIn(server: RunningServer, role: "admin" | "member", tenant: string): Promise<ApiClient> {
+  return (await connectWithDevToken({ baseUrl: server.baseUrl }, role, tenant)).api;
 }
 
 /** Polls `check` until it returns a value, or fails at the deadline with the last thing it saw. */
@@ -98,10 +88,6 @@ async function statusCounts(stateDirectory: string, tenant: string): Promise<Rec
   return Object.fromEntries((result?.results ?? []).map(({ status, n }) => [status, n]));
 }
 
-const documentListSchema = z.object({
-  documents: z.array(z.object({ externalId: z.string().nullable(), status: z.string(), error: z.string().nullable() })),
-});
-
 /** One event of an SSE answer stream. */
 interface StreamEvent {
   id: number;
@@ -116,7 +102,7 @@ class EventReader {
   private buffer = "";
   done = false;
 
-  constructor(response: Response) {
+  constructor(response: { body: ReadableStream | null }) {
     if (!response.body) throw new Error("the response has no body");
     this.reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   }
@@ -150,9 +136,9 @@ function textOf(events: readonly StreamEvent[]): string {
   return events.flatMap((event) => (event.chunk.type === "text-delta" ? [event.chunk.delta ?? ""] : [])).join("");
 }
 
-function ask(server: RunningServer, token: string, conversationId: string, question: string): Promise<Response> {
-  const message = { id: randomUUID(), role: "user", parts: [{ type: "text", text: question }] };
-  return call(server, "/api/chat", token, { method: "POST", body: JSON.stringify({ id: conversationId, message }) });
+function ask(api: ApiClient, conversationId: string, question: string) {
+  const message = { id: randomUUID(), role: "user" as const, parts: [{ type: "text" as const, text: question }] };
+  return api.chat.$post({ json: { id: conversationId, message } });
 }
 
 describe("after npm start is killed or interrupted and started again on the same state", () => {
@@ -179,16 +165,16 @@ describe("after npm start is killed or interrupted and started again on the same
       const state = await stateFolder();
       const tenant = "restart-ingest";
       const first = await start({}, state, false);
-      const token = await devToken(first, "admin", tenant);
+      const api = await signIn(first, "admin", tenant);
       const documents = Array.from({ length: 200 }, (_, index) => ({
         externalId: `restart/${index}.md`,
         title: `Restart note ${index}`,
         text: `# Restart note ${index}\n\nWarehouse ${index} ships parcel ${index * 7} on weekday ${index % 5}.\n`,
-        contentType: "text/markdown",
+        contentType: "text/markdown" as const,
       }));
       const submissions = await Promise.all(
         [documents.slice(0, 100), documents.slice(100)].map((batch) =>
-          call(first, "/api/documents/batch", token, { method: "POST", body: JSON.stringify({ documents: batch }) }),
+          api.documents.batch.$post({ json: { documents: batch } }),
         ),
       );
       expect(submissions.map((response) => response.status)).toEqual([202, 202]);
@@ -200,9 +186,8 @@ describe("after npm start is killed or interrupted and started again on the same
       expect((atKill.queued ?? 0) + (atKill.processing ?? 0)).toBeGreaterThan(0);
 
       const second = await start({}, state, false);
-      const adminToken = await devToken(second, "admin", tenant);
-      const listed = async () =>
-        documentListSchema.parse(await (await call(second, "/api/documents", adminToken)).json()).documents;
+      const admin = await signIn(second, "admin", tenant);
+      const listed = async () => (await readBody(admin.documents.$get())).documents;
       const settled = await eventually(
         async () => `statuses ${JSON.stringify(await statusSummary(await listed()))}`,
         async () => {
@@ -227,9 +212,9 @@ describe("after npm start is killed or interrupted and started again on the same
       const slow = { LOCAL_ANSWER_DELAY_MS: "60" };
       const question = "How does Cloudflare Queues retry messages that fail?";
       const first = await start(slow, state, true);
-      const token = await devToken(first, "member", "demo");
+      const member = await signIn(first, "member", "demo");
       const conversationId = `restart-${randomUUID()}`;
-      const client = new EventReader(await ask(first, token, conversationId, question));
+      const client = new EventReader(await ask(member, conversationId, question));
       const seen: StreamEvent[] = [];
       while (textOf(seen).split(" ").length < 5) {
         const event = await client.next();
@@ -240,9 +225,10 @@ describe("after npm start is killed or interrupted and started again on the same
       const lastSeenId = seen.at(-1)?.id ?? 0;
 
       const second = await start(slow, state, false);
-      const secondToken = await devToken(second, "member", "demo");
-      const resumed = await call(second, `/api/chat/${conversationId}/stream`, secondToken, {
-        headers: { "Last-Event-ID": String(lastSeenId) },
+      const secondMember = await signIn(second, "member", "demo");
+      const resumed = await secondMember.chat[":id"].stream.$get({
+        param: { id: conversationId },
+        header: { "last-event-id": String(lastSeenId) },
       });
       // 204 would mean there is nothing left to continue: the answer was given up.
       expect(resumed.status).toBe(200);
@@ -254,9 +240,7 @@ describe("after npm start is killed or interrupted and started again on the same
       const answerText = textOf(seen) + textOf(rest);
 
       // The offline model is deterministic: the same question, uninterrupted, gives the whole answer.
-      const reference = await new EventReader(
-        await ask(second, secondToken, `reference-${randomUUID()}`, question),
-      ).rest();
+      const reference = await new EventReader(await ask(secondMember, `reference-${randomUUID()}`, question)).rest();
       const resumedParts = rest.map((event) => event.chunk.type).join(", ");
       expect(answerText, `the resumed stream sent: ${resumedParts}`).toBe(textOf(reference));
 
@@ -271,7 +255,7 @@ describe("after npm start is killed or interrupted and started again on the same
             }),
           ),
         })
-        .parse(await (await call(second, `/api/conversations/${conversationId}`, secondToken)).json());
+        .parse(await readBody(secondMember.conversations[":id"].$get({ param: { id: conversationId }, query: {} })));
       expect(stored.answering).toBe(false);
       expect(stored.messages.map((message) => message.role)).toEqual(["user", "assistant"]);
       const answer = stored.messages[1];

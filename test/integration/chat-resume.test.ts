@@ -3,6 +3,7 @@
  * away lose nothing, and any client can pick the answer up again over plain HTTP.
  */
 import { describe, expect, it, vi } from "vitest";
+import { seededRandom } from "../../scripts/lib/seeded-random";
 import { call, devToken } from "../support/api";
 import {
   ask,
@@ -18,7 +19,6 @@ import {
   streamedText,
 } from "../support/chat-stream";
 import { hotelQuestion, tenantWithHandbook } from "../support/handbook";
-import { seededRandom } from "../support/seeded-random";
 
 const runs = 50;
 const batchSize = 10;

@@ -1,5 +1,5 @@
 /**
- * The real app for end-to-end tests: `scripts/start.ts` builds it and serves it with the Workers runtime on a
+ * The real app for end-to-end tests and benchmarks: `scripts/start.ts` builds it and serves it with the Workers runtime on a
  * free port, with fresh local state in a temporary folder (or the caller's, to restart on it), and seeds the `demo`
  * tenant. Runs in Node.
  */
