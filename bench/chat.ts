@@ -8,9 +8,11 @@
  * the offline models), with `LOCAL_ANSWER_DELAY_MS` from `--delay`.
  */
 import { parseArgs } from "node:util";
+import { StreamReader } from "../client/answer-stream.ts";
 import { connectWithDevToken } from "../client/dev-token.ts";
 import { type RunningServer, startServer } from "../scripts/lib/app-server.ts";
 import { seededRandom } from "../scripts/lib/seeded-random.ts";
+import { type TimingsData, timingsDataSchema } from "../worker/contract.ts";
 import { submitDocuments, waitForIndexing } from "./support/bulk-ingest.ts";
 
 const { values } = parseArgs({
@@ -193,33 +195,19 @@ try {
       if (!response.ok || !response.body) {
         return { ok: false, error: `${response.status} ${await response.text()}`, firstTokenMs, totalMs: 0 };
       }
-      let buffer = "";
-      let done = false;
+      const stream = new StreamReader(response);
       let text = "";
       let error: string | undefined;
-      let timings: { retrievalMs: number; firstTokenMs: number | null; totalMs: number } | undefined;
-      for await (const piece of response.body.pipeThrough(new TextDecoderStream())) {
-        buffer += piece;
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const data = buffer
-            .slice(0, end)
-            .split("\n")
-            .find((line) => line.startsWith("data: "))
-            ?.slice(6);
-          buffer = buffer.slice(end + 2);
-          if (data === undefined) continue;
-          if (data === "[DONE]") {
-            done = true;
-            continue;
-          }
-          const chunk: { type: string; delta?: string; errorText?: string; data?: typeof timings } = JSON.parse(data);
-          if (chunk.type === "text-delta") {
-            firstTokenMs ??= performance.now() - started;
-            text += chunk.delta ?? "";
-          } else if (chunk.type === "error") error = chunk.errorText;
-          else if (chunk.type === "data-timings") timings = chunk.data;
-        }
+      let timings: TimingsData | undefined;
+      for (let event = await stream.next(); event; event = await stream.next()) {
+        const { chunk } = event;
+        if (chunk.type === "text-delta") {
+          firstTokenMs ??= performance.now() - started;
+          text += String(chunk.delta);
+        } else if (chunk.type === "error") error = String(chunk.errorText);
+        else if (chunk.type === "data-timings") timings = timingsDataSchema.parse(chunk.data);
       }
+      const done = stream.done;
       const totalMs = performance.now() - started;
       if (error || !done || text.length === 0) {
         return {

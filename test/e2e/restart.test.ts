@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { z } from "zod";
+import { readStream, type StreamEvent, StreamReader, streamedText } from "../../client/answer-stream.ts";
 import { type ApiClient, readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
 import { projectRoot, type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
@@ -86,54 +87,6 @@ async function statusCounts(stateDirectory: string, tenant: string): Promise<Rec
     .array(z.object({ results: z.array(z.object({ status: z.string(), n: z.number() })) }))
     .parse(JSON.parse(stdout));
   return Object.fromEntries((result?.results ?? []).map(({ status, n }) => [status, n]));
-}
-
-/** One event of an SSE answer stream. */
-interface StreamEvent {
-  id: number;
-  chunk: { type: string; delta?: string };
-}
-
-const chunkSchema = z.looseObject({ type: z.string(), delta: z.string().optional() });
-
-/** Reads an SSE answer event by event, so the test can stop reading at any point. */
-class EventReader {
-  private readonly reader: ReadableStreamDefaultReader<string>;
-  private buffer = "";
-  done = false;
-
-  constructor(response: { body: ReadableStream | null }) {
-    if (!response.body) throw new Error("the response has no body");
-    this.reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  }
-
-  async next(): Promise<StreamEvent | null> {
-    for (;;) {
-      const end = this.buffer.indexOf("\n\n");
-      if (end >= 0) {
-        const block = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (data === "[DONE]") this.done = true;
-        else if (data !== undefined) return { id: Number(id), chunk: chunkSchema.parse(JSON.parse(data)) };
-        continue;
-      }
-      const { done, value } = await this.reader.read().catch(() => ({ done: true, value: undefined }));
-      if (done) return null;
-      this.buffer += value;
-    }
-  }
-
-  async rest(): Promise<StreamEvent[]> {
-    const events: StreamEvent[] = [];
-    for (let event = await this.next(); event; event = await this.next()) events.push(event);
-    return events;
-  }
-}
-
-function textOf(events: readonly StreamEvent[]): string {
-  return events.flatMap((event) => (event.chunk.type === "text-delta" ? [event.chunk.delta ?? ""] : [])).join("");
 }
 
 function ask(api: ApiClient, conversationId: string, question: string) {
@@ -214,11 +167,11 @@ describe("after npm start is killed or interrupted and started again on the same
       const first = await start(slow, state, true);
       const member = await signIn(first, "member", "demo");
       const conversationId = `restart-${randomUUID()}`;
-      const client = new EventReader(await ask(member, conversationId, question));
+      const client = new StreamReader(await ask(member, conversationId, question));
       const seen: StreamEvent[] = [];
-      while (textOf(seen).split(" ").length < 5) {
+      while (streamedText(seen).split(" ").length < 5) {
         const event = await client.next();
-        if (!event) throw new Error(`the answer ended before the kill: ${textOf(seen)}`);
+        if (!event) throw new Error(`the answer ended before the kill: ${streamedText(seen)}`);
         seen.push(event);
       }
       await first.kill();
@@ -232,17 +185,17 @@ describe("after npm start is killed or interrupted and started again on the same
       });
       // 204 would mean there is nothing left to continue: the answer was given up.
       expect(resumed.status).toBe(200);
-      const resumedReader = new EventReader(resumed);
-      const rest = await resumedReader.rest();
+      const resumedReader = new StreamReader(resumed);
+      const { events: rest } = await resumedReader.rest();
       expect(resumedReader.done).toBe(true);
-      const ids = rest.map((event) => event.id);
+      const ids = rest.map((event) => event.id ?? 0);
       expect(ids.every((id, index) => id > (index === 0 ? lastSeenId : (ids[index - 1] ?? 0)))).toBe(true);
-      const answerText = textOf(seen) + textOf(rest);
+      const answerText = streamedText(seen) + streamedText(rest);
 
       // The offline model is deterministic: the same question, uninterrupted, gives the whole answer.
-      const reference = await new EventReader(await ask(secondMember, `reference-${randomUUID()}`, question)).rest();
+      const reference = await readStream(await ask(secondMember, `reference-${randomUUID()}`, question));
       const resumedParts = rest.map((event) => event.chunk.type).join(", ");
-      expect(answerText, `the resumed stream sent: ${resumedParts}`).toBe(textOf(reference));
+      expect(answerText, `the resumed stream sent: ${resumedParts}`).toBe(streamedText(reference.events));
 
       const stored = z
         .object({

@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
+import { readStream, type StreamEvent } from "../../client/answer-stream.ts";
 import type { DocumentView } from "../../worker/contract";
 
 /** Calls the Worker's own fetch handler, as a client on the internet would. */
@@ -53,18 +54,7 @@ export async function waitForDocument(token: string, id: string): Promise<Docume
   );
 }
 
-export interface UiChunk {
-  type: string;
-  [key: string]: unknown;
-}
-
-/** Parses an SSE UI message stream into its JSON chunks (the final `[DONE]` is dropped). */
-export async function readUiStream(response: Response): Promise<UiChunk[]> {
-  const text = await response.text();
-  // An event may also carry an `id:` line, and comments (`: ping`) have no data at all.
-  return text
-    .split("\n\n")
-    .map((event) => (event.split("\n").find((line) => line.startsWith("data: ")) ?? "").slice("data: ".length).trim())
-    .filter((data) => data.length > 0 && data !== "[DONE]")
-    .map((data) => JSON.parse(data));
+/** The UI message chunks of an SSE answer stream, in order (the final `[DONE]` is dropped). */
+export async function readUiStream(response: Response): Promise<StreamEvent["chunk"][]> {
+  return (await readStream(response)).events.map((event) => event.chunk);
 }
