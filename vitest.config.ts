@@ -34,10 +34,11 @@ export default defineConfig({
         },
       },
       {
-        // The CLI's and the benchmarks' own logic, and worker code whose timing a test measures, in Node.
+        // The shared API client's, the CLI's and the benchmarks' own logic, and worker code whose timing a test
+        // measures, in Node.
         test: {
           name: "scripts",
-          include: ["scripts/**/*.test.ts", "bench/**/*.test.ts", "worker/**/*.node.test.ts"],
+          include: ["client/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts", "worker/**/*.node.test.ts"],
           environment: "node",
         },
       },

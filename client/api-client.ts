@@ -32,15 +32,13 @@ export type SuccessBody<Call extends (...args: never[]) => Promise<ClientRespons
 >;
 
 /** The body of a successful answer, typed by its route (undefined for a 204); any other answer throws an `ApiError`. */
-export function readBody<Response extends ClientResponse<unknown>>(
-  pending: Response | Promise<Response>,
-): ReturnType<typeof parseResponse<Response>> {
+export function readBody<Answer extends ClientResponse<unknown>>(
+  pending: Answer | Promise<Answer>,
+): ReturnType<typeof parseResponse<Answer>> {
   return parseResponse(successful(pending));
 }
 
-async function successful<Response extends ClientResponse<unknown>>(
-  pending: Response | Promise<Response>,
-): Promise<Response> {
+async function successful<Answer extends ClientResponse<unknown>>(pending: Answer | Promise<Answer>): Promise<Answer> {
   const response = await pending;
   if (!response.ok) throw await ApiError.fromResponse(response);
   return response;
