@@ -7,6 +7,9 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { z } from "zod";
+import { readStream, streamedText } from "../../client/answer-stream.ts";
+import { type ApiClient, createApiClient, readBody } from "../../client/api-client.ts";
+import { connectWithDevToken } from "../../client/dev-token.ts";
 import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 
 let server: RunningServer | undefined;
@@ -19,21 +22,11 @@ afterAll(async () => {
   await server?.stop();
 }, 60_000);
 
-async function send(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<unknown> {
-  const headers = new Headers({ "Content-Type": "application/json" });
-  if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
-  const response = await fetch(new URL(path, server?.baseUrl), {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers,
-    body: init.body === undefined ? null : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  expect(response.status, `${path}: ${text}`).toBeLessThan(300);
-  return text.startsWith("{") ? JSON.parse(text) : text;
-}
-
-async function devToken(role: "admin" | "member", tenant: string): Promise<string> {
-  return z.object({ token: z.string() }).parse(await send("/api/dev/token", { body: { role, tenant } })).token;
+/** A client of the server: signed in with `token`, or as `role` with a development token for `tenant`. */
+async function client(identity: { token: string } | { role: "admin" | "member"; tenant: string }): Promise<ApiClient> {
+  const baseUrl = server?.baseUrl ?? "";
+  if ("token" in identity) return createApiClient({ baseUrl, token: identity.token });
+  return (await connectWithDevToken({ baseUrl }, identity.role, identity.tenant)).api;
 }
 
 /** Signs a delivery with the Standard Webhooks scheme: HMAC-SHA256 of `id.timestamp.body` under the secret's bytes. */
@@ -45,24 +38,18 @@ function signedDelivery(secret: string, body: string) {
   return { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": `v1,${signature}` };
 }
 
-const documentsSchema = z.object({
-  documents: z.array(z.object({ externalId: z.string().nullable(), status: z.string() })),
-});
-
-const textDeltaSchema = z.object({ type: z.literal("text-delta"), delta: z.string() });
-
 describe("an integration pushes documents", () => {
   test("through a signed webhook and with an ingest API key, and both answer questions", async () => {
     if (!server) throw new Error("the server did not start");
     const tenant = `acme-${Date.now().toString(36)}`;
-    const admin = await devToken("admin", tenant);
+    const admin = await client({ role: "admin", tenant });
 
     const { value: secret } = z
       .object({ value: z.string().startsWith("whsec_") })
-      .parse(await send("/api/webhooks/secrets", { token: admin, body: {} }));
+      .parse(await readBody(admin.webhooks.secrets.$post({ json: {} })));
     const { secret: apiKey } = z
       .object({ secret: z.string().startsWith("rag_") })
-      .parse(await send("/api/keys", { token: admin, body: { name: "cms", role: "ingest" } }));
+      .parse(await readBody(admin.keys.$post({ json: { name: "cms", role: "ingest" } })));
 
     const delivery = JSON.stringify({
       documents: [
@@ -80,53 +67,45 @@ describe("an integration pushes documents", () => {
     });
     expect(pushed.status).toBe(202);
 
-    await send("/api/documents/batch", {
-      token: apiKey,
-      body: {
-        documents: [
-          {
-            externalId: "laptops",
-            title: "Laptops",
-            text: "# Laptops\n\nEvery new hire receives a laptop on the first morning.",
-          },
-        ],
-      },
-    });
+    const integration = await client({ token: apiKey });
+    await readBody(
+      integration.documents.batch.$post({
+        json: {
+          documents: [
+            {
+              externalId: "laptops",
+              title: "Laptops",
+              text: "# Laptops\n\nEvery new hire receives a laptop on the first morning.",
+            },
+          ],
+        },
+      }),
+    );
     // The ingest key may submit but not read the library or chat.
-    const listing = await fetch(new URL("/api/documents", server.baseUrl), {
-      headers: { Authorization: `Bearer ${apiKey}` },
-    });
+    const listing = await integration.documents.$get();
     expect(listing.status).toBe(403);
 
     await expect
       .poll(
         async () =>
-          documentsSchema
-            .parse(await send("/api/documents", { token: admin }))
-            .documents.map((document) => `${document.externalId}:${document.status}`)
+          (await readBody(admin.documents.$get())).documents
+            .map((document) => `${document.externalId}:${document.status}`)
             .sort(),
         { timeout: 60_000, interval: 250 },
       )
       .toEqual(["expenses:ready", "laptops:ready"]);
 
-    const member = await devToken("member", tenant);
+    const member = await client({ role: "member", tenant });
     // The answer's text: the text deltas of its SSE stream, joined.
     const ask = async (question: string) => {
-      const stream = String(
-        await send("/api/chat", {
-          token: member,
-          body: {
-            id: `c-${randomUUID().slice(0, 8)}`,
-            message: { id: "q1", role: "user", parts: [{ type: "text", text: question }] },
-          },
-        }),
-      );
-      return stream
-        .split("\n")
-        .filter((line) => line.startsWith("data: {"))
-        .map((line) => textDeltaSchema.safeParse(JSON.parse(line.slice("data: ".length))))
-        .map((event) => (event.success ? event.data.delta : ""))
-        .join("");
+      const answer = await member.chat.$post({
+        json: {
+          id: `c-${randomUUID().slice(0, 8)}`,
+          message: { id: "q1", role: "user", parts: [{ type: "text", text: question }] },
+        },
+      });
+      expect(answer.status, `/api/chat: ${answer.status}`).toBeLessThan(300);
+      return streamedText((await readStream(answer)).events);
     };
     expect(await ask("When are expense reports filed?")).toContain("thirty days");
     expect(await ask("When does a new hire receive a laptop?")).toContain("first morning");
