@@ -6,22 +6,17 @@
  * as a Markdown table for docs/reliability.md. `-- --only <text>` runs only the files whose name contains it.
  */
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import { type ApiClient, readBody } from "../client/api-client.ts";
+import { connectWithDevToken } from "../client/dev-token.ts";
+import { sendDocument } from "../client/send-document.ts";
 import { startServer } from "../scripts/lib/app-server.ts";
+import type { DocumentView } from "../worker/contract.ts";
 import { documentLimits } from "../worker/rag/parse/document-limits";
 import { docxFile, type HostileFile, markdownText, punctuationRuns } from "./support/hostile-files.ts";
 
 const healthIntervalMs = 100;
 const statusIntervalMs = 250;
 const megabyte = 1024 * 1024;
-
-const tokenSchema = z.object({ token: z.string() });
-const documentSchema = z.object({
-  document: z.object({ id: z.string(), status: z.string(), error: z.string().nullable(), chunksTotal: z.number() }),
-});
-const healthSchema = z.object({ limits: z.object({ maxUploadBytes: z.number() }) });
-const uploadSchema = z.object({ upload: z.object({ id: z.string(), partSize: z.number(), partCount: z.number() }) });
-const partSchema = z.object({ partNumber: z.number(), etag: z.string() });
 
 const files: HostileFile[] = [
   {
@@ -38,26 +33,25 @@ const { values } = parseArgs({ options: { only: { type: "string" } } });
 const chosen = files.filter((file) => file.name.includes(values.only ?? ""));
 const server = await startServer({}, { waitForSamples: true });
 try {
-  const baseUrl = server.baseUrl;
-  const token = tokenSchema.parse(
-    await json(
-      await fetch(`${baseUrl}/api/dev/token`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ role: "admin", tenant: `hostile-${Date.now()}` }),
-      }),
-    ),
-  ).token;
-  const authorization = { Authorization: `Bearer ${token}` };
-  const { maxUploadBytes } = healthSchema.parse(await json(await fetch(`${baseUrl}/api/health`))).limits;
+  const { api } = await connectWithDevToken({ baseUrl: server.baseUrl }, "admin", `hostile-${Date.now()}`);
+  const { maxUploadBytes } = (await readBody(api.health.$get())).limits;
 
   console.log("| File | Size | Slowest health answer | Settled in | Outcome |");
   console.log("| --- | --- | --- | --- | --- |");
   for (const file of chosen) {
-    const health = watchHealth(baseUrl);
+    const health = watchHealth(api);
     const started = performance.now();
-    const id = await upload(baseUrl, authorization, file, maxUploadBytes);
-    const settled = await waitUntilSettled(baseUrl, authorization, id);
+    const { id } = await sendDocument(
+      api,
+      {
+        filename: file.filename,
+        size: file.bytes.length,
+        // A copy on an ArrayBuffer of its own, which is what request bodies take.
+        read: async (offset, length) => new Uint8Array(file.bytes.subarray(offset, offset + length)),
+      },
+      { maxSingleRequestBytes: maxUploadBytes },
+    );
+    const settled = await waitUntilSettled(api, id);
     const seconds = (performance.now() - started) / 1000;
     const slowest = await health.stop();
     const outcome =
@@ -71,13 +65,13 @@ try {
 }
 
 // Asks for health every 100 ms (or as soon as the previous answer came, when it was slower) until stopped.
-function watchHealth(baseUrl: string): { stop(): Promise<number> } {
+function watchHealth(api: ApiClient): { stop(): Promise<number> } {
   let running = true;
   let slowest = 0;
   const loop = (async () => {
     while (running) {
       const asked = performance.now();
-      const response = await fetch(`${baseUrl}/api/health`);
+      const response = await api.health.$get();
       await response.arrayBuffer();
       const took = performance.now() - asked;
       slowest = Math.max(slowest, took);
@@ -93,61 +87,12 @@ function watchHealth(baseUrl: string): { stop(): Promise<number> } {
   };
 }
 
-async function upload(
-  baseUrl: string,
-  authorization: Record<string, string>,
-  file: HostileFile,
-  maxUploadBytes: number,
-): Promise<string> {
-  // A copy on an ArrayBuffer of its own, which is what fetch bodies take.
-  const bytes = new Uint8Array(file.bytes);
-  if (bytes.length <= maxUploadBytes) {
-    const form = new FormData();
-    form.append("file", new Blob([bytes]), file.filename);
-    const response = await fetch(`${baseUrl}/api/documents`, { method: "POST", headers: authorization, body: form });
-    return documentSchema.parse(await json(response)).document.id;
-  }
-  const created = await fetch(`${baseUrl}/api/uploads`, {
-    method: "POST",
-    headers: { ...authorization, "Content-Type": "application/json" },
-    body: JSON.stringify({ filename: file.filename, size: bytes.length }),
-  });
-  const { upload } = uploadSchema.parse(await json(created));
-  const parts: Array<z.infer<typeof partSchema>> = [];
-  for (let partNumber = 1; partNumber <= upload.partCount; partNumber += 1) {
-    const start = (partNumber - 1) * upload.partSize;
-    const response = await fetch(`${baseUrl}/api/uploads/${upload.id}/parts/${partNumber}`, {
-      method: "PUT",
-      headers: { ...authorization, "Content-Type": "application/octet-stream" },
-      body: bytes.subarray(start, start + upload.partSize),
-    });
-    parts.push(partSchema.parse(await json(response)));
-  }
-  const completed = await fetch(`${baseUrl}/api/uploads/${upload.id}/complete`, {
-    method: "POST",
-    headers: { ...authorization, "Content-Type": "application/json" },
-    body: JSON.stringify({ parts }),
-  });
-  return documentSchema.parse(await json(completed)).document.id;
-}
-
-async function waitUntilSettled(
-  baseUrl: string,
-  authorization: Record<string, string>,
-  id: string,
-): Promise<z.infer<typeof documentSchema>["document"]> {
+async function waitUntilSettled(api: ApiClient, id: string): Promise<DocumentView> {
   for (;;) {
-    const { document } = documentSchema.parse(
-      await json(await fetch(`${baseUrl}/api/documents/${id}`, { headers: authorization })),
-    );
+    const { document } = await readBody(api.documents[":id"].$get({ param: { id } }));
     if (document.status === "ready" || document.status === "failed") return document;
     await sleep(statusIntervalMs);
   }
-}
-
-async function json(response: Response): Promise<unknown> {
-  if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
-  return response.json();
 }
 
 function sleep(milliseconds: number): Promise<void> {

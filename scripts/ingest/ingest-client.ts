@@ -1,7 +1,8 @@
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { type ApiClient, createApiClient, readBody, type SuccessBody } from "../../client/api-client.ts";
 import { requestDevToken } from "../../client/dev-token.ts";
+import { sendDocument } from "../../client/send-document.ts";
 import type { DocumentView } from "../../worker/contract.ts";
 import type { LocalFile } from "./find-files.ts";
 
@@ -55,64 +56,36 @@ export function createIngestClient(
   const api = createApiClient({ baseUrl, token, fetch: fetchImplementation });
   const maxSingleRequestBytes = Math.min(singleRequestLimit, health.limits.maxUploadBytes);
 
-  async function uploadInOneRequest(file: LocalFile, { collection, onBytes }: UploadOptions) {
-    const { document } = await readBody(
-      api.documents.$post({
-        form: {
-          file: new File([await readFile(file.path)], basename(file.path), { type: file.contentType }),
-          externalId: file.externalId,
-          ...(collection ? { collection } : {}),
-        },
-      }),
+  const uploadFile = (file: LocalFile, { collection, onBytes }: UploadOptions) =>
+    sendDocument(
+      api,
+      {
+        filename: basename(file.path),
+        size: file.size,
+        contentType: file.contentType,
+        externalId: file.externalId,
+        collection: collection ?? undefined,
+        read: (offset, length) => readFileBytes(file.path, offset, length),
+      },
+      { maxSingleRequestBytes, onBytes },
     );
-    onBytes(file.size);
-    return document;
-  }
-
-  async function uploadInParts(file: LocalFile, { collection, onBytes }: UploadOptions) {
-    const { upload } = await readBody(
-      api.uploads.$post({
-        json: {
-          filename: basename(file.path),
-          size: file.size,
-          contentType: file.contentType,
-          externalId: file.externalId,
-          ...(collection ? { collection } : {}),
-        },
-      }),
-    );
-    const uploadCalls = api.uploads[":id"];
-    const handle = await open(file.path);
-    try {
-      const parts = [];
-      for (let partNumber = 1; partNumber <= upload.partCount; partNumber++) {
-        const offset = (partNumber - 1) * upload.partSize;
-        const buffer = new Uint8Array(Math.min(upload.partSize, file.size - offset));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, offset);
-        if (bytesRead !== buffer.byteLength) throw new Error(`${file.path} changed while it was being uploaded`);
-        // The part is raw bytes, which the typed call has no input for: it goes as the request body.
-        const sent = uploadCalls.parts[":partNumber"].$put(
-          { param: { id: upload.id, partNumber: String(partNumber) } },
-          { headers: { "Content-Type": "application/octet-stream" }, init: { body: buffer } },
-        );
-        parts.push(await readBody(sent));
-        onBytes(buffer.byteLength);
-      }
-      const { document } = await readBody(uploadCalls.complete.$post({ param: { id: upload.id }, json: { parts } }));
-      return document;
-    } catch (error) {
-      // Frees the parts stored so far; the server answers 204 even when it already aborted the upload itself.
-      await uploadCalls.$delete({ param: { id: upload.id } }).catch(() => undefined);
-      throw error;
-    } finally {
-      await handle.close();
-    }
-  }
 
   return {
     listDocuments: async () => (await readBody(api.documents.$get())).documents,
     getDocument: async (id) => (await readBody(api.documents[":id"].$get({ param: { id } }))).document,
-    uploadFile: (file, options) =>
-      file.size <= maxSingleRequestBytes ? uploadInOneRequest(file, options) : uploadInParts(file, options),
+    uploadFile,
   };
+}
+
+/** `length` bytes of the file from `offset`; fails when the file no longer has them. */
+async function readFileBytes(path: string, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>> {
+  const handle = await open(path);
+  try {
+    const bytes = new Uint8Array(length);
+    const { bytesRead } = await handle.read(bytes, 0, length, offset);
+    if (bytesRead !== length) throw new Error(`${path} changed while it was being uploaded`);
+    return bytes;
+  } finally {
+    await handle.close();
+  }
 }
