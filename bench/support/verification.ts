@@ -1,0 +1,177 @@
+/**
+ * Checks through the API, after a run, that nothing was lost: every conversation holds every question with a
+ * complete answer after it, in order; every document is ready at its latest version with all its chunks of that
+ * version and none of an older one; deleted documents are gone.
+ */
+import type { ApiClient } from "./api-client.ts";
+import {
+  conversationPageSchema,
+  documentListSchema,
+  ingestStatsSchema,
+  type SearchResultFields,
+  type StoredMessage,
+  searchResponseSchema,
+} from "./api-shapes.ts";
+import { containsWord, externalIdOf, markerWord } from "./synthetic-corpus.ts";
+import { type Conversation, type DocumentLedger, forEachConcurrently } from "./traffic.ts";
+
+export interface Verification {
+  /** What was checked, one line each. */
+  checked: string[];
+  /** What was wrong; empty when the run verified. */
+  problems: string[];
+}
+
+/** Problems listed in full at most; the count covers them all. */
+const shownProblems = 10;
+
+export function describeVerification({ checked, problems }: Verification): string {
+  const lines = [...checked.map((line) => `  ${line}`)];
+  if (problems.length === 0) return ["Verification: complete", ...lines].join("\n");
+  return [
+    `Verification: FAILED (${problems.length} problems)`,
+    ...lines,
+    ...problems.slice(0, shownProblems).map((problem) => `  problem: ${problem}`),
+  ].join("\n");
+}
+
+function messageText(message: StoredMessage | undefined): string {
+  return (message?.parts ?? []).flatMap((part) => (part.type === "text" && part.text ? [part.text] : [])).join("");
+}
+
+/** Every question of every conversation is stored, in order, each followed by a complete answer with text. */
+export async function verifyConversations(conversations: readonly Conversation[]): Promise<Verification> {
+  const problems: string[] = [];
+  let questions = 0;
+  await forEachConcurrently(conversations, 4, async (conversation) => {
+    // Each page holds 200 messages at most; the benchmarks' conversations are shorter than that.
+    const page = await conversation.user.json(
+      { kind: "verify conversation", method: "GET", path: `/api/conversations/${conversation.id}?limit=200` },
+      conversationPageSchema,
+    );
+    const problem = (text: string): void => {
+      problems.push(`conversation ${conversation.id}: ${text}`);
+    };
+    if (page.answering) problem("still answering");
+    if (page.olderCursor !== null) problem("has more messages than one page");
+    if (page.messages.length !== conversation.questions.length * 2) {
+      problem(`${page.messages.length} messages for ${conversation.questions.length} questions`);
+    }
+    conversation.questions.forEach((question, turn) => {
+      const [asked, answer] = [page.messages[turn * 2], page.messages[turn * 2 + 1]];
+      if (asked?.id !== question.id || asked.role !== "user" || messageText(asked) !== question.text) {
+        problem(`message ${turn * 2} is not question ${question.id}`);
+      } else if (answer?.role !== "assistant") {
+        problem(`question ${question.id} has no answer after it`);
+      } else if (answer.metadata?.status !== "complete" || messageText(answer).trim().length === 0) {
+        problem(
+          `the answer to ${question.id} is ${answer.metadata?.status ?? "without status"}: ${answer.metadata?.reason ?? ""}`,
+        );
+      } else {
+        questions++;
+      }
+    });
+  });
+  return {
+    checked: [
+      `${conversations.length} conversations: ${questions} questions stored, each with a complete answer after it`,
+    ],
+    problems,
+  };
+}
+
+/**
+ * Every live document is ready at its latest version, and its chunks, as a search limited to it finds them, are all
+ * of that version and as many as the document says; a search for its marker word finds it; no search finds the
+ * marker of an older version or of a deleted document; the tenant's chunk count is the documents' sum.
+ */
+export async function verifyDocuments(
+  admin: ApiClient,
+  ledger: DocumentLedger,
+  concurrency: number,
+): Promise<Verification> {
+  const problems: string[] = [];
+  const { documents } = await admin.json(
+    { kind: "verify documents", method: "GET", path: "/api/documents" },
+    documentListSchema,
+  );
+  const stats = await admin.json(
+    { kind: "verify documents", method: "GET", path: "/api/documents/stats" },
+    ingestStatsSchema,
+  );
+  const byExternalId = new Map(documents.map((document) => [document.externalId, document]));
+  if (documents.length !== ledger.live.size) {
+    problems.push(`the tenant has ${documents.length} documents, ${ledger.live.size} expected`);
+  }
+  const chunkSum = documents.reduce((sum, document) => sum + document.chunksTotal, 0);
+  if (chunkSum !== stats.chunks) problems.push(`documents count ${chunkSum} chunks, the index serves ${stats.chunks}`);
+
+  const searchFor = (query: string, documentId?: string) =>
+    admin.json(
+      {
+        kind: "verify search",
+        method: "POST",
+        path: "/api/search",
+        body:
+          documentId === undefined ? { query, topK: 10 } : { query, topK: 100, filter: { documentIds: [documentId] } },
+      },
+      searchResponseSchema,
+    );
+  const mentions = (results: SearchResultFields[], word: string) =>
+    results.filter((result) => containsWord(result.text, word));
+
+  let verifiedDocuments = 0;
+  let verifiedChunks = 0;
+  let olderMarkers = 0;
+  await forEachConcurrently([...ledger.live.entries()], concurrency, async ([index, expected]) => {
+    const problem = (text: string): void => {
+      problems.push(`${externalIdOf(index)}: ${text}`);
+    };
+    const document = byExternalId.get(externalIdOf(index));
+    if (!document) return problem("missing");
+    if (
+      document.status !== "ready" ||
+      document.version !== expected.version ||
+      document.activeVersion !== expected.version
+    ) {
+      return problem(
+        `${document.status} at version ${document.version} (serving ${document.activeVersion}), expected ready at ${expected.version}${document.error ? `: ${document.error}` : ""}`,
+      );
+    }
+    const marker = markerWord(index, expected.version);
+    const chunks = (await searchFor(marker, document.id)).results;
+    const current = mentions(chunks, marker);
+    if (chunks.length !== document.chunksTotal || current.length !== chunks.length) {
+      return problem(
+        `${chunks.length} chunks found (${current.length} of version ${expected.version}), ${document.chunksTotal} expected`,
+      );
+    }
+    const found = mentions((await searchFor(marker)).results, marker);
+    if (!found.some((result) => result.documentId === document.id)) return problem(`a search for ${marker} misses it`);
+    for (let version = 1; version < expected.version; version++) {
+      const older = markerWord(index, version);
+      olderMarkers++;
+      if (mentions((await searchFor(older)).results, older).length > 0)
+        return problem(`version ${version} is still found`);
+    }
+    verifiedDocuments++;
+    verifiedChunks += chunks.length;
+  });
+
+  await forEachConcurrently([...ledger.deleted.entries()], concurrency, async ([index, deleted]) => {
+    if (byExternalId.has(externalIdOf(index))) problems.push(`${externalIdOf(index)}: deleted but still listed`);
+    const marker = markerWord(index, deleted.version);
+    if (mentions((await searchFor(marker)).results, marker).length > 0) {
+      problems.push(`${externalIdOf(index)}: deleted but ${marker} is still found`);
+    }
+  });
+
+  return {
+    checked: [
+      `${verifiedDocuments}/${ledger.live.size} documents ready at their latest version; ${verifiedChunks} chunks, all of that version, found by searches limited to their document`,
+      `each document found by a search for its marker; ${olderMarkers} older versions' markers and ${ledger.deleted.size} deleted documents' markers found nowhere`,
+      `the tenant serves ${stats.chunks} chunks, the documents' sum ${chunkSum}`,
+    ],
+    problems,
+  };
+}
