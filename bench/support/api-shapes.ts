@@ -22,10 +22,7 @@ export const batchResponseSchema = z.object({
   documents: z.array(documentViewSchema.extend({ changed: z.boolean() })),
 });
 
-/** `GET /api/documents`. */
-export const documentListSchema = z.object({ documents: z.array(documentViewSchema) });
-
-/** `DELETE /api/documents/:id`. */
+/** `GET` and `DELETE /api/documents/:id`. */
 export const documentResponseSchema = z.object({ document: documentViewSchema });
 
 /** `GET /api/documents/stats`. */
