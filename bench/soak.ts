@@ -1,15 +1,16 @@
 /**
- * Soak benchmark: `npm run bench:soak -- --minutes 10 [--seed 1]`.
+ * Soak benchmark: `npm run bench:soak -- --minutes 10 [--seed 1] [--mix chat,search,ingest]`.
  *
  * Starts the app as `npm start` does (it builds it; fresh local state, offline models), seeds 200 documents and then,
  * for `--minutes`, keeps a steady light mix going: 4 users asking questions (a new conversation every 10 questions,
  * 2 s between them), 2 users searching (1 s apart) and an admin who every 3 s sends 5 new documents and new versions
  * of 5 others and deletes the oldest once more than 200 are live. Every 10 s it samples the resident memory of the
  * server's processes (workerd, which runs the Worker, its Durable Objects and local D1/R2, and the Node start
- * script) and prints it. At the end it verifies every conversation and document as `bench:load` does, and judges the
- * workerd memory after the warm-up (the first 20 % of the run) with `support/memory-trend.ts`: clearly growing is
- * more than 10 % higher at the end than at the start and a trend of at least 1 MB a minute. Exits with 1 on a failed
- * request, a failed verification or growing memory.
+ * script) and prints it. `--mix` runs only some of the traffic (e.g. `--mix chat`), to tell which part grows memory.
+ * At the end it verifies every conversation and document as `bench:load` does, and judges the workerd memory after
+ * the warm-up (the first 20 % of the run) with `support/memory-trend.ts`: clearly growing is more than 10 % higher at
+ * the end than at the start and a trend of at least 1 MB a minute. Exits with 1 on a failed request, a failed
+ * verification or growing memory.
  */
 import { parseArgs } from "node:util";
 import { startServer } from "../test/support/server.ts";
@@ -23,17 +24,23 @@ import { askNext, type Conversation, DocumentLedger, search, waitUntilSettled } 
 import { describeVerification, verifyConversations, verifyDocuments } from "./support/verification.ts";
 
 const { values } = parseArgs({
-  options: { minutes: { type: "string", default: "10" }, seed: { type: "string", default: "1" } },
+  options: {
+    minutes: { type: "string", default: "10" },
+    seed: { type: "string", default: "1" },
+    mix: { type: "string", default: "chat,search,ingest" },
+  },
 });
 const minutes = Number(values.minutes);
 const seed = Number(values.seed);
-if (!(minutes >= 1) || !Number.isInteger(seed)) {
-  console.error("usage: npm run bench:soak -- --minutes N (at least 1) [--seed N]");
+const trafficKinds = ["chat", "search", "ingest"];
+const mix = new Set(values.mix.split(","));
+if (!(minutes >= 1) || !Number.isInteger(seed) || [...mix].some((kind) => !trafficKinds.includes(kind))) {
+  console.error("usage: npm run bench:soak -- --minutes N (at least 1) [--seed N] [--mix chat,search,ingest]");
   process.exit(2);
 }
 
-const chatters = 4;
-const searchers = 2;
+const chatters = mix.has("chat") ? 4 : 0;
+const searchers = mix.has("search") ? 2 : 0;
 const questionsPerConversation = 10;
 const thinkSeconds = { chat: 2, search: 1, ingest: 3 };
 const liveDocuments = 200;
@@ -56,7 +63,7 @@ try {
   );
   await waitUntilSettled(session.admin, ledger.live.size, 5 * 60_000);
   console.log(
-    `Server ${server.baseUrl}; tenant ${tenant}; ${liveDocuments} documents seeded; soaking for ${minutes} min…`,
+    `Server ${server.baseUrl}; tenant ${tenant}; ${liveDocuments} documents seeded; soaking for ${minutes} min (${[...mix].join(", ")})…`,
   );
 
   const conversations: Conversation[] = [];
@@ -85,16 +92,18 @@ try {
   const searchLoops = session.users
     .slice(chatters)
     .map((user) => loop(() => search(user, corpus.searchQuery()), thinkSeconds.search));
-  const ingestLoop = loop(async () => {
-    const live = [...ledger.live.keys()];
-    const updated = Array.from({ length: perRound.updated }, () => live[corpus.integer(live.length)] ?? 0);
-    const created = Array.from({ length: perRound.created }, () => nextIndex++);
-    await ledger.upsert(session.admin, corpus, [...new Set([...updated, ...created])], 1);
-    // Map keys keep insertion order, so the first live ones are the oldest.
-    for (const oldest of [...ledger.live.keys()].slice(0, Math.max(0, ledger.live.size - liveDocuments))) {
-      await ledger.delete(session.admin, oldest);
-    }
-  }, thinkSeconds.ingest);
+  const ingestLoop = mix.has("ingest")
+    ? loop(async () => {
+        const live = [...ledger.live.keys()];
+        const updated = Array.from({ length: perRound.updated }, () => live[corpus.integer(live.length)] ?? 0);
+        const created = Array.from({ length: perRound.created }, () => nextIndex++);
+        await ledger.upsert(session.admin, corpus, [...new Set([...updated, ...created])], 1);
+        // Map keys keep insertion order, so the first live ones are the oldest.
+        for (const oldest of [...ledger.live.keys()].slice(0, Math.max(0, ledger.live.size - liveDocuments))) {
+          await ledger.delete(session.admin, oldest);
+        }
+      }, thinkSeconds.ingest)
+    : Promise.resolve();
 
   const samples: MemorySample[] = [];
   console.log("minute  workerd MB  all processes MB");

@@ -11,6 +11,7 @@ import {
   searchResponseSchema,
   streamChunkSchema,
 } from "./api-shapes.ts";
+import { sseData } from "./sse-data.ts";
 import { externalIdOf, type SyntheticCorpus } from "./synthetic-corpus.ts";
 
 /** `POST /api/documents/batch` takes at most 100 documents. */
@@ -64,28 +65,16 @@ export async function askNext(conversation: Conversation, text: string): Promise
 
 /** The answer text of an SSE UI message stream read to its end. */
 export async function readAnswerStream(response: Response): Promise<string> {
-  if (!response.body) throw new Error("the answer has no body");
-  let buffer = "";
   let text = "";
   let done = false;
-  for await (const piece of response.body.pipeThrough(new TextDecoderStream())) {
-    buffer += piece;
-    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-      const data = buffer
-        .slice(0, end)
-        .split("\n")
-        .find((line) => line.startsWith("data: "))
-        ?.slice("data: ".length);
-      buffer = buffer.slice(end + 2);
-      if (data === undefined) continue;
-      if (data === "[DONE]") {
-        done = true;
-        continue;
-      }
-      const chunk = streamChunkSchema.parse(JSON.parse(data));
-      if (chunk.type === "error") throw new Error(`the answer failed: ${chunk.errorText}`);
-      if (chunk.type === "text-delta") text += chunk.delta ?? "";
+  for await (const data of sseData(response)) {
+    if (data === "[DONE]") {
+      done = true;
+      continue;
     }
+    const chunk = streamChunkSchema.parse(JSON.parse(data));
+    if (chunk.type === "error") throw new Error(`the answer failed: ${chunk.errorText}`);
+    if (chunk.type === "text-delta") text += chunk.delta ?? "";
   }
   if (!done) throw new Error("the answer stream ended before [DONE]");
   if (text.trim().length === 0) throw new Error("the answer has no text");
