@@ -1,12 +1,14 @@
 /**
- * Soak benchmark: `npm run bench:soak -- --minutes 10 [--seed 1] [--mix chat,search,ingest]`.
+ * Soak benchmark: `npm run bench:soak -- --minutes 10 [--seed 1] [--mix chat,search,ingest,assets]`.
  *
  * Starts the app as `npm start` does (it builds it; fresh local state, offline models), seeds 200 documents and then,
  * for `--minutes`, keeps a steady light mix going: 4 users asking questions (a new conversation every 10 questions,
  * 2 s between them), 2 users searching (1 s apart) and an admin who every 3 s sends 5 new documents and new versions
  * of 5 others and deletes the oldest once more than 200 are live. Every 10 s it samples the resident memory of the
  * server's processes (workerd, which runs the Worker, its Durable Objects and local D1/R2, and the Node start
- * script) and prints it. `--mix` runs only some of the traffic (e.g. `--mix chat`), to tell which part grows memory.
+ * script) and prints it. `--mix` runs only some of the traffic (e.g. `--mix chat`), to tell which part grows memory;
+ * `--mix assets` (not in the default mix) is a control that runs none of the app's code: 2 clients fetching the SPA's
+ * index page, 50 ms apart.
  * At the end it verifies every conversation and document as `bench:load` does, and judges the workerd memory after
  * the warm-up (the first 20 % of the run) with `support/memory-trend.ts`: clearly growing is more than 10 % higher at
  * the end than at the start and a trend of at least 1 MB a minute. Exits with 1 on a failed request, a failed
@@ -32,17 +34,17 @@ const { values } = parseArgs({
 });
 const minutes = Number(values.minutes);
 const seed = Number(values.seed);
-const trafficKinds = ["chat", "search", "ingest"];
+const trafficKinds = ["chat", "search", "ingest", "assets"];
 const mix = new Set(values.mix.split(","));
 if (!(minutes >= 1) || !Number.isInteger(seed) || [...mix].some((kind) => !trafficKinds.includes(kind))) {
-  console.error("usage: npm run bench:soak -- --minutes N (at least 1) [--seed N] [--mix chat,search,ingest]");
+  console.error("usage: npm run bench:soak -- --minutes N (at least 1) [--seed N] [--mix chat,search,ingest,assets]");
   process.exit(2);
 }
 
 const chatters = mix.has("chat") ? 4 : 0;
 const searchers = mix.has("search") ? 2 : 0;
 const questionsPerConversation = 10;
-const thinkSeconds = { chat: 2, search: 1, ingest: 3 };
+const thinkSeconds = { chat: 2, search: 1, ingest: 3, asset: 0.05 };
 const liveDocuments = 200;
 const perRound = { created: 5, updated: 5 };
 const sampleEverySeconds = 10;
@@ -92,6 +94,14 @@ try {
   const searchLoops = session.users
     .slice(chatters)
     .map((user) => loop(() => search(user, corpus.searchQuery()), thinkSeconds.search));
+  // The control: the SPA's index page, served by the runtime's asset handling without running the app's code.
+  const assetLoops = mix.has("assets")
+    ? [1, 2].map(() =>
+        loop(async () => {
+          await session.admin.exchange({ kind: "asset", method: "GET", path: "/" }, (response) => response.text());
+        }, thinkSeconds.asset),
+      )
+    : [];
   const ingestLoop = mix.has("ingest")
     ? loop(async () => {
         const live = [...ledger.live.keys()];
@@ -119,7 +129,7 @@ try {
     );
     await waitSeconds(sampleEverySeconds);
   }
-  await Promise.all([...chatLoops, ...searchLoops, ingestLoop]);
+  await Promise.all([...chatLoops, ...searchLoops, ...assetLoops, ingestLoop]);
   await waitUntilSettled(session.admin, ledger.live.size, 5 * 60_000);
 
   const verifications = [await verifyConversations(conversations), await verifyDocuments(session.admin, ledger, 4)];
