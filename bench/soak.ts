@@ -132,7 +132,7 @@ try {
   await Promise.all([...chatLoops, ...searchLoops, ...assetLoops, ingestLoop]);
   await waitUntilSettled(session.admin, ledger.live.size, 5 * 60_000);
 
-  const verifications = [await verifyConversations(conversations), await verifyDocuments(session.admin, ledger, 4)];
+  const verifications = [await verifyConversations(conversations), await verifyDocuments(session.admin, ledger)];
   const verification = {
     checked: verifications.flatMap((part) => part.checked),
     problems: verifications.flatMap((part) => part.problems),

@@ -9,7 +9,7 @@ import type { RequestLog } from "./request-log.ts";
 const maxRetryAfterSeconds = 60;
 
 /** A call that did not succeed; already in the log. */
-export class RequestFailure extends Error {}
+class RequestFailure extends Error {}
 
 export interface ApiCall {
   kind: string;

@@ -15,7 +15,6 @@ export const documentViewSchema = z.object({
   chunksTotal: z.number().int(),
   error: z.string().nullable(),
 });
-export type DocumentViewFields = z.infer<typeof documentViewSchema>;
 
 /** `POST /api/documents/batch`. */
 export const batchResponseSchema = z.object({

@@ -15,7 +15,7 @@ import { sseData } from "./sse-data.ts";
 import { externalIdOf, type SyntheticCorpus } from "./synthetic-corpus.ts";
 
 /** `POST /api/documents/batch` takes at most 100 documents. */
-export const batchLimit = 100;
+const batchLimit = 100;
 
 /** Runs `work` on every item, at most `concurrency` at a time. */
 export async function forEachConcurrently<Item>(

@@ -22,6 +22,27 @@ export interface Verification {
   problems: string[];
 }
 
+/** Checks running at once: enough to keep the server busy, few enough to leave its answers fast. */
+const checksAtOnce = 4;
+
+/**
+ * Runs a check on each item; a request that fails (already in the request log) is a problem of that item and the
+ * other items are still checked.
+ */
+function checkEach<Item>(
+  items: readonly Item[],
+  problems: string[],
+  check: (item: Item) => Promise<void>,
+): Promise<void> {
+  return forEachConcurrently(items, checksAtOnce, async (item) => {
+    try {
+      await check(item);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  });
+}
+
 /** Problems listed in full at most; the count covers them all. */
 const shownProblems = 10;
 
@@ -43,7 +64,7 @@ function messageText(message: StoredMessage | undefined): string {
 export async function verifyConversations(conversations: readonly Conversation[]): Promise<Verification> {
   const problems: string[] = [];
   let questions = 0;
-  await forEachConcurrently(conversations, 4, async (conversation) => {
+  await checkEach(conversations, problems, async (conversation) => {
     // Each page holds 200 messages at most; the benchmarks' conversations are shorter than that.
     const page = await conversation.user.json(
       { kind: "verify conversation", method: "GET", path: `/api/conversations/${conversation.id}?limit=200` },
@@ -85,11 +106,7 @@ export async function verifyConversations(conversations: readonly Conversation[]
  * of that version and as many as the document says; a search for its marker word finds it; no search finds the
  * marker of an older version or of a deleted document; the tenant's chunk count is the documents' sum.
  */
-export async function verifyDocuments(
-  admin: ApiClient,
-  ledger: DocumentLedger,
-  concurrency: number,
-): Promise<Verification> {
+export async function verifyDocuments(admin: ApiClient, ledger: DocumentLedger): Promise<Verification> {
   const problems: string[] = [];
   // Each document is read on its own: `GET /api/documents` lists only the newest 500.
   const stats = await admin.json(
@@ -118,7 +135,7 @@ export async function verifyDocuments(
   let verifiedDocuments = 0;
   let verifiedChunks = 0;
   let olderMarkers = 0;
-  await forEachConcurrently([...ledger.live.entries()], concurrency, async ([index, expected]) => {
+  await checkEach([...ledger.live.entries()], problems, async ([index, expected]) => {
     const problem = (text: string): void => {
       problems.push(`${externalIdOf(index)}: ${text}`);
     };
@@ -158,7 +175,7 @@ export async function verifyDocuments(
     verifiedChunks += chunks.length;
   });
 
-  await forEachConcurrently([...ledger.deleted.entries()], concurrency, async ([index, deleted]) => {
+  await checkEach([...ledger.deleted.entries()], problems, async ([index, deleted]) => {
     const marker = markerWord(index, deleted.version);
     if (mentions((await searchFor(marker)).results, marker).length > 0) {
       problems.push(`${externalIdOf(index)}: deleted but ${marker} is still found`);
