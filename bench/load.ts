@@ -90,7 +90,10 @@ try {
   await searches;
   const wallMs = performance.now() - started;
 
-  const verifications = [await verifyConversations(conversations), await verifyDocuments(session.admin, ledger)];
+  const verifications = [
+    await verifyConversations(conversations),
+    await verifyDocuments(session.admin, session.users, ledger),
+  ];
   const verification = {
     checked: verifications.flatMap((part) => part.checked),
     problems: verifications.flatMap((part) => part.problems),

@@ -132,7 +132,10 @@ try {
   await Promise.all([...chatLoops, ...searchLoops, ...assetLoops, ingestLoop]);
   await waitUntilSettled(session.admin, ledger.live.size, 5 * 60_000);
 
-  const verifications = [await verifyConversations(conversations), await verifyDocuments(session.admin, ledger)];
+  const verifications = [
+    await verifyConversations(conversations),
+    await verifyDocuments(session.admin, session.users, ledger),
+  ];
   const verification = {
     checked: verifications.flatMap((part) => part.checked),
     problems: verifications.flatMap((part) => part.problems),
