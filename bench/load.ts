@@ -17,7 +17,7 @@ import { type BenchSession, maxUsers, openSession } from "./support/bench-sessio
 import { RequestLog } from "./support/request-log.ts";
 import { SyntheticCorpus } from "./support/synthetic-corpus.ts";
 import { askNext, type Conversation, DocumentLedger, search, waitUntilSettled } from "./support/traffic.ts";
-import { describeVerification, verifyConversations, verifyDocuments } from "./support/verification.ts";
+import { describeVerification, verifyRun } from "./support/verification.ts";
 
 const { values } = parseArgs({
   options: {
@@ -90,14 +90,7 @@ try {
   await searches;
   const wallMs = performance.now() - started;
 
-  const verifications = [
-    await verifyConversations(conversations),
-    await verifyDocuments(session.admin, session.users, ledger),
-  ];
-  const verification = {
-    checked: verifications.flatMap((part) => part.checked),
-    problems: verifications.flatMap((part) => part.problems),
-  };
+  const verification = await verifyRun(session, conversations, ledger);
 
   console.log("");
   console.log(log.table());

@@ -23,7 +23,7 @@ import { RequestLog } from "./support/request-log.ts";
 import { serverProcessMemory } from "./support/server-memory.ts";
 import { SyntheticCorpus } from "./support/synthetic-corpus.ts";
 import { askNext, type Conversation, DocumentLedger, search, waitUntilSettled } from "./support/traffic.ts";
-import { describeVerification, verifyConversations, verifyDocuments } from "./support/verification.ts";
+import { describeVerification, verifyRun } from "./support/verification.ts";
 
 const { values } = parseArgs({
   options: {
@@ -132,14 +132,7 @@ try {
   await Promise.all([...chatLoops, ...searchLoops, ...assetLoops, ingestLoop]);
   await waitUntilSettled(session.admin, ledger.live.size, 5 * 60_000);
 
-  const verifications = [
-    await verifyConversations(conversations),
-    await verifyDocuments(session.admin, session.users, ledger),
-  ];
-  const verification = {
-    checked: verifications.flatMap((part) => part.checked),
-    problems: verifications.flatMap((part) => part.problems),
-  };
+  const verification = await verifyRun(session, conversations, ledger);
   const trend = memoryTrend(samples);
   console.log("");
   console.log(log.table());

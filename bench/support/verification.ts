@@ -12,6 +12,7 @@ import {
   type StoredMessage,
   searchResponseSchema,
 } from "./api-shapes.ts";
+import type { BenchSession } from "./bench-session.ts";
 import { containsWord, externalIdOf, markerWord } from "./synthetic-corpus.ts";
 import { type Conversation, type DocumentLedger, forEachConcurrently } from "./traffic.ts";
 
@@ -197,4 +198,14 @@ export async function verifyDocuments(
     ],
     problems,
   };
+}
+
+/** Every conversation and document of a run, checked as the two functions above do. */
+export async function verifyRun(
+  session: BenchSession,
+  conversations: readonly Conversation[],
+  ledger: DocumentLedger,
+): Promise<Verification> {
+  const parts = [await verifyConversations(conversations), await verifyDocuments(session.admin, session.users, ledger)];
+  return { checked: parts.flatMap((part) => part.checked), problems: parts.flatMap((part) => part.problems) };
 }
