@@ -12,7 +12,7 @@
  * document was ready and the verification, and exits with 1 on any failed request or verification.
  */
 import { parseArgs } from "node:util";
-import { startServer } from "../test/support/server.ts";
+import { startServer } from "../scripts/lib/app-server.ts";
 import { type BenchSession, maxUsers, openSession } from "./support/bench-session.ts";
 import { RequestLog } from "./support/request-log.ts";
 import { SyntheticCorpus } from "./support/synthetic-corpus.ts";
@@ -50,7 +50,7 @@ const settleTimeoutMs = 15 * 60_000;
 /** Batch requests at a time. */
 const ingestConcurrency = 2;
 
-const server = await startServer();
+const server = await startServer({ RATE_LIMITS: "off" });
 const log = new RequestLog();
 try {
   const tenant = `bench-load-${options.seed}`;

@@ -15,9 +15,10 @@
  * verification or growing memory.
  */
 import { parseArgs } from "node:util";
-import { startServer } from "../test/support/server.ts";
-import { waitSeconds } from "./support/api-client.ts";
+import { startServer } from "../scripts/lib/app-server.ts";
+
 import { openSession } from "./support/bench-session.ts";
+import { waitSeconds } from "./support/logged-api.ts";
 import { type MemorySample, memoryTrend, warmUpFraction } from "./support/memory-trend.ts";
 import { RequestLog } from "./support/request-log.ts";
 import { serverProcessMemory } from "./support/server-memory.ts";
@@ -49,7 +50,7 @@ const liveDocuments = 200;
 const perRound = { created: 5, updated: 5 };
 const sampleEverySeconds = 10;
 
-const server = await startServer();
+const server = await startServer({ RATE_LIMITS: "off" });
 const log = new RequestLog();
 try {
   const tenant = `bench-soak-${seed}`;
@@ -98,7 +99,11 @@ try {
   const assetLoops = mix.has("assets")
     ? [1, 2].map(() =>
         loop(async () => {
-          await session.admin.exchange({ kind: "asset", method: "GET", path: "/" }, (response) => response.text());
+          await session.admin.call("asset", async () => {
+            const page = await fetch(new URL("/", server.baseUrl));
+            if (!page.ok) throw new Error(`GET / answered ${page.status}`);
+            return page.text();
+          });
         }, thinkSeconds.asset),
       )
     : [];

@@ -3,7 +3,7 @@
  * (`m12r3`: document 12, version 3), so a search shows which version of a document is indexed, and questions about
  * the facts they state.
  */
-import { seededRandom } from "../../test/support/seeded-random.ts";
+import { seededRandom } from "../../scripts/lib/seeded-random.ts";
 
 export interface CorpusDocument {
   externalId: string;

@@ -2,42 +2,25 @@
  * The requests the load and soak benchmarks make: questions read to the end of their answer stream, searches,
  * batch upserts and deletes, each recording what it changed so the run can be verified afterwards.
  */
-import type { ApiClient } from "./api-client.ts";
-import {
-  batchResponseSchema,
-  documentResponseSchema,
-  type IngestStatsFields,
-  ingestStatsSchema,
-  searchResponseSchema,
-  streamChunkSchema,
-} from "./api-shapes.ts";
-import { sseData } from "./sse-data.ts";
+
+import { readStream, streamedText } from "../../client/answer-stream.ts";
+import { type ApiClient, readBody, type SuccessBody } from "../../client/api-client.ts";
+import { ApiError } from "../../client/api-error.ts";
+import { runConcurrently } from "../../scripts/ingest/run-concurrently.ts";
+import { inGroups } from "../../worker/lib/in-groups.ts";
+import type { LoggedApi } from "./logged-api.ts";
 import { externalIdOf, type SyntheticCorpus } from "./synthetic-corpus.ts";
+
+/** The tenant's ingestion counts, as `GET /api/documents/stats` answers them. */
+export type IngestStats = SuccessBody<ApiClient["documents"]["stats"]["$get"]>;
 
 /** `POST /api/documents/batch` takes at most 100 documents. */
 const batchLimit = 100;
 
-/** Runs `work` on every item, at most `concurrency` at a time. */
-export async function forEachConcurrently<Item>(
-  items: readonly Item[],
-  concurrency: number,
-  work: (item: Item, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      for (let index = next++; index < items.length; index = next++) {
-        const item = items[index];
-        if (item !== undefined) await work(item, index);
-      }
-    }),
-  );
-}
-
 /** A conversation of one user and the questions it has been sent, in order. */
 export interface Conversation {
   id: string;
-  user: ApiClient;
+  user: LoggedApi;
   questions: Array<{ id: string; text: string }>;
 }
 
@@ -49,41 +32,32 @@ export async function askNext(conversation: Conversation, text: string): Promise
   const question = { id: `${conversation.id}-q${conversation.questions.length + 1}`, text };
   // Recorded before it is sent: verification then reports a question that got no answer.
   conversation.questions.push(question);
-  await conversation.user.exchange(
-    {
-      kind: "chat",
-      method: "POST",
-      path: "/api/chat",
-      body: {
+  await conversation.user.call("chat", async (api) => {
+    const response = await api.chat.$post({
+      json: {
         id: conversation.id,
         message: { id: question.id, role: "user", parts: [{ type: "text", text: question.text }] },
       },
-    },
-    readAnswerStream,
-  );
+    });
+    if (!response.ok) throw await ApiError.fromResponse(response);
+    return readAnswer(response);
+  });
 }
 
 /** The answer text of an SSE UI message stream read to its end. */
-export async function readAnswerStream(response: Response): Promise<string> {
-  let text = "";
-  let done = false;
-  for await (const data of sseData(response)) {
-    if (data === "[DONE]") {
-      done = true;
-      continue;
-    }
-    const chunk = streamChunkSchema.parse(JSON.parse(data));
-    if (chunk.type === "error") throw new Error(`the answer failed: ${chunk.errorText}`);
-    if (chunk.type === "text-delta") text += chunk.delta ?? "";
-  }
+async function readAnswer(response: { body: ReadableStream | null }): Promise<string> {
+  const { events, done } = await readStream(response);
+  const failure = events.find((event) => event.chunk.type === "error");
+  if (failure) throw new Error(`the answer failed: ${String(failure.chunk.errorText)}`);
   if (!done) throw new Error("the answer stream ended before [DONE]");
+  const text = streamedText(events);
   if (text.trim().length === 0) throw new Error("the answer has no text");
   return text;
 }
 
 /** One search as a user runs it. */
-export async function search(user: ApiClient, query: string): Promise<void> {
-  await user.json({ kind: "search", method: "POST", path: "/api/search", body: { query } }, searchResponseSchema);
+export async function search(user: LoggedApi, query: string): Promise<void> {
+  await user.call("search", (api) => readBody(api.search.$post({ json: { query } })));
 }
 
 /** What the tenant should hold: each live document's index, id and latest version, and the deleted ones. */
@@ -93,25 +67,19 @@ export class DocumentLedger {
 
   /** Sends versions of the documents `indexes` (the next version of each) in batches of `batchLimit`. */
   async upsert(
-    admin: ApiClient,
+    admin: LoggedApi,
     corpus: SyntheticCorpus,
     indexes: readonly number[],
     concurrency: number,
   ): Promise<void> {
-    const batches: number[][] = [];
-    for (let start = 0; start < indexes.length; start += batchLimit) {
-      batches.push(indexes.slice(start, start + batchLimit));
-    }
-    await forEachConcurrently(batches, concurrency, async (batch) => {
+    await runConcurrently(inGroups(indexes, batchLimit), concurrency, async (batch) => {
       const versions = batch.map((index) => ({ index, version: (this.live.get(index)?.version ?? 0) + 1 }));
-      const { documents } = await admin.json(
-        {
-          kind: "batch",
-          method: "POST",
-          path: "/api/documents/batch",
-          body: { documents: versions.map(({ index, version }) => corpus.document(index, version)) },
-        },
-        batchResponseSchema,
+      const { documents } = await admin.call("batch", (api) =>
+        readBody(
+          api.documents.batch.$post({
+            json: { documents: versions.map(({ index, version }) => corpus.document(index, version)) },
+          }),
+        ),
       );
       for (const { index, version } of versions) {
         const stored = documents.find((document) => document.externalId === externalIdOf(index));
@@ -123,13 +91,10 @@ export class DocumentLedger {
   }
 
   /** Deletes the live document `index`. */
-  async delete(admin: ApiClient, index: number): Promise<void> {
+  async delete(admin: LoggedApi, index: number): Promise<void> {
     const document = this.live.get(index);
     if (!document) throw new Error(`document ${index} is not live`);
-    await admin.json(
-      { kind: "delete", method: "DELETE", path: `/api/documents/${document.id}` },
-      documentResponseSchema,
-    );
+    await admin.call("delete", (api) => readBody(api.documents[":id"].$delete({ param: { id: document.id } })));
     this.live.delete(index);
     this.deleted.set(index, document);
   }
@@ -137,13 +102,13 @@ export class DocumentLedger {
 
 /** Polls the tenant's ingestion until every document left is ready or failed and deletions are done. */
 export async function waitUntilSettled(
-  admin: ApiClient,
+  admin: LoggedApi,
   liveDocuments: number,
   timeoutMs: number,
-): Promise<IngestStatsFields> {
+): Promise<IngestStats> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const stats = await admin.json({ kind: "stats", method: "GET", path: "/api/documents/stats" }, ingestStatsSchema);
+    const stats = await admin.call("stats", (api) => readBody(api.documents.stats.$get()));
     const settled = stats.ready + stats.failed;
     if (stats.documents === liveDocuments && settled === liveDocuments) return stats;
     if (Date.now() > deadline) {

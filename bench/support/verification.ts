@@ -3,18 +3,13 @@
  * complete answer after it, in order; every document is ready at its latest version with all its chunks of that
  * version and none of an older one; deleted documents are gone.
  */
-import type { ApiClient } from "./api-client.ts";
-import {
-  conversationPageSchema,
-  documentResponseSchema,
-  ingestStatsSchema,
-  type SearchResultFields,
-  type StoredMessage,
-  searchResponseSchema,
-} from "./api-shapes.ts";
+import { readBody } from "../../client/api-client.ts";
+import { runConcurrently } from "../../scripts/ingest/run-concurrently.ts";
+import type { SearchResult } from "../../worker/contract.ts";
 import type { BenchSession } from "./bench-session.ts";
+import type { LoggedApi } from "./logged-api.ts";
 import { containsWord, externalIdOf, markerWord } from "./synthetic-corpus.ts";
-import { type Conversation, type DocumentLedger, forEachConcurrently } from "./traffic.ts";
+import type { Conversation, DocumentLedger } from "./traffic.ts";
 
 export interface Verification {
   /** What was checked, one line each. */
@@ -35,7 +30,7 @@ function checkEach<Item>(
   problems: string[],
   check: (item: Item) => Promise<void>,
 ): Promise<void> {
-  return forEachConcurrently(items, checksAtOnce, async (item) => {
+  return runConcurrently(items, checksAtOnce, async (item) => {
     try {
       await check(item);
     } catch (error) {
@@ -57,8 +52,10 @@ export function describeVerification({ checked, problems }: Verification): strin
   ].join("\n");
 }
 
-function messageText(message: StoredMessage | undefined): string {
-  return (message?.parts ?? []).flatMap((part) => (part.type === "text" && part.text ? [part.text] : [])).join("");
+function messageText(message: { parts: ReadonlyArray<{ type: string }> } | undefined): string {
+  return (message?.parts ?? [])
+    .flatMap((part) => (part.type === "text" && "text" in part && typeof part.text === "string" ? [part.text] : []))
+    .join("");
 }
 
 /** Every question of every conversation is stored, in order, each followed by a complete answer with text. */
@@ -67,9 +64,8 @@ export async function verifyConversations(conversations: readonly Conversation[]
   let questions = 0;
   await checkEach(conversations, problems, async (conversation) => {
     // Each page holds 200 messages at most; the benchmarks' conversations are shorter than that.
-    const page = await conversation.user.json(
-      { kind: "verify conversation", method: "GET", path: `/api/conversations/${conversation.id}?limit=200` },
-      conversationPageSchema,
+    const page = await conversation.user.call("verify conversation", (api) =>
+      readBody(api.conversations[":id"].$get({ param: { id: conversation.id }, query: { limit: "200" } })),
     );
     const problem = (text: string): void => {
       problems.push(`conversation ${conversation.id}: ${text}`);
@@ -108,16 +104,13 @@ export async function verifyConversations(conversations: readonly Conversation[]
  * marker of an older version or of a deleted document; the tenant's chunk count is the documents' sum.
  */
 export async function verifyDocuments(
-  admin: ApiClient,
-  searchers: readonly ApiClient[],
+  admin: LoggedApi,
+  searchers: readonly LoggedApi[],
   ledger: DocumentLedger,
 ): Promise<Verification> {
   const problems: string[] = [];
   // Each document is read on its own: `GET /api/documents` lists only the newest 500.
-  const stats = await admin.json(
-    { kind: "verify documents", method: "GET", path: "/api/documents/stats" },
-    ingestStatsSchema,
-  );
+  const stats = await admin.call("verify documents", (api) => readBody(api.documents.stats.$get()));
   if (stats.documents !== ledger.live.size) {
     problems.push(`the tenant has ${stats.documents} documents, ${ledger.live.size} expected`);
   }
@@ -126,17 +119,17 @@ export async function verifyDocuments(
   // Searches are limited per user (300 a minute): the checks take turns among the run's users.
   let searches = 0;
   const searchFor = (query: string, documentId?: string) =>
-    (searchers[searches++ % searchers.length] ?? admin).json(
-      {
-        kind: "verify search",
-        method: "POST",
-        path: "/api/search",
-        body:
-          documentId === undefined ? { query, topK: 10 } : { query, topK: 100, filter: { documentIds: [documentId] } },
-      },
-      searchResponseSchema,
+    (searchers[searches++ % searchers.length] ?? admin).call("verify search", (api) =>
+      readBody(
+        api.search.$post({
+          json:
+            documentId === undefined
+              ? { query, topK: 10 }
+              : { query, topK: 100, filter: { documentIds: [documentId] } },
+        }),
+      ),
     );
-  const mentions = (results: SearchResultFields[], word: string) =>
+  const mentions = (results: SearchResult[], word: string) =>
     results.filter((result) => containsWord(result.text, word));
 
   let verifiedDocuments = 0;
@@ -146,9 +139,8 @@ export async function verifyDocuments(
     const problem = (text: string): void => {
       problems.push(`${externalIdOf(index)}: ${text}`);
     };
-    const { document } = await admin.json(
-      { kind: "verify documents", method: "GET", path: `/api/documents/${expected.id}` },
-      documentResponseSchema,
+    const { document } = await admin.call("verify documents", (api) =>
+      readBody(api.documents[":id"].$get({ param: { id: expected.id } })),
     );
     chunkSum += document.chunksTotal;
     if (document.externalId !== externalIdOf(index))
