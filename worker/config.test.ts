@@ -17,4 +17,16 @@ describe("readConfig", () => {
       /RATE_LIMITS=off is for local benchmarks only/,
     );
   });
+
+  it("allows private URLs only in local runs", () => {
+    const secret = { AUTH_SECRET: "x".repeat(16) };
+    expect(readConfig({ ...secret, DEV_AUTH: "true", ALLOW_PRIVATE_URLS: "true" }).urlFetch).toEqual({
+      allowPrivate: true,
+      timeoutMs: 30_000,
+    });
+    expect(readConfig({ ...secret, DEV_AUTH: "false" }).urlFetch.allowPrivate).toBe(false);
+    expect(() => readConfig({ ...secret, DEV_AUTH: "false", ALLOW_PRIVATE_URLS: "true" })).toThrow(
+      /ALLOW_PRIVATE_URLS is for local runs only/,
+    );
+  });
 });

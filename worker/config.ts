@@ -52,6 +52,8 @@ const configSchema = z
     OPENAI_BASE_URL: z.string().default(""),
     OPENAI_API_KEY: z.string().default(""),
     DEV_AUTH: flag,
+    ALLOW_PRIVATE_URLS: flag,
+    URL_FETCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
     JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(604_800),
     JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
     JWT_JWKS_URL: optionalUrl,
@@ -97,6 +99,12 @@ const configSchema = z
   .refine(
     (vars) => (vars.CF_ACCESS_TEAM_DOMAIN === "") === (vars.CF_ACCESS_AUD === ""),
     "Cloudflare Access needs both CF_ACCESS_TEAM_DOMAIN and CF_ACCESS_AUD (the application's AUD tag), or neither",
+  )
+  // Fetching plain http and loopback addresses is for pages served on the developer's own machine; a deployment
+  // (DEV_AUTH off) that asked for it would open the SSRF guard, so it refuses to start instead.
+  .refine(
+    (vars) => !vars.ALLOW_PRIVATE_URLS || vars.DEV_AUTH,
+    "ALLOW_PRIVATE_URLS is for local runs only and cannot be on while DEV_AUTH is off",
   );
 
 /** Which models to use; every field comes from a var so deployments switch without code changes. */
@@ -113,6 +121,8 @@ export interface ModelConfig {
 export interface AppConfig {
   models: ModelConfig;
   devAuth: boolean;
+  /** How URL documents and website sources are fetched: local runs may allow http and loopback; the timeout of a page. */
+  urlFetch: { allowPrivate: boolean; timeoutMs: number };
   /** How bearer tokens are verified: the HS256 secret, an identity provider's JWKS, lifetime and claim rules. */
   tokens: TokenPolicy;
   /** Cloudflare Access in front of the Worker: its team domain and the application's audience tag; null when off. */
@@ -164,6 +174,7 @@ function parseConfig(vars: object): AppConfig {
       openaiApiKey: parsed.OPENAI_API_KEY,
     },
     devAuth: parsed.DEV_AUTH,
+    urlFetch: { allowPrivate: parsed.ALLOW_PRIVATE_URLS, timeoutMs: parsed.URL_FETCH_TIMEOUT_SECONDS * 1000 },
     tenantProvisioning: parsed.TENANT_PROVISIONING,
     corsAllowedOrigins: parsed.CORS_ALLOWED_ORIGINS,
     tokens: {
