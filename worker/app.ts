@@ -15,6 +15,7 @@ import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
 import { searchRoutes } from "./routes/search";
+import { sourceRoutes } from "./routes/sources";
 import { tenantRoutes } from "./routes/tenant";
 import { uploadRoutes } from "./routes/uploads";
 import { usageRoutes } from "./routes/usage";
@@ -54,6 +55,7 @@ export const app = new Hono<AppEnv>()
   .route("/usage", usageRoutes)
   .route("/audit", auditRoutes)
   .route("/webhooks", webhookRoutes)
+  .route("/sources", sourceRoutes)
   .route("/chat", chatRoutes)
   .route("/conversations", conversationRoutes)
   .route("/search", searchRoutes)

@@ -85,6 +85,9 @@ export const auditActions = [
   "webhook-secret.rotate",
   "webhook-secret.revoke",
   "webhook.deliver",
+  "source.create",
+  "source.delete",
+  "source.sync",
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -258,16 +261,33 @@ export const uploadFormSchema = z.object({
   collection: collectionSchema.default("default"),
 });
 
-export const batchDocumentSchema = z.object({
-  externalId: externalIdSchema,
-  /** Without one, the title is the document's own (e.g. its `# heading`) or the last part of the external id. */
-  title: documentTitleSchema.optional(),
-  text: z.string().min(1),
-  contentType: z
-    .enum(["text/plain", "text/markdown", "text/html", "text/csv", "application/json"])
-    .default("text/markdown"),
-  collection: collectionSchema.default("default"),
-});
+/** A URL the Worker fetches: http(s), at most 2,048 characters (the SSRF guard checks it when it is fetched). */
+export const fetchUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, "url must be at most 2048 characters")
+  .pipe(z.url({ protocol: /^https?$/, error: "url must be an http(s) URL" }));
+
+export const batchDocumentSchema = z
+  .object({
+    externalId: externalIdSchema,
+    /** Without one, the title is the document's own (e.g. its `# heading`) or the last part of the external id. */
+    title: documentTitleSchema.optional(),
+    /** The document's text; or send `url`. */
+    text: z.string().min(1).optional(),
+    /** Where to fetch the document from instead of sending its text: fetched by the ingest queue, type sniffed. */
+    url: fetchUrlSchema.optional(),
+    /** The type of `text` (a fetched document's type comes from its bytes). */
+    contentType: z
+      .enum(["text/plain", "text/markdown", "text/html", "text/csv", "application/json"])
+      .default("text/markdown"),
+    collection: collectionSchema.default("default"),
+  })
+  .superRefine((document, context) => {
+    if ((document.text === undefined) === (document.url === undefined)) {
+      context.addIssue({ code: "custom", path: ["text"], message: "send either text or url (one of them)" });
+    }
+  });
 
 export const batchRequestSchema = z.object({
   documents: z
@@ -350,6 +370,68 @@ export interface WebhookDeliveryView {
   status: number;
   documents: Array<{ externalId: string; documentId: string | null; action: string }>;
   error: string | null;
+}
+
+export const sourceKindSchema = z.enum(["url", "sitemap", "site"]);
+
+/** The largest number of pages a source may have. */
+export const maxSourcePages = 1000;
+
+/**
+ * `POST /api/sources`: a website to keep in sync: one page (`url`), the pages a sitemap lists (`sitemap`, `url` is the
+ * sitemap), or the pages reached by links from `url` whose path starts with `pathPrefix` (`site`).
+ */
+export const createSourceSchema = z
+  .object({
+    kind: sourceKindSchema,
+    url: fetchUrlSchema,
+    collection: collectionSchema.default("default"),
+    /** `site` only; defaults to the start URL's directory. */
+    pathPrefix: z.string().startsWith("/", "pathPrefix must start with /").max(1024).optional(),
+    pageLimit: z.number().int().min(1).max(maxSourcePages).default(100),
+    /** How often the source is re-synced; at least every 15 minutes, by default once a day. */
+    syncEveryMinutes: z.number().int().min(15, "syncEveryMinutes must be at least 15").max(525_600).default(1440),
+  })
+  .superRefine((source, context) => {
+    if (source.pathPrefix !== undefined && source.kind !== "site") {
+      context.addIssue({ code: "custom", path: ["pathPrefix"], message: "pathPrefix applies to site sources only" });
+    }
+  });
+
+/** One sync of a source: how many pages it found and checked, and what came of them. */
+export interface SourceSyncView {
+  id: string;
+  trigger: "created" | "schedule" | "manual";
+  /** `discovering` its pages, `fetching` them, then `finished` or `failed` (see `error`). */
+  status: "discovering" | "fetching" | "finished" | "failed";
+  pagesFound: number;
+  /** Pages fetched (a conditional request each): unchanged + changed + added + failed + removed because gone. */
+  checked: number;
+  unchanged: number;
+  changed: number;
+  added: number;
+  /** Pages deleted: gone from the sitemap, or answering 404/410. */
+  removed: number;
+  failed: number;
+  failures: Array<{ url: string; reason: string }>;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** A source as admins see it. */
+export interface SourceView {
+  id: string;
+  kind: z.infer<typeof sourceKindSchema>;
+  url: string;
+  collection: string;
+  pathPrefix: string | null;
+  pageLimit: number;
+  syncEveryMinutes: number;
+  nextSyncAt: string;
+  createdBy: string;
+  createdAt: string;
+  lastSync: SourceSyncView | null;
 }
 
 /** R2 allows at most 10,000 parts in a multipart upload. */

@@ -2,6 +2,7 @@ import { app } from "./app";
 import { ConversationObject } from "./conversation/conversation-do";
 import { consumeDeadLetters, consumeIngestBatch } from "./ingest/ingest-consumer";
 import { reconcileOnSchedule } from "./ingest/reconcile-pending-work";
+import { runSourceSchedule } from "./ingest/schedule-source-syncs";
 import { createServices, ingestDependencies } from "./services";
 
 export { LocalVectorIndex } from "./vector/local-vector-index";
@@ -21,7 +22,8 @@ export default {
     if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, ingestDependencies(services));
     return consumeIngestBatch(batch, ingestDependencies(services));
   },
-  // Every minute (wrangler.toml), and locally once at start-up with the cron "@reboot".
+  // Every minute (wrangler.toml), and locally once at start-up with the cron "@reboot": re-sends lost work and starts
+  // the syncs of website sources that are due.
   async scheduled(controller, env) {
     const { db, queue, config } = createServices(env);
     const resent = await reconcileOnSchedule(
@@ -29,5 +31,11 @@ export default {
       { cron: controller.cron, reconcileAfterSeconds: config.reconcileAfterSeconds },
     );
     if (resent > 0) console.warn(`Re-sent the pending ingestion of ${resent} document(s) whose message was lost`);
+    const syncs = await runSourceSchedule(
+      { db, queue },
+      { cron: controller.cron, reconcileAfterSeconds: config.reconcileAfterSeconds },
+    );
+    if (syncs.resent > 0)
+      console.warn(`Re-sent the discovery of ${syncs.resent} source sync(s) whose message was lost`);
   },
 } satisfies ExportedHandler<Env>;

@@ -3,6 +3,7 @@ import { createChunkSearch } from "./db/chunks";
 import { createDb, type Db } from "./db/client";
 import type { IngestDependencies } from "./ingest/ingest-dependencies";
 import type { IngestMessage } from "./ingest/ingest-message";
+import { platformFetch } from "./lib/safe-fetch";
 import { type SelectedModels, selectModels } from "./models/select-models";
 import type { ChunkSearch } from "./rag/chunk-search";
 import { createLocalVectorStore } from "./vector/local-vector-store";
@@ -72,5 +73,6 @@ export function ingestDependencies(services: Services): IngestDependencies {
     sliceSize: config.ingestSliceSize,
     chunking: config.chunking,
     maxFileBytes: config.maxFileBytes,
+    urlFetch: { fetch: platformFetch, ...config.urlFetch },
   };
 }

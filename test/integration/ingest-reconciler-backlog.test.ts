@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { maxDocumentsPerRun, reconcilePendingWork } from "../../worker/ingest/reconcile-pending-work";
-import { createHarness } from "../support/ingest-harness";
+import { createHarness, messageDocumentId } from "../support/ingest-harness";
 
 // Alone in its file (each file has its own storage), so every pending document in D1 is this test's.
 describe("a reconciler run is bounded", () => {
@@ -32,7 +32,7 @@ describe("a reconciler run is bounded", () => {
       runs.push(sent);
     }
     expect(runs).toEqual([...Array.from({ length: backlog / maxDocumentsPerRun }, () => maxDocumentsPerRun), 0]);
-    const sent = harness.queue.messages.map((message) => message.documentId);
+    const sent = harness.queue.messages.map(messageDocumentId);
     expect(sent).toHaveLength(backlog);
     expect(new Set(sent).size).toBe(backlog);
   }, 600_000);

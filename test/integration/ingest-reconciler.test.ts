@@ -10,7 +10,7 @@ import type { IngestMessage } from "../../worker/ingest/ingest-message";
 import { reconcileOnSchedule, reconcilePendingWork } from "../../worker/ingest/reconcile-pending-work";
 import { requestDeletion } from "../../worker/ingest/request-deletion";
 import { submitDocument, submitDocuments } from "../../worker/ingest/submit-document";
-import { createHarness, drainQueue, expectSettled, type Harness } from "../support/ingest-harness";
+import { createHarness, drainQueue, expectSettled, type Harness, messageDocumentId } from "../support/ingest-harness";
 
 const encoder = new TextEncoder();
 const minute = 60_000;
@@ -164,7 +164,7 @@ describe("the outbox: D1 remembers work whose message was lost", () => {
       { db: harness.deps.db, queue: backlogged },
       { cron: "* * * * *", now: later, reconcileAfterSeconds: 60 },
     );
-    expect(ours(harness).map((message) => message.documentId)).toEqual([before.document.id]);
+    expect(ours(harness).map(messageDocumentId)).toEqual([before.document.id]);
 
     // With the backlog drained, `foxtrot` is sent too.
     const drained = Object.assign(harness.queue, { metrics: async () => ({ backlogCount: 0, backlogBytes: 0 }) });
@@ -173,7 +173,7 @@ describe("the outbox: D1 remembers work whose message was lost", () => {
       { db: harness.deps.db, queue: drained },
       { cron: "* * * * *", now: later, reconcileAfterSeconds: 60 },
     );
-    expect(ours(harness).map((message) => message.documentId)).toEqual([after.document.id]);
+    expect(ours(harness).map(messageDocumentId)).toEqual([after.document.id]);
   });
 
   it("two reconcilers at once never send the same work twice", async () => {
@@ -186,7 +186,7 @@ describe("the outbox: D1 remembers work whose message was lost", () => {
     const later = new Date(Date.now() + 2 * minute);
     const run = () => reconcilePendingWork(harness.deps, { cutoff: new Date(later.getTime() - minute), now: later });
     await Promise.all([run(), run(), run()]);
-    const sent = ours(harness).map((message) => message.documentId);
+    const sent = ours(harness).map(messageDocumentId);
     expect(sent).toHaveLength(30);
     expect(new Set(sent).size).toBe(30);
   });

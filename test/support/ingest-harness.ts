@@ -35,6 +35,11 @@ export class RecordingQueue implements Pick<Queue<IngestMessage>, "send" | "send
   }
 }
 
+/** The document a queue message is about (a source's sync is about none). */
+export function messageDocumentId(message: IngestMessage): string | null {
+  return "documentId" in message ? message.documentId : null;
+}
+
 /** The offline embedder, counting how many texts it was asked to embed and failing while `failing` is set. */
 export class CountingEmbedder implements EmbeddingModelV4 {
   readonly specificationVersion = "v4";

@@ -3,9 +3,10 @@ import type { Db } from "./client";
 import { pendingStatuses } from "./documents";
 import { documents } from "./schema";
 
-/** Work D1 says is pending for a document: ingest its latest version, or delete it. */
+/** Work D1 says is pending for a document: fetch its URL, ingest its latest version, or delete it. */
 export type PendingWork =
   | { type: "ingest"; tenantId: string; documentId: string; version: number }
+  | { type: "fetch"; tenantId: string; documentId: string }
   | { type: "delete"; tenantId: string; documentId: string };
 
 const statusList = sql.raw(pendingStatuses.map((status) => `'${status}'`).join(", "));
@@ -19,16 +20,22 @@ export async function claimPendingWork(
   db: Db,
   { cutoff, now, limit }: { cutoff: Date; now: Date; limit: number },
 ): Promise<PendingWork[]> {
-  const rows = await db.all<{ id: string; tenantId: string; version: number; status: string }>(sql`
+  const rows = await db.all<{
+    id: string;
+    tenantId: string;
+    version: number;
+    status: string;
+    fetchPending: number;
+  }>(sql`
     UPDATE ${documents} SET pending_at = ${now.getTime()}
     WHERE id IN (
       SELECT id FROM ${documents}
       WHERE status IN (${statusList}) AND pending_at < ${cutoff.getTime()}
       LIMIT ${limit})
-    RETURNING id, tenant_id AS tenantId, version, status`);
-  return rows.map((row) =>
-    row.status === "deleting"
-      ? { type: "delete", tenantId: row.tenantId, documentId: row.id }
-      : { type: "ingest", tenantId: row.tenantId, documentId: row.id, version: Number(row.version) },
-  );
+    RETURNING id, tenant_id AS tenantId, version, status, fetch_pending AS fetchPending`);
+  return rows.map((row): PendingWork => {
+    if (row.status === "deleting") return { type: "delete", tenantId: row.tenantId, documentId: row.id };
+    if (Number(row.fetchPending) === 1) return { type: "fetch", tenantId: row.tenantId, documentId: row.id };
+    return { type: "ingest", tenantId: row.tenantId, documentId: row.id, version: Number(row.version) };
+  });
 }

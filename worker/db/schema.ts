@@ -16,7 +16,8 @@ export const tenants = sqliteTable("tenants", {
 export const documentStatuses = ["queued", "processing", "ready", "failed", "deleting"] as const;
 export type DocumentStatus = (typeof documentStatuses)[number];
 
-export const documentSources = ["upload", "batch", "r2", "webhook"] as const;
+/** How a document arrived; `url` documents (a URL in a batch or delivery, or a page of a website source) are fetched. */
+export const documentSources = ["upload", "batch", "r2", "webhook", "url"] as const;
 export type DocumentSource = (typeof documentSources)[number];
 
 /**
@@ -59,6 +60,21 @@ export const documents = sqliteTable(
      * quiet for too long. Meaningless for other statuses.
      */
     pendingAt: integer("pending_at", { mode: "timestamp_ms" }).notNull().default(sql`0`),
+    /** Where the document is fetched from (URL documents and pages of website sources); null for the others. */
+    url: text("url"),
+    /**
+     * Part of the outbox: the document's next step is fetching `url` (status `queued`), not ingesting `version`. Set
+     * with the status; cleared by the fetch, which submits the fetched file as a new version when it changed.
+     */
+    fetchPending: integer("fetch_pending", { mode: "boolean" }).notNull().default(false),
+    /** The validators (`ETag`, `Last-Modified`) of the fetched copy, for conditional re-fetches. */
+    etag: text("etag"),
+    lastModified: text("last_modified"),
+    /** The website source the document is a page of. */
+    sourceId: text("source_id"),
+    /** The last sync of its source that checked the page, and what it found. */
+    syncId: text("sync_id"),
+    syncOutcome: text("sync_outcome", { enum: ["unchanged", "changed", "added", "failed"] }),
     createdAt: timestampNow("created_at"),
     updatedAt: timestampNow("updated_at"),
   },
@@ -66,6 +82,8 @@ export const documents = sqliteTable(
     uniqueIndex("documents_tenant_external_id").on(table.tenantId, table.externalId),
     index("documents_tenant_created").on(table.tenantId, table.createdAt),
     index("documents_pending").on(table.status, table.pendingAt),
+    index("documents_source").on(table.sourceId),
+    index("documents_sync").on(table.syncId, table.fetchPending),
   ],
 );
 
@@ -297,5 +315,72 @@ export const webhookDeliveries = sqliteTable(
   (table) => [
     uniqueIndex("webhook_deliveries_id").on(table.tenantId, table.webhookId),
     index("webhook_deliveries_tenant").on(table.tenantId, table.seq),
+  ],
+);
+
+export const sourceKinds = ["url", "sitemap", "site"] as const;
+export type SourceKind = (typeof sourceKinds)[number];
+
+/**
+ * A website kept in sync: one page (`url`), the pages a sitemap lists (`sitemap`), or the pages reached from a start
+ * URL by links within a path prefix (`site`). Its pages are documents of one collection, external id = page URL.
+ */
+export const sources = sqliteTable(
+  "sources",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    kind: text("kind", { enum: sourceKinds }).notNull(),
+    url: text("url").notNull(),
+    collection: text("collection").notNull(),
+    /** `site`: only pages whose path starts with this are followed. */
+    pathPrefix: text("path_prefix"),
+    pageLimit: integer("page_limit").notNull(),
+    syncEveryMinutes: integer("sync_every_minutes").notNull(),
+    /** When the scheduler starts the next sync. */
+    nextSyncAt: integer("next_sync_at", { mode: "timestamp_ms" }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestampNow("created_at"),
+  },
+  (table) => [index("sources_tenant").on(table.tenantId, table.createdAt), index("sources_due").on(table.nextSyncAt)],
+);
+
+export const sourceSyncStatuses = ["discovering", "fetching", "finished", "failed"] as const;
+export type SourceSyncStatus = (typeof sourceSyncStatuses)[number];
+
+/**
+ * One sync of a source: found its pages (`discovering`), fetched each (`fetching`), and what came of it. While it
+ * is discovering, `pendingAt` is its outbox clock, as on documents.
+ */
+export const sourceSyncs = sqliteTable(
+  "source_syncs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    sourceId: text("source_id")
+      .notNull()
+      .references(() => sources.id, { onDelete: "cascade" }),
+    trigger: text("trigger", { enum: ["created", "schedule", "manual"] }).notNull(),
+    status: text("status", { enum: sourceSyncStatuses }).notNull(),
+    pendingAt: integer("pending_at", { mode: "timestamp_ms" }).notNull(),
+    pagesFound: integer("pages_found").notNull().default(0),
+    checked: integer("checked").notNull().default(0),
+    unchanged: integer("unchanged").notNull().default(0),
+    changed: integer("changed").notNull().default(0),
+    added: integer("added").notNull().default(0),
+    removed: integer("removed").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    /** The pages that failed and why (at most 50). */
+    failures: text("failures", { mode: "json" }).$type<Array<{ url: string; reason: string }>>().notNull().default([]),
+    /** Why the sync itself failed (e.g. its sitemap could not be read). */
+    error: text("error"),
+    startedAt: timestampNow("started_at"),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [
+    index("source_syncs_source").on(table.sourceId, table.startedAt),
+    index("source_syncs_pending").on(table.status, table.pendingAt),
   ],
 );

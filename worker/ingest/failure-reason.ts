@@ -1,4 +1,5 @@
 import { DrizzleQueryError } from "drizzle-orm";
+import { FetchFailedError } from "../lib/safe-fetch";
 import { DocumentParseError } from "../rag/parse/document-parse-error";
 import { IngestError } from "./ingest-dependencies";
 
@@ -39,6 +40,8 @@ export function isDocumentFailure(error: unknown): error is DocumentParseError |
  */
 export function failureReason(error: unknown): string {
   if (isDocumentFailure(error)) return error.message;
+  // What a server answered (or that it did not) is about the page, not about us.
+  if (error instanceof FetchFailedError) return error.message;
   if (error instanceof IngestStepError && error.step === "file parsing") {
     return "Ingestion failed while parsing the file (unexpected parser error)";
   }

@@ -2,13 +2,16 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { updatePendingVersion } from "../db/documents";
 import { documents } from "../db/schema";
+import { recordFetchAttempt } from "../db/url-documents";
 import { failVersion } from "./fail-version";
 import { failureReason, isDocumentFailure } from "./failure-reason";
+import { abandonFetch } from "./fetch-document";
 import type { IngestDependencies } from "./ingest-dependencies";
 import { updateIngestJob } from "./ingest-job";
 import { type IngestMessage, ingestMessageSchema } from "./ingest-message";
 import { processIngestMessages } from "./process-message";
 import { handleR2Event, type R2Event, r2EventSchema } from "./r2-event";
+import { abandonSync } from "./sync-source";
 
 const maxRetryDelaySeconds = 300;
 const attemptPrefix = /^Attempt \d+ failed: /;
@@ -60,7 +63,7 @@ async function retry(
   // The detail (SQL, parameters, stack) is for operators; the document only gets the sentence.
   console.error("Ingest attempt failed", message.body, reason, error);
   // A file that can't be read as its type never will be: fail it now rather than after every retry.
-  if (body && body.type !== "delete" && isDocumentFailure(error)) {
+  if (body && "version" in body && isDocumentFailure(error)) {
     await failVersion(deps, body, reason);
     message.ack();
     return;
@@ -73,28 +76,35 @@ async function retry(
  * Messages that exhausted their retries: the version is marked failed with the last reason recorded and its staged
  * rows and vectors are removed; the version it had before keeps serving.
  */
-export async function consumeDeadLetters(
-  batch: MessageBatch,
-  deps: Pick<IngestDependencies, "db" | "vectorIndex">,
-): Promise<void> {
+export async function consumeDeadLetters(batch: MessageBatch, deps: IngestDependencies): Promise<void> {
   for (const message of batch.messages) {
     const parsed = ingestMessageSchema.safeParse(message.body);
-    if (parsed.success && parsed.data.type !== "delete") {
-      const document = await deps.db.select().from(documents).where(eq(documents.id, parsed.data.documentId)).get();
-      const reason =
-        document?.error?.replace(attemptPrefix, "").replace(retrySuffix, "") ?? "Ingestion failed after retries";
-      await failVersion(deps, parsed.data, reason);
-    } else if (parsed.success) {
+    const body = parsed.success ? parsed.data : null;
+    if (body && "version" in body) {
+      const document = await deps.db.select().from(documents).where(eq(documents.id, body.documentId)).get();
+      await failVersion(deps, body, lastReason(document?.error) ?? "Ingestion failed after retries");
+    } else if (body?.type === "fetch") {
+      const document = await deps.db.select().from(documents).where(eq(documents.id, body.documentId)).get();
+      await abandonFetch(deps, body, lastReason(document?.error) ?? "Fetching the URL failed after retries");
+    } else if (body?.type === "sync-source") {
+      await abandonSync(deps, body);
+    } else if (body) {
       // The document stays `deleting`, so the reconciler sends the delete again later.
-      console.error("Deleting a document failed after retries; the reconciler will try again", parsed.data);
+      console.error("Deleting a document failed after retries; the reconciler will try again", body);
     }
     message.ack();
   }
 }
 
+/** The reason of the last failed attempt, as `recordFailedAttempt` wrote it on the document. */
+function lastReason(error: string | null | undefined): string | null {
+  return error?.replace(attemptPrefix, "").replace(retrySuffix, "") ?? null;
+}
+
 async function recordFailedAttempt(db: Db, message: IngestMessage, reason: string): Promise<void> {
   try {
-    if (message.type === "delete") return;
+    if (message.type === "fetch") await recordFetchAttempt(db, message.documentId, reason);
+    if (!("version" in message)) return;
     // A retry is on its way: the outbox clock restarts so the reconciler does not send a duplicate meanwhile.
     await updatePendingVersion(db, { id: message.documentId, version: message.version }, { error: reason });
     await updateIngestJob(

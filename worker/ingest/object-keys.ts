@@ -14,6 +14,11 @@ export function versionObjectKey(tenantId: string, documentId: string, version: 
   return `${documentPrefix(tenantId, documentId)}v${version}`;
 }
 
+/** A file fetched from a URL document's URL, before it becomes a version. */
+export function fetchedObjectKey(tenantId: string, documentId: string, fetchId: string): string {
+  return `${documentPrefix(tenantId, documentId)}fetched-${fetchId}`;
+}
+
 export function uploadObjectKey(tenantId: string, documentId: string, uploadId: string): string {
   return `${documentPrefix(tenantId, documentId)}upload-${uploadId}`;
 }

@@ -1,8 +1,16 @@
 import { deleteDocument } from "./delete-document";
 import { embedSlices } from "./embed-slices";
+import { fetchDocument } from "./fetch-document";
 import type { IngestDependencies } from "./ingest-dependencies";
-import type { EmbedSliceMessage, IngestMessage, IngestVersionMessage } from "./ingest-message";
+import type {
+  EmbedSliceMessage,
+  FetchMessage,
+  IngestMessage,
+  IngestVersionMessage,
+  SyncSourceMessage,
+} from "./ingest-message";
 import { prepareVersions } from "./prepare-versions";
+import { syncSource } from "./sync-source";
 
 /**
  * Runs a batch of ingest queue messages, grouping them by step so D1, the embedding model and the vector
@@ -17,6 +25,8 @@ export async function processIngestMessages(
   const versions = messages.filter((message): message is IngestVersionMessage => message.type === "ingest");
   const slices = messages.filter((message): message is EmbedSliceMessage => message.type === "embed-slice");
   const deletions = messages.filter((message) => message.type === "delete");
+  const fetches = messages.filter((message): message is FetchMessage => message.type === "fetch");
+  const syncs = messages.filter((message): message is SyncSourceMessage => message.type === "sync-source");
 
   await Promise.all([
     prepareVersions(deps, versions).then(
@@ -32,6 +42,16 @@ export async function processIngestMessages(
     }),
     ...deletions.map((message) =>
       deleteDocument(deps, message).catch((error: unknown) => {
+        failures.set(message, error);
+      }),
+    ),
+    ...fetches.map((message) =>
+      fetchDocument(deps, message).catch((error: unknown) => {
+        failures.set(message, error);
+      }),
+    ),
+    ...syncs.map((message) =>
+      syncSource(deps, message).catch((error: unknown) => {
         failures.set(message, error);
       }),
     ),

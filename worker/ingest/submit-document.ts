@@ -29,6 +29,8 @@ interface SubmissionFields {
   externalId: string | null;
   collection: string;
   source: DocumentSource;
+  /** The URL the file was fetched from; a submission without one makes the document a document of its own again. */
+  url?: string;
 }
 
 /** A file already stored in R2 (a completed multipart upload, or a file dropped into the inbox). */
@@ -145,6 +147,9 @@ async function writeSubmissions(
         error: null,
         pendingAt: now,
         updatedAt: now,
+        url: submission.url ?? null,
+        // Content sent by hand replaces a pending fetch; a fetch's own submission ends its fetch itself.
+        ...(submission.url ? {} : { fetchPending: false }),
       };
       return {
         write: db

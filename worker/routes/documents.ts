@@ -16,6 +16,7 @@ import {
 import { acceptDocument, documentHeadBytes, singleUploadLimit, sizeLimitMessage } from "../ingest/accept-document";
 import { reembedDocuments } from "../ingest/reembed-documents";
 import { requestDeletion } from "../ingest/request-deletion";
+import { requestRefetches } from "../ingest/source-pages";
 import { submitBatch } from "../ingest/submit-batch";
 import { reingestDocument, submitDocument } from "../ingest/submit-document";
 import { notFound } from "../lib/app-error";
@@ -125,6 +126,12 @@ export const documentRoutes = new Hono<AppEnv>()
       const services = c.var.services;
       const document = await findDocument(services.db, c.var.principal.tenantId, c.req.valid("param").id);
       if (!document || document.status === "deleting") throw notFound("Document");
+      // A URL document is fetched again (a page that did not change is not ingested again).
+      if (document.url) {
+        await requestRefetches(services, [document], null);
+        const refetched = await findDocument(services.db, document.tenantId, document.id);
+        return c.json({ document: toDocumentView(refetched ?? document) }, 202);
+      }
       return c.json({ document: toDocumentView(await reingestDocument(services, document)) }, 202);
     },
   )

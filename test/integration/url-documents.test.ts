@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { DocumentView } from "../../worker/contract";
+import { call, devToken, postJson, uniqueTenant, waitForDocument } from "../support/api";
+import { FakeSite } from "../support/fake-site";
+import { refusedUrls } from "../support/refused-urls";
+
+let site: FakeSite;
+
+beforeEach(() => {
+  site = new FakeSite();
+  // The queue consumer runs in this isolate: its fetches reach the fake site, after the SSRF guard.
+  vi.stubGlobal("fetch", site.fetch);
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+async function submit(admin: string, documents: unknown[]) {
+  const response = await postJson("/api/documents/batch", { documents }, admin);
+  return response;
+}
+
+async function documentsOf(admin: string): Promise<DocumentView[]> {
+  return (await (await call("/api/documents", { token: admin })).json<{ documents: DocumentView[] }>()).documents;
+}
+
+describe("URL documents", () => {
+  it("fetches a document given by URL in the queue, sniffs its type and ingests it; search finds it", async () => {
+    const admin = await devToken("admin", uniqueTenant());
+    site.put(
+      "https://docs.example.test/leave",
+      "<html><head><title>Leave policy</title></head><body><main><p>Staff get 31 days of annual leave.</p></main></body></html>",
+      "text/plain",
+    );
+    const response = await submit(admin, [{ externalId: "leave", url: "https://docs.example.test/leave" }]);
+    expect(response.status).toBe(202);
+    const { documents } = await response.json<{ documents: Array<DocumentView & { changed: boolean }> }>();
+    expect(documents[0]).toMatchObject({ externalId: "leave", status: "queued", changed: true });
+
+    const ready = await waitForDocument(admin, documents[0]?.id ?? "");
+    expect(ready).toMatchObject({ status: "ready", title: "Leave policy", contentType: "text/html", version: 1 });
+    const search = await postJson("/api/search", { query: "annual leave days" }, admin);
+    const { results } = await search.json<{ results: Array<{ documentId: string; text: string }> }>();
+    expect(results[0]).toMatchObject({ documentId: ready.id, text: expect.stringContaining("31 days") });
+    expect(site.requestedUrls()).toEqual(["https://docs.example.test/leave"]);
+  });
+
+  it("refuses, without a request, every private, loopback and metadata form, each with its reason", async () => {
+    const admin = await devToken("admin", uniqueTenant());
+    const httpForms = refusedUrls.filter(([url]) => /^https?:\/\//.test(url));
+    const response = await submit(
+      admin,
+      httpForms.map(([url], index) => ({ externalId: `refused-${index}`, url })),
+    );
+    expect(response.status).toBe(202);
+    const { documents } = await response.json<{ documents: DocumentView[] }>();
+    for (const [index, [url, reason]] of httpForms.entries()) {
+      const document = await waitForDocument(admin, documents[index]?.id ?? "");
+      expect(document.status, url).toBe("failed");
+      expect(document.error, url).toMatch(reason);
+      expect(document.error, url).toMatch(/is refused/);
+    }
+    expect(site.requests).toHaveLength(0);
+  });
+
+  it("refuses URLs that are not http(s) at the edge, with 400", async () => {
+    const admin = await devToken("admin", uniqueTenant());
+    for (const [url] of refusedUrls.filter(([url]) => !/^https?:\/\//.test(url))) {
+      const response = await submit(admin, [{ externalId: "x", url }]);
+      expect(response.status, url).toBe(400);
+      const { error } = await response.json<{ error: { code: string; message: string } }>();
+      expect(error.code).toBe("invalid_request");
+    }
+    const both = await submit(admin, [{ externalId: "x", url: "https://docs.example.test/a", text: "hi" }]);
+    expect(both.status).toBe(400);
+    const neither = await submit(admin, [{ externalId: "x" }]);
+    expect(neither.status).toBe(400);
+  });
+
+  it("refuses a redirect into private space, and never requests it", async () => {
+    const admin = await devToken("admin", uniqueTenant());
+    site.redirect("https://docs.example.test/jump", "http://169.254.169.254/latest/meta-data/");
+    site.redirect("https://docs.example.test/hop", "https://[::ffff:127.0.0.1]/admin");
+    const response = await submit(admin, [
+      { externalId: "jump", url: "https://docs.example.test/jump" },
+      { externalId: "hop", url: "https://docs.example.test/hop" },
+    ]);
+    const { documents } = await response.json<{ documents: DocumentView[] }>();
+    const jump = await waitForDocument(admin, documents[0]?.id ?? "");
+    const hop = await waitForDocument(admin, documents[1]?.id ?? "");
+    expect(jump).toMatchObject({ status: "failed", error: expect.stringMatching(/169\.254\.169\.254.*is refused/) });
+    expect(hop).toMatchObject({ status: "failed", error: expect.stringMatching(/this machine/) });
+    expect(site.requestedUrls().sort()).toEqual(["https://docs.example.test/hop", "https://docs.example.test/jump"]);
+  });
+
+  it("fails a page that is not a document, or gone, with a reason; re-ingesting fetches it again", async () => {
+    const admin = await devToken("admin", uniqueTenant());
+    site.put("https://docs.example.test/logo", "\u0000\u0001binary", "image/png");
+    const response = await submit(admin, [
+      { externalId: "logo", url: "https://docs.example.test/logo" },
+      { externalId: "missing", url: "https://docs.example.test/missing" },
+    ]);
+    const { documents } = await response.json<{ documents: DocumentView[] }>();
+    const logo = await waitForDocument(admin, documents[0]?.id ?? "");
+    expect(logo).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/not a document that can be ingested/),
+    });
+    const missing = await waitForDocument(admin, documents[1]?.id ?? "");
+    expect(missing).toMatchObject({ status: "failed", error: expect.stringMatching(/answered HTTP 404/) });
+
+    site.put("https://docs.example.test/missing", "# Found\n\nIt is here now.", "text/markdown");
+    const again = await call(`/api/documents/${missing.id}/reingest`, { method: "POST", token: admin });
+    expect(again.status).toBe(202);
+    expect(await waitForDocument(admin, missing.id)).toMatchObject({ status: "ready", title: "Found" });
+    expect((await documentsOf(admin)).map((document) => document.status).sort()).toEqual(["failed", "ready"]);
+  });
+});
