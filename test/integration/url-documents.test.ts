@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DocumentView } from "../../worker/contract";
+import { findDocument } from "../../worker/db/documents";
+import { reconcilePendingWork } from "../../worker/ingest/reconcile-pending-work";
+import { submitBatch } from "../../worker/ingest/submit-batch";
 import { call, devToken, postJson, uniqueTenant, waitForDocument } from "../support/api";
 import { FakeSite } from "../support/fake-site";
+import { createHarness, drainQueue } from "../support/ingest-harness";
 import { refusedUrls } from "../support/refused-urls";
 
 let site: FakeSite;
@@ -115,5 +119,50 @@ describe("URL documents", () => {
     expect(again.status).toBe(202);
     expect(await waitForDocument(admin, missing.id)).toMatchObject({ status: "ready", title: "Found" });
     expect((await documentsOf(admin)).map((document) => document.status).sort()).toEqual(["failed", "ready"]);
+  });
+
+  it("retries a page that answers 503 and fails it with that reason; a lost fetch is re-sent by the reconciler", async () => {
+    const harness = await createHarness();
+    harness.deps.urlFetch = { fetch: site.fetch, allowPrivate: false, timeoutMs: 5000 };
+    let busy = true;
+    const fetchPage = site.fetch;
+    harness.deps.urlFetch.fetch = async (request) =>
+      busy ? new Response("busy", { status: 503 }) : fetchPage(request);
+    site.put("https://docs.example.test/later", "# Later\n\nThis page came back.", "text/markdown");
+    const request = (externalId: string) => ({
+      tenantId: harness.tenantId,
+      documents: [
+        {
+          externalId,
+          url: "https://docs.example.test/later",
+          contentType: "text/markdown" as const,
+          collection: "default",
+        },
+      ],
+      source: "batch" as const,
+      maxBytes: 1024 * 1024,
+    });
+
+    const [failing] = await submitBatch(harness.deps, request("busy"));
+    await drainQueue(harness);
+    const failed = await findDocument(harness.deps.db, harness.tenantId, failing?.document.id ?? "");
+    expect(failed).toMatchObject({ status: "failed", fetchPending: false });
+    expect(failed?.error).toBe("https://docs.example.test/later answered HTTP 503");
+
+    // The queue loses the fetch message; D1 still says a fetch is pending, and the reconciler sends it again.
+    busy = false;
+    const [lost] = await submitBatch(harness.deps, request("lost"));
+    harness.queue.messages.splice(0);
+    const later = new Date(Date.now() + 120_000);
+    expect(await reconcilePendingWork(harness.deps, { cutoff: later, now: later })).toBe(1);
+    expect(harness.queue.messages).toEqual([
+      { type: "fetch", tenantId: harness.tenantId, documentId: lost?.document.id },
+    ]);
+    await drainQueue(harness);
+    expect(await findDocument(harness.deps.db, harness.tenantId, lost?.document.id ?? "")).toMatchObject({
+      status: "ready",
+      title: "Later",
+      fetchPending: false,
+    });
   });
 });
