@@ -1,24 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DocumentView } from "../../worker/contract";
 import { findDocument } from "../../worker/db/documents";
 import { reconcilePendingWork } from "../../worker/ingest/reconcile-pending-work";
 import { submitBatch } from "../../worker/ingest/submit-batch";
 import { call, devToken, postJson, uniqueTenant, waitForDocument } from "../support/api";
-import { FakeSite } from "../support/fake-site";
+import { fakeSiteForEachTest } from "../support/fake-site";
 import { createHarness, drainQueue } from "../support/ingest-harness";
 import { refusedUrls } from "../support/refused-urls";
 
-let site: FakeSite;
-
-beforeEach(() => {
-  site = new FakeSite();
-  // The queue consumer runs in this isolate: its fetches reach the fake site, after the SSRF guard.
-  vi.stubGlobal("fetch", site.fetch);
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+const site = fakeSiteForEachTest();
 
 async function submit(admin: string, documents: unknown[]) {
   const response = await postJson("/api/documents/batch", { documents }, admin);

@@ -1,28 +1,18 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DocumentView, SourceSyncView, SourceView } from "../../worker/contract";
 import { createDb } from "../../worker/db/client";
 import { sources } from "../../worker/db/schema";
 import worker from "../../worker/index";
 import { call, devToken, postJson, uniqueTenant } from "../support/api";
-import { FakeSite } from "../support/fake-site";
+import { fakeSiteForEachTest } from "../support/fake-site";
 
 const origin = "https://docs.example.test";
 const pageCount = 20;
 
-let site: FakeSite;
-
-beforeEach(() => {
-  site = new FakeSite();
-  // The queue consumer runs in this isolate: its fetches reach the fake site, after the SSRF guard.
-  vi.stubGlobal("fetch", site.fetch);
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+const site = fakeSiteForEachTest();
 
 const pageUrl = (number: number) => `${origin}/guide/page-${number}`;
 

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, vi } from "vitest";
 import type { FetchFunction } from "../../worker/lib/safe-fetch";
 
 interface Page {
@@ -43,8 +44,31 @@ export class FakeSite {
     return new Response(page.body, { headers: { "Content-Type": page.contentType, ETag: page.etag } });
   };
 
+  /** Forgets every page, redirect and request. */
+  reset(): void {
+    this.#pages.clear();
+    this.#redirects.clear();
+    this.requests.splice(0);
+  }
+
   /** The URLs of the requests received, in order. */
   requestedUrls(): string[] {
     return this.requests.map((request) => request.url);
   }
+}
+
+/**
+ * A fake site that the test file's tests share, emptied before each test and put in place of the platform's `fetch`
+ * for it: the queue consumer runs in the tests' isolate, so its fetches reach the site, after the SSRF guard.
+ */
+export function fakeSiteForEachTest(): FakeSite {
+  const site = new FakeSite();
+  beforeEach(() => {
+    site.reset();
+    vi.stubGlobal("fetch", site.fetch);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+  return site;
 }
