@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DocumentView } from "../../worker/contract";
 import { findDocument } from "../../worker/db/documents";
 import { reconcilePendingWork } from "../../worker/ingest/reconcile-pending-work";
+import { requestRefetches } from "../../worker/ingest/source-pages";
 import { submitBatch } from "../../worker/ingest/submit-batch";
 import { call, devToken, postJson, uniqueTenant, waitForDocument } from "../support/api";
 import { fakeSiteForEachTest } from "../support/fake-site";
@@ -152,6 +153,43 @@ describe("URL documents", () => {
     expect(await findDocument(harness.deps.db, harness.tenantId, lost?.document.id ?? "")).toMatchObject({
       status: "ready",
       title: "Later",
+      fetchPending: false,
+    });
+  });
+
+  it("a fetch asked for while the previous version is being ingested stays pending until it runs", async () => {
+    const harness = await createHarness();
+    harness.deps.urlFetch = { fetch: site.fetch, allowPrivate: false, timeoutMs: 5000 };
+    const url = "https://docs.example.test/policy";
+    site.put(url, "# Policy\n\nVersion one.", "text/markdown");
+    const [submitted] = await submitBatch(harness.deps, {
+      tenantId: harness.tenantId,
+      documents: [{ externalId: "policy", url, contentType: "text/markdown", collection: "default" }],
+      source: "batch",
+      maxBytes: 1024 * 1024,
+    });
+    const id = submitted?.document.id ?? "";
+    await drainQueue(harness, { limit: 1 }); // the fetch: version 1 is queued for ingestion
+    expect(await findDocument(harness.deps.db, harness.tenantId, id)).toMatchObject({ version: 1, status: "queued" });
+
+    // A sync asks for the page again while version 1 is still to be ingested, and its fetch message is lost.
+    await requestRefetches(harness.deps, [{ id, tenantId: harness.tenantId }], null);
+    harness.queue.messages.splice(
+      harness.queue.messages.findIndex((message) => message.type === "fetch"),
+      1,
+    );
+    await drainQueue(harness);
+    const ingested = await findDocument(harness.deps.db, harness.tenantId, id);
+    expect(ingested).toMatchObject({ activeVersion: 1, fetchPending: true });
+    expect(ingested?.status).not.toBe("ready");
+
+    const later = new Date(Date.now() + 120_000);
+    expect(await reconcilePendingWork(harness.deps, { cutoff: later, now: later })).toBe(1);
+    expect(harness.queue.messages).toEqual([{ type: "fetch", tenantId: harness.tenantId, documentId: id }]);
+    await drainQueue(harness);
+    expect(await findDocument(harness.deps.db, harness.tenantId, id)).toMatchObject({
+      status: "ready",
+      version: 1,
       fetchPending: false,
     });
   });

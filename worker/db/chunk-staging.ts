@@ -200,8 +200,9 @@ export function activationStatements(
       .update(documents)
       .set({
         activeVersion: document.version,
-        // A newer version may already be queued; it keeps its own status until it is switched to.
-        status: sql`CASE WHEN ${documents.version} = ${document.version} THEN 'ready' ELSE ${documents.status} END`,
+        // A newer version may already be queued; it keeps its own status until it is switched to. So does a document
+        // whose URL is to be fetched again meanwhile: its status keeps that fetch pending for the reconciler.
+        status: sql`CASE WHEN ${documents.version} = ${document.version} AND NOT ${documents.fetchPending} THEN 'ready' ELSE ${documents.status} END`,
         error: sql`CASE WHEN ${documents.version} = ${document.version} THEN NULL ELSE ${documents.error} END`,
         chunksTotal: details.chunks,
         chunksDone: details.chunks,
