@@ -1,3 +1,4 @@
+import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import type { DocumentView } from "../../worker/contract";
 import { findDocument } from "../../worker/db/documents";
@@ -191,6 +192,36 @@ describe("URL documents", () => {
       status: "ready",
       version: 1,
       fetchPending: false,
+    });
+  });
+
+  it("takes a URL in a signed webhook delivery, as in a batch", async () => {
+    const tenant = uniqueTenant();
+    const admin = await devToken("admin", tenant);
+    const secretResponse = await postJson("/api/webhooks/secrets", {}, admin);
+    const { value } = await secretResponse.json<{ value: string }>();
+    site.put("https://cms.example.test/pages/faq", "# FAQ\n\nThe office opens at nine.", "text/markdown");
+    const body = JSON.stringify({ documents: [{ externalId: "cms/faq", url: "https://cms.example.test/pages/faq" }] });
+    const id = `msg_${crypto.randomUUID()}`;
+    const at = new Date();
+    const response = await call(`/api/webhooks/ingest?tenant=${tenant}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "webhook-id": id,
+        "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+        "webhook-signature": new Webhook(value).sign(id, at, body),
+      },
+      body,
+    });
+    expect(response.status).toBe(202);
+    const { delivery } = await response.json<{
+      delivery: { documents: Array<{ documentId: string; action: string }> };
+    }>();
+    expect(delivery.documents).toEqual([{ externalId: "cms/faq", documentId: expect.any(String), action: "queued" }]);
+    expect(await waitForDocument(admin, delivery.documents[0]?.documentId ?? "")).toMatchObject({
+      status: "ready",
+      title: "FAQ",
     });
   });
 });
