@@ -224,4 +224,43 @@ describe("URL documents", () => {
       title: "FAQ",
     });
   });
+
+  it("a version that fails while a new fetch is pending leaves the fetch pending, and the fetch recovers it", async () => {
+    const harness = await createHarness();
+    harness.deps.urlFetch = { fetch: site.fetch, allowPrivate: false, timeoutMs: 5000 };
+    const url = "https://docs.example.test/empty";
+    site.put(url, "<!doctype html><html><head></head><body></body></html>");
+    const [submitted] = await submitBatch(harness.deps, {
+      tenantId: harness.tenantId,
+      documents: [{ externalId: "empty", url, contentType: "text/markdown", collection: "default" }],
+      source: "batch",
+      maxBytes: 1024 * 1024,
+    });
+    const id = submitted?.document.id ?? "";
+    await drainQueue(harness, { limit: 1 }); // the fetch: version 1 (a page without text) is queued for ingestion
+
+    // A new fetch is asked for, and its message is lost, before version 1 fails for having no text.
+    await requestRefetches(harness.deps, [{ id, tenantId: harness.tenantId }], null);
+    harness.queue.messages.splice(
+      harness.queue.messages.findIndex((message) => message.type === "fetch"),
+      1,
+    );
+    await drainQueue(harness);
+    expect(await findDocument(harness.deps.db, harness.tenantId, id)).toMatchObject({
+      status: "queued",
+      fetchPending: true,
+      error: "The document contains no text to index",
+    });
+
+    site.put(url, "# Filled in\n\nThe page has text now.", "text/markdown");
+    const later = new Date(Date.now() + 120_000);
+    expect(await reconcilePendingWork(harness.deps, { cutoff: later, now: later })).toBe(1);
+    await drainQueue(harness);
+    expect(await findDocument(harness.deps.db, harness.tenantId, id)).toMatchObject({
+      status: "ready",
+      version: 2,
+      title: "Filled in",
+      fetchPending: false,
+    });
+  });
 });

@@ -24,9 +24,11 @@ export async function failVersion(
   if (!document || document.tenantId !== target.tenantId || document.activeVersion === target.version) return;
   const version = { id: document.id, tenantId: document.tenantId, version: target.version };
   if (document.version === target.version) {
+    // A document waiting for a new fetch of its URL stays pending: the fetch may bring a version that can be read.
+    const status = document.fetchPending ? "queued" : "failed";
     await runBatch(db, [
       [
-        updatePendingVersion(db, version, { status: "failed", error: reason }),
+        updatePendingVersion(db, version, { status, error: reason }),
         updateIngestJob(db, version, { status: "failed", error: reason, finishedAt: new Date() }),
       ],
     ]);
