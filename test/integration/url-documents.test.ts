@@ -93,9 +93,11 @@ describe("URL documents", () => {
   it("fails a page that is not a document, or gone, with a reason; re-ingesting fetches it again", async () => {
     const admin = await devToken("admin", uniqueTenant());
     site.put("https://docs.example.test/logo", "\u0000\u0001binary", "image/png");
+    site.put("https://docs.example.test/huge", `<html><body><p>${"word ".repeat(900_000)}</p></body></html>`);
     const response = await submit(admin, [
       { externalId: "logo", url: "https://docs.example.test/logo" },
       { externalId: "missing", url: "https://docs.example.test/missing" },
+      { externalId: "huge", url: "https://docs.example.test/huge" },
     ]);
     const { documents } = await response.json<{ documents: DocumentView[] }>();
     const logo = await waitForDocument(admin, documents[0]?.id ?? "");
@@ -104,13 +106,15 @@ describe("URL documents", () => {
       error: expect.stringMatching(/not a document that can be ingested/),
     });
     const missing = await waitForDocument(admin, documents[1]?.id ?? "");
+    const huge = await waitForDocument(admin, documents[2]?.id ?? "");
+    expect(huge).toMatchObject({ status: "failed", error: expect.stringMatching(/HTML .*4 MB.*huge/) });
     expect(missing).toMatchObject({ status: "failed", error: expect.stringMatching(/answered HTTP 404/) });
 
     site.put("https://docs.example.test/missing", "# Found\n\nIt is here now.", "text/markdown");
     const again = await call(`/api/documents/${missing.id}/reingest`, { method: "POST", token: admin });
     expect(again.status).toBe(202);
     expect(await waitForDocument(admin, missing.id)).toMatchObject({ status: "ready", title: "Found" });
-    expect((await documentsOf(admin)).map((document) => document.status).sort()).toEqual(["failed", "ready"]);
+    expect((await documentsOf(admin)).map((document) => document.status).sort()).toEqual(["failed", "failed", "ready"]);
   });
 
   it("retries a page that answers 503 and fails it with that reason; a lost fetch is re-sent by the reconciler", async () => {

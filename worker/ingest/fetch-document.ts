@@ -6,7 +6,7 @@ import { newId } from "../lib/ids";
 import { type FetchedPage, FetchFailedError, safeFetch } from "../lib/safe-fetch";
 import { sha256Hex } from "../lib/sha256";
 import { RefusedUrlError } from "../lib/url-guard";
-import { acceptDocumentContent, documentHeadBytes } from "./accept-document";
+import { acceptDocumentContent, acceptDocumentSize, documentHeadBytes } from "./accept-document";
 import { guardedFetch, type IngestDependencies } from "./ingest-dependencies";
 import type { FetchMessage } from "./ingest-message";
 import { fetchedObjectKey } from "./object-keys";
@@ -56,6 +56,12 @@ export async function fetchDocument(deps: IngestDependencies, message: FetchMess
     const type = page.contentType ? ` (${page.contentType.slice(0, 100)})` : "";
     const reason = `${document.url} is not a document that can be ingested${type}: text, Markdown, HTML, PDF, DOCX, CSV or JSON are`;
     return finish(deps, document, { kind: "failed", reason });
+  }
+  try {
+    acceptDocumentSize(page.body.byteLength, contentType, document.url);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return finish(deps, document, { kind: "failed", reason: error.message });
   }
   const sha256 = await sha256Hex(page.body);
   if (serving && sha256 === document.sha256 && contentType === document.contentType) {
