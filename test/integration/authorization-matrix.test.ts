@@ -134,6 +134,24 @@ const rows: Record<string, Row> = {
     probe: () => ({ path: `/api/webhooks/secrets/${unknownId}`, method: "DELETE" }),
     expected: needs("admin", 404),
   },
+  "GET /api/sources": { probe: () => ({ path: "/api/sources" }), expected: needs("admin", 200) },
+  "POST /api/sources": {
+    probe: () => ({ path: "/api/sources", method: "POST", json: { kind: "page" } }),
+    expected: needs("admin", 400),
+  },
+  "GET /api/sources/:id": { probe: () => ({ path: `/api/sources/${unknownId}` }), expected: needs("admin", 404) },
+  "DELETE /api/sources/:id": {
+    probe: () => ({ path: `/api/sources/${unknownId}`, method: "DELETE" }),
+    expected: needs("admin", 404),
+  },
+  "GET /api/sources/:id/syncs": {
+    probe: () => ({ path: `/api/sources/${unknownId}/syncs` }),
+    expected: needs("admin", 404),
+  },
+  "POST /api/sources/:id/sync": {
+    probe: () => ({ path: `/api/sources/${unknownId}/sync`, method: "POST" }),
+    expected: needs("admin", 404),
+  },
   "POST /api/chat": { probe: () => ({ path: "/api/chat", method: "POST", json: {} }), expected: needs("member", 400) },
   // 204: no answer to resume; a conversation that is not the caller's looks the same as one that does not exist.
   "GET /api/chat/:id/stream": {
