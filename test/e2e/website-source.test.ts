@@ -5,8 +5,9 @@
  */
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { z } from "zod";
-import { type RunningServer, startServer, startupTimeoutMs } from "../support/server";
+import { readBody } from "../../client/api-client";
+import { connectWithDevToken } from "../../client/dev-token";
+import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server";
 
 const pages = new Map<string, { body: string; etag: string }>();
 const requests: Array<{ path: string; ifNoneMatch: string | null }> = [];
@@ -48,42 +49,17 @@ afterAll(async () => {
   await new Promise((resolve) => site?.close(resolve));
 }, 60_000);
 
-async function send(path: string, init: { token?: string; body?: unknown } = {}): Promise<unknown> {
-  const headers = new Headers({ "Content-Type": "application/json" });
-  if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
-  const response = await fetch(new URL(path, server?.baseUrl), {
-    method: init.body === undefined ? "GET" : "POST",
-    headers,
-    body: init.body === undefined ? null : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  expect(response.status, `${path}: ${text}`).toBeLessThan(300);
-  return JSON.parse(text);
-}
-
-const syncsSchema = z.object({
-  syncs: z.array(z.object({ status: z.string(), checked: z.number(), unchanged: z.number(), added: z.number() })),
-});
-const documentsSchema = z.object({
-  documents: z.array(z.object({ externalId: z.string().nullable(), status: z.string(), error: z.string().nullable() })),
-});
-
 describe("a website source", () => {
   test("is crawled from a local site, re-synced with 304s, and a redirect to the metadata address is refused", async () => {
     if (!server) throw new Error("the server did not start");
-    const admin = z
-      .object({ token: z.string() })
-      .parse(
-        await send("/api/dev/token", { body: { role: "admin", tenant: `site-${Date.now().toString(36)}` } }),
-      ).token;
-    const created = z
-      .object({ source: z.object({ id: z.string() }) })
-      .parse(await send("/api/sources", { token: admin, body: { kind: "site", url: `${siteOrigin}/docs/` } }));
+    const { api } = await connectWithDevToken({ baseUrl: server.baseUrl }, "admin", `site-${Date.now().toString(36)}`);
+    const created = await readBody(api.sources.$post({ json: { kind: "site", url: `${siteOrigin}/docs/` } }));
+    const source = { param: { id: created.source.id } };
     const syncEnded = (count: number) =>
       vi.waitUntil(
         async () => {
-          const { syncs } = syncsSchema.parse(await send(`/api/sources/${created.source.id}/syncs`, { token: admin }));
-          const { documents } = documentsSchema.parse(await send("/api/documents", { token: admin }));
+          const { syncs } = await readBody(api.sources[":id"].syncs.$get({ ...source, query: {} }));
+          const { documents } = await readBody(api.documents.$get());
           const settled = documents.every((document) => document.status === "ready" || document.status === "failed");
           return syncs.length === count && syncs[0]?.status === "finished" && settled ? { syncs, documents } : false;
         },
@@ -99,18 +75,17 @@ describe("a website source", () => {
     ]);
 
     requests.splice(0);
-    await send(`/api/sources/${created.source.id}/sync`, { token: admin, body: {} });
+    await readBody(api.sources[":id"].sync.$post(source));
     const second = await syncEnded(2);
     expect(second.syncs[0]).toMatchObject({ checked: 3, unchanged: 3, added: 0 });
     expect(requests.map((request) => request.ifNoneMatch).sort()).toEqual(['"1"', '"2"', '"3"']);
 
-    await send("/api/documents/batch", {
-      token: admin,
-      body: { documents: [{ externalId: "jump", url: `${siteOrigin}/jump` }] },
-    });
+    await readBody(
+      api.documents.batch.$post({ json: { documents: [{ externalId: "jump", url: `${siteOrigin}/jump` }] } }),
+    );
     const jumped = await vi.waitUntil(
       async () => {
-        const { documents } = documentsSchema.parse(await send("/api/documents", { token: admin }));
+        const { documents } = await readBody(api.documents.$get());
         const jump = documents.find((document) => document.externalId === "jump");
         return jump?.status === "failed" ? jump : false;
       },
