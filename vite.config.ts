@@ -30,6 +30,8 @@ const overridableVars = [
   "FUSION_WEIGHTS",
   "FTS_COLUMN_WEIGHTS",
   "RETRIEVAL_CANDIDATES",
+  "RATE_LIMITS",
+  "RECONCILE_AFTER_SECONDS",
 ];
 
 /**
