@@ -115,7 +115,7 @@ interface Measurement {
 // Without --url, the app is started here and stopped at the end.
 const server: RunningServer | undefined = values.url
   ? undefined
-  : await startServer({ LOCAL_ANSWER_DELAY_MS: values.delay });
+  : await startServer({ LOCAL_ANSWER_DELAY_MS: values.delay, RATE_LIMITS: "off" });
 const baseUrl = server?.baseUrl ?? values.url?.replace(/\/$/, "") ?? "";
 
 try {

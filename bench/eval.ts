@@ -58,7 +58,7 @@ const documents = dataset.corpus.map((entry) => ({
   contentType: "text/plain" as const,
 }));
 
-const server: RunningServer | undefined = values.url ? undefined : await startServer();
+const server: RunningServer | undefined = values.url ? undefined : await startServer({ RATE_LIMITS: "off" });
 const baseUrl = values.url?.replace(/\/$/, "") ?? server?.baseUrl ?? "";
 
 try {

@@ -31,7 +31,7 @@ const corpus = (await readBeirCorpus(values.dataset)).map((entry) => ({
   contentType: "text/plain" as const,
 }));
 
-const server: RunningServer | undefined = values.url ? undefined : await startServer();
+const server: RunningServer | undefined = values.url ? undefined : await startServer({ RATE_LIMITS: "off" });
 const baseUrl = values.url?.replace(/\/$/, "") ?? server?.baseUrl ?? "";
 
 try {
