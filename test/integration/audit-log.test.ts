@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEntryView } from "../../worker/contract";
 import { call, devToken, postJson, uniqueTenant, uploadFile, waitForDocument } from "../support/api";
+import { fakeSiteForEachTest } from "../support/fake-site";
+import { uploadInParts } from "../support/uploads";
 
 async function auditEntries(
   admin: string,
@@ -23,6 +25,8 @@ async function waitForEntry(admin: string, action: string): Promise<AuditEntryVi
   if (!found) throw new Error(`no ${action} entry`);
   return found;
 }
+
+const site = fakeSiteForEachTest();
 
 describe("the audit log", () => {
   it("records key creation and revocation with actor, role, target, request id and outcome", async () => {
@@ -114,6 +118,56 @@ describe("the audit log", () => {
     expect(await waitForEntry(admin, "upload.create")).toMatchObject({ targetId: upload.upload.id });
     await call(`/api/uploads/${upload.upload.id}`, { method: "DELETE", token: admin });
     expect(await waitForEntry(admin, "upload.abort")).toMatchObject({ targetId: upload.upload.id, status: 204 });
+  });
+
+  it("records webhook secrets, collection access, sources and multipart uploads", async () => {
+    const tenant = uniqueTenant();
+    const admin = await devToken("admin", tenant);
+
+    const rotated = await postJson("/api/webhooks/secrets", {}, admin);
+    const { secret } = await rotated.json<{ secret: { id: string } }>();
+    expect(await waitForEntry(admin, "webhook-secret.rotate")).toMatchObject({
+      targetType: "webhook-secret",
+      targetId: secret.id,
+      status: 201,
+    });
+    await call(`/api/webhooks/secrets/${secret.id}`, { method: "DELETE", token: admin });
+    expect(await waitForEntry(admin, "webhook-secret.revoke")).toMatchObject({ targetId: secret.id });
+
+    await call("/api/collections/handbook/access", {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ readableBy: ["hr"] }),
+      token: admin,
+    });
+    expect(await waitForEntry(admin, "collection.access")).toMatchObject({ outcome: "success", status: 200 });
+
+    site.put(
+      "https://docs.example.test/guide",
+      "<html><head><title>Guide</title></head><body><p>Hello.</p></body></html>",
+    );
+    const created = await postJson("/api/sources", { kind: "url", url: "https://docs.example.test/guide" }, admin);
+    expect(created.status).toBe(201);
+    const { source } = await created.json<{ source: { id: string } }>();
+    expect(await waitForEntry(admin, "source.create")).toMatchObject({ targetId: source.id, status: 201 });
+    // A sync asked for while the first one runs is refused with 409; either way it is recorded.
+    await postJson(`/api/sources/${source.id}/sync`, {}, admin);
+    expect(await waitForEntry(admin, "source.sync")).toMatchObject({ targetType: "source", targetId: source.id });
+    await call(`/api/sources/${source.id}`, { method: "DELETE", token: admin });
+    expect(await waitForEntry(admin, "source.delete")).toMatchObject({ targetId: source.id, outcome: "success" });
+    const refused = await postJson("/api/sources", { kind: "url", url: "https://127.0.0.1/guide" }, admin);
+    expect(refused.status).toBe(400);
+    await expect
+      .poll(async () => (await auditEntries(admin, "?action=source.create&outcome=failure")).entries[0]?.status)
+      .toBe(400);
+
+    const document = await uploadInParts(
+      admin,
+      { filename: "parts.md", contentType: "text/markdown" },
+      new TextEncoder().encode("# Parts\n\nSent in parts."),
+    );
+    expect(await waitForEntry(admin, "upload.complete")).toMatchObject({ status: 202 });
+    expect(document.id).toBeTruthy();
   });
 
   it("pages and filters, keeps tenants apart, and cannot be changed through the API", async () => {

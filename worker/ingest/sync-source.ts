@@ -45,6 +45,24 @@ export async function syncSource(deps: IngestDependencies, message: SyncSourceMe
     throw error;
   }
 
+  try {
+    await recordDiscovery(deps, source, sync.id, urls);
+  } catch (error) {
+    // The source was removed while its pages were being found: there is nothing left to sync.
+    if (!(await findSource(db, message.tenantId, message.sourceId))) return;
+    throw error;
+  }
+}
+
+/** Deletes the pages that left the source, queues a fetch of every page, and records what the discovery found. */
+async function recordDiscovery(
+  deps: IngestDependencies,
+  source: NonNullable<Awaited<ReturnType<typeof findSource>>>,
+  syncId: string,
+  urls: string[],
+): Promise<void> {
+  const { db } = deps;
+  const sync = { id: syncId };
   const known = await sourcePages(db, source.id);
   const wanted = new Set(urls);
   const live = known.filter((page) => page.status !== "deleting");
