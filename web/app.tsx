@@ -1,10 +1,17 @@
+import { PageTabs } from "./components/page-tabs";
 import { TokenForm } from "./components/token-form";
 import { useAuth } from "./hooks/use-auth";
-import { chatHref, documentsHref, useHashRoute } from "./hooks/use-hash-route";
+import { useHashRoute } from "./hooks/use-hash-route";
+import { AuditPage } from "./routes/audit-page";
 import { ChatPage } from "./routes/chat-page";
+import { CollectionsPage } from "./routes/collections-page";
 import { DocumentsPage } from "./routes/documents-page";
+import { IntegrationsPage } from "./routes/integrations-page";
 
-/** The app shell: sign-in, the two pages (chat and documents) chosen by the URL hash, and what runs the answers. */
+/**
+ * The app shell: sign-in, the pages chosen by the URL hash (chat, documents, and for admins integrations, audit and
+ * collections), and what runs the answers.
+ */
 export function App() {
   const { state, signIn, signOut } = useAuth();
   const route = useHashRoute();
@@ -14,24 +21,7 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1 className="app-title">Edge RAG chat</h1>
-        {state.status === "signed-in" ? (
-          <nav className="tabs" aria-label="Pages">
-            <a
-              href={chatHref(route.page === "chat" ? route.conversationId : null)}
-              data-testid="chat-tab"
-              aria-current={route.page === "chat" ? "page" : undefined}
-            >
-              Chat
-            </a>
-            <a
-              href={documentsHref}
-              data-testid="documents-tab"
-              aria-current={route.page === "documents" ? "page" : undefined}
-            >
-              Documents
-            </a>
-          </nav>
-        ) : null}
+        {state.status === "signed-in" ? <PageTabs route={route} token={state.token} /> : null}
         {health ? (
           <p className="model-info hint">
             {health.models.offline ? (
@@ -59,6 +49,12 @@ export function App() {
           <TokenForm error={state.error} onSubmit={signIn} />
         ) : route.page === "documents" ? (
           <DocumentsPage maxUploadBytes={health?.limits.maxUploadBytes ?? null} />
+        ) : route.page === "integrations" ? (
+          <IntegrationsPage />
+        ) : route.page === "audit" ? (
+          <AuditPage />
+        ) : route.page === "collections" ? (
+          <CollectionsPage />
         ) : (
           <ChatPage conversationId={route.conversationId} />
         )}

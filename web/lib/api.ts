@@ -4,15 +4,19 @@
  * an `AbortSignal`, so a page that no longer needs an answer stops waiting for it.
  */
 import { validateUIMessages } from "ai";
+import type { z } from "zod";
 import { createApiClient, readBody } from "../../client/api-client";
+import { ApiError } from "../../client/api-error";
 import { requestDevToken } from "../../client/dev-token";
-import {
-  type ChatMessage,
-  type ConversationSummary,
-  chatMessageSchemas,
-  type DocumentView,
-  type IngestJobView,
+import type {
+  auditQuerySchema,
+  ChatMessage,
+  ConversationSummary,
+  createApiKeySchema,
+  DocumentView,
+  IngestJobView,
 } from "../../worker/contract";
+import { chatMessageSchemas } from "../../worker/contract";
 import { getToken, setToken } from "./token-store";
 
 /** `fetch` that drops the stored token when the API rejects it, so the app signs in again. */
@@ -118,4 +122,77 @@ export async function deleteDocument(id: string): Promise<DocumentView> {
 /** Re-ingests every document indexed with another embedding model than the current one. */
 export function reembedDocuments(): Promise<{ queued: number; embeddingModel: string }> {
   return readBody(api.documents.reembed.$post());
+}
+
+/**
+ * Whether the signed-in caller may use the admin pages: a 403 from an admin-only read says no. The API refuses
+ * members on every admin route anyway; this only decides which tabs to show.
+ */
+export async function canAdminister(signal?: AbortSignal): Promise<boolean> {
+  try {
+    await readBody(api.collections.$get(undefined, aborting(signal)));
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return false;
+    throw error;
+  }
+}
+
+export async function listApiKeys(signal?: AbortSignal) {
+  return (await readBody(api.keys.$get(undefined, aborting(signal)))).keys;
+}
+
+/** A new API key, and its secret: the only time the server gives it out. */
+export function createApiKey(key: z.input<typeof createApiKeySchema>) {
+  return readBody(api.keys.$post({ json: key }));
+}
+
+/** Revokes a key at once: calls with it are refused from now on. */
+export async function revokeApiKey(id: string) {
+  return (await readBody(api.keys[":id"].$delete({ param: { id } }))).key;
+}
+
+export async function listWebhookSecrets(signal?: AbortSignal) {
+  return (await readBody(api.webhooks.secrets.$get(undefined, aborting(signal)))).secrets;
+}
+
+/** A new signing secret and its value (shown only now); the current one stays valid for the server's rollover. */
+export function rotateWebhookSecret() {
+  return readBody(api.webhooks.secrets.$post({ json: {} }));
+}
+
+export async function revokeWebhookSecret(id: string) {
+  return (await readBody(api.webhooks.secrets[":id"].$delete({ param: { id } }))).secret;
+}
+
+/** A page of something listed newest first, and the cursor of the page after it (null: none). */
+export interface Page<Item> {
+  items: Item[];
+  nextCursor: number | null;
+}
+
+/** Received webhook deliveries, newest first, from before `cursor` when given. */
+export async function listWebhookDeliveries(cursor: number | null, signal?: AbortSignal) {
+  const query = cursor === null ? {} : { before: String(cursor) };
+  const { deliveries, nextCursor } = await readBody(api.webhooks.deliveries.$get({ query }, aborting(signal)));
+  return { items: deliveries, nextCursor };
+}
+
+/** The filters of the audit log, as `GET /api/audit` takes them. */
+export type AuditFilters = Pick<z.input<typeof auditQuerySchema>, "action" | "actor" | "outcome" | "since" | "until">;
+
+/** Audit entries matching `filters`, newest first, from before `cursor` when given. */
+export async function listAuditEntries(filters: AuditFilters, cursor: number | null, signal?: AbortSignal) {
+  const query = cursor === null ? filters : { ...filters, before: String(cursor) };
+  const { entries, nextCursor } = await readBody(api.audit.$get({ query }, aborting(signal)));
+  return { items: entries, nextCursor };
+}
+
+export async function listCollections(signal?: AbortSignal) {
+  return (await readBody(api.collections.$get(undefined, aborting(signal)))).collections;
+}
+
+/** Sets who may read a collection: null the whole tenant, a list only those groups (empty: admins only). */
+export async function setCollectionAccess(name: string, readableBy: string[] | null): Promise<void> {
+  await readBody(api.collections[":name"].access.$put({ param: { name }, json: { readableBy } }));
 }

@@ -1,0 +1,92 @@
+import { useEffect, useRef, useState } from "react";
+import { describeError } from "../../client/api-error";
+import { ErrorMessage } from "./error-message";
+
+/**
+ * A button for an action that cannot be undone (revoke), asking "Yes / No" inline before it runs; a failure shows
+ * the API's message right here. `subject` names what it acts on for screen readers.
+ */
+export function ConfirmAction({
+  label,
+  runningLabel,
+  question,
+  subject,
+  onConfirm,
+  testId,
+}: {
+  label: string;
+  runningLabel: string;
+  question: string;
+  subject: string;
+  onConfirm: () => Promise<void>;
+  testId: string;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const actionRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+
+  // The keyboard focus follows the confirmation as it opens and closes instead of falling back to the page.
+  useEffect(() => {
+    if (confirming) cancelRef.current?.focus();
+    else if (wasConfirming.current) actionRef.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
+
+  async function confirm() {
+    setConfirming(false);
+    setRunning(true);
+    setError(null);
+    try {
+      await onConfirm();
+    } catch (reason) {
+      setError(`${label} failed: ${describeError(reason)}`);
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  return (
+    <div className="confirm-action">
+      {confirming ? (
+        <fieldset
+          className="confirm-action-question"
+          onKeyDown={(event) => {
+            if (event.key === "Escape") setConfirming(false);
+          }}
+        >
+          <legend>
+            {question}
+            <span className="visually-hidden"> ({subject})</span>
+          </legend>
+          <button
+            type="button"
+            className="button-quiet confirm-action-yes"
+            data-testid={`${testId}-confirm`}
+            onClick={() => void confirm()}
+          >
+            Yes
+          </button>
+          <button type="button" className="button-quiet" ref={cancelRef} onClick={() => setConfirming(false)}>
+            No
+          </button>
+        </fieldset>
+      ) : (
+        <button
+          type="button"
+          className="button-quiet confirm-action-button"
+          data-testid={testId}
+          ref={actionRef}
+          disabled={running}
+          onClick={() => setConfirming(true)}
+        >
+          {running ? runningLabel : label}
+          <span className="visually-hidden"> {subject}</span>
+        </button>
+      )}
+      {error ? <ErrorMessage message={error} onDismiss={() => setError(null)} /> : null}
+    </div>
+  );
+}
