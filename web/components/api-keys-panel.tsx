@@ -4,9 +4,11 @@ import { type ApiKeyView, type Role, roleSchema } from "../../worker/contract";
 import { useApiData } from "../hooks/use-api-data";
 import { createApiKey, listApiKeys, revokeApiKey } from "../lib/api";
 import { parseGroupList } from "../lib/group-list";
+import { AdminTable } from "./admin-table";
 import { ConfirmAction } from "./confirm-action";
 import { DocumentTime } from "./document-time";
 import { ErrorMessage } from "./error-message";
+import { LoadedList } from "./loaded-list";
 import { SecretOnce } from "./secret-once";
 
 const roleDescriptions: Record<Role, string> = {
@@ -46,40 +48,21 @@ export function ApiKeysPanel() {
           onDone={() => setCreated(null)}
         />
       ) : null}
-      {keys.error ? <ErrorMessage message={`Could not list the API keys: ${keys.error}`} /> : null}
-      {keys.data === undefined ? (
-        keys.error ? null : (
-          <p className="hint" role="status">
-            Loading API keys…
-          </p>
-        )
-      ) : keys.data.length === 0 ? (
-        <p className="hint">No API keys yet.</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="documents-table admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Groups</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Revoked</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((key) => (
-                <ApiKeyRow key={key.id} apiKey={key} onRevoke={() => revoke(key.id)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedList
+        items={keys.data}
+        error={keys.error}
+        failure="Could not list the API keys"
+        loading="Loading API keys…"
+        empty="No API keys yet."
+      >
+        {(items) => (
+          <AdminTable columns={["Name", "Role", "Groups", "Prefix", "Created", "Last used", "Revoked", ""]}>
+            {items.map((key) => (
+              <ApiKeyRow key={key.id} apiKey={key} onRevoke={() => revoke(key.id)} />
+            ))}
+          </AdminTable>
+        )}
+      </LoadedList>
     </section>
   );
 }

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { describeError } from "../../client/api-error";
+import { useConfirmationFocus } from "../hooks/use-confirmation-focus";
 import { ErrorMessage } from "./error-message";
 
 /**
@@ -24,16 +25,7 @@ export function ConfirmAction({
   const [confirming, setConfirming] = useState(false);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const actionRef = useRef<HTMLButtonElement>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  const wasConfirming = useRef(false);
-
-  // The keyboard focus follows the confirmation as it opens and closes instead of falling back to the page.
-  useEffect(() => {
-    if (confirming) cancelRef.current?.focus();
-    else if (wasConfirming.current) actionRef.current?.focus();
-    wasConfirming.current = confirming;
-  }, [confirming]);
+  const { actionRef, cancelRef } = useConfirmationFocus(confirming);
 
   async function confirm() {
     setConfirming(false);

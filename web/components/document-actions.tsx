@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { describeError } from "../../client/api-error";
 import type { DocumentView } from "../../worker/contract";
+import { useConfirmationFocus } from "../hooks/use-confirmation-focus";
 import { ErrorMessage } from "./error-message";
 
 type Action = "reingest" | "delete";
@@ -32,16 +33,7 @@ export function DocumentActions({
   const [confirming, setConfirming] = useState(false);
   const [running, setRunning] = useState<Action | null>(null);
   const [failure, setFailure] = useState<{ action: Action; message: string } | null>(null);
-  const deleteRef = useRef<HTMLButtonElement>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  const wasConfirming = useRef(false);
-
-  // The keyboard focus follows the confirmation as it opens and closes instead of falling back to the page.
-  useEffect(() => {
-    if (confirming) cancelRef.current?.focus();
-    else if (wasConfirming.current) deleteRef.current?.focus();
-    wasConfirming.current = confirming;
-  }, [confirming]);
+  const { actionRef: deleteRef, cancelRef } = useConfirmationFocus(confirming);
 
   const deleting = document.status === "deleting";
   const title = <span className="visually-hidden"> “{document.title}”</span>;

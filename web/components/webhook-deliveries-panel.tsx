@@ -2,9 +2,10 @@ import { useId } from "react";
 import type { WebhookDeliveryView } from "../../worker/contract";
 import { usePagedList } from "../hooks/use-paged-list";
 import { listWebhookDeliveries } from "../lib/api";
+import { AdminTable } from "./admin-table";
 import { DocumentTime } from "./document-time";
-import { ErrorMessage } from "./error-message";
 import { LoadMore } from "./load-more";
+import { LoadedList } from "./loaded-list";
 
 /** The webhook deliveries received, newest first, a page at a time. */
 export function WebhookDeliveriesPanel() {
@@ -24,36 +25,21 @@ export function WebhookDeliveriesPanel() {
           Refresh
         </button>
       </div>
-      {deliveries.error ? <ErrorMessage message={`Could not list the deliveries: ${deliveries.error}`} /> : null}
-      {deliveries.items === null ? (
-        deliveries.error ? null : (
-          <p className="hint" role="status">
-            Loading deliveries…
-          </p>
-        )
-      ) : deliveries.items.length === 0 ? (
-        <p className="hint">No deliveries received yet.</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="documents-table admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Webhook id</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Status</th>
-                <th scope="col">Documents</th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.items.map((delivery) => (
-                <DeliveryRow key={delivery.id} delivery={delivery} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedList
+        items={deliveries.items}
+        error={deliveries.error}
+        failure="Could not list the deliveries"
+        loading="Loading deliveries…"
+        empty="No deliveries received yet."
+      >
+        {(items) => (
+          <AdminTable columns={["Time", "Webhook id", "Outcome", "Status", "Documents", "Error"]}>
+            {items.map((delivery) => (
+              <DeliveryRow key={delivery.id} delivery={delivery} />
+            ))}
+          </AdminTable>
+        )}
+      </LoadedList>
       <LoadMore
         hasMore={deliveries.hasMore}
         loading={deliveries.loadingMore}

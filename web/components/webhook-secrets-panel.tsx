@@ -3,9 +3,11 @@ import { describeError } from "../../client/api-error";
 import type { WebhookSecretView } from "../../worker/contract";
 import { useApiData } from "../hooks/use-api-data";
 import { listWebhookSecrets, revokeWebhookSecret, rotateWebhookSecret } from "../lib/api";
+import { AdminTable } from "./admin-table";
 import { ConfirmAction } from "./confirm-action";
 import { DocumentTime } from "./document-time";
 import { ErrorMessage } from "./error-message";
+import { LoadedList } from "./loaded-list";
 import { SecretOnce } from "./secret-once";
 
 /** The tenant's webhook signing secrets: list, rotate (the new value shown once) and revoke. */
@@ -71,35 +73,21 @@ export function WebhookSecretsPanel() {
           onDone={() => setRotated(null)}
         />
       ) : null}
-      {secrets.error ? <ErrorMessage message={`Could not list the secrets: ${secrets.error}`} /> : null}
-      {secrets.data === undefined ? (
-        secrets.error ? null : (
-          <p className="hint" role="status">
-            Loading secrets…
-          </p>
-        )
-      ) : secrets.data.length === 0 ? (
-        <p className="hint">No signing secret yet: create one to accept webhook deliveries.</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="documents-table admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {secrets.data.map((secret) => (
-                <WebhookSecretRow key={secret.id} secret={secret} onRevoke={() => revoke(secret.id)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadedList
+        items={secrets.data}
+        error={secrets.error}
+        failure="Could not list the secrets"
+        loading="Loading secrets…"
+        empty="No signing secret yet: create one to accept webhook deliveries."
+      >
+        {(items) => (
+          <AdminTable columns={["Created", "Expires", ""]}>
+            {items.map((secret) => (
+              <WebhookSecretRow key={secret.id} secret={secret} onRevoke={() => revoke(secret.id)} />
+            ))}
+          </AdminTable>
+        )}
+      </LoadedList>
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import { type FormEvent, useId, useState } from "react";
 import { type AuditEntryView, auditActionSchema, auditActions } from "../../worker/contract";
+import { AdminTable } from "../components/admin-table";
 import { DocumentTime } from "../components/document-time";
-import { ErrorMessage } from "../components/error-message";
 import { LoadMore } from "../components/load-more";
+import { LoadedList } from "../components/loaded-list";
 import { usePagedList } from "../hooks/use-paged-list";
 import { type AuditFilters, listAuditEntries } from "../lib/api";
 
@@ -112,36 +113,25 @@ export function AuditPage() {
             Clear filters
           </button>
         </form>
-        {entries.error ? <ErrorMessage message={`Could not read the audit log: ${entries.error}`} /> : null}
-        <p className="hint" role="status">
-          {entries.loading ? "Loading the audit log…" : null}
-        </p>
-        {entries.items === null ? null : entries.items.length === 0 ? (
-          <p className="hint" data-testid="audit-empty">
-            No entries{Object.keys(filters).length > 0 ? " match these filters" : " yet"}.
-          </p>
-        ) : (
-          <div className="table-scroll">
-            <table className="documents-table admin-table" aria-busy={entries.loading}>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Request id</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.items.map((entry) => (
-                  <AuditRow key={entry.id} entry={entry} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <LoadedList
+          items={entries.items}
+          error={entries.error}
+          failure="Could not read the audit log"
+          loading="Loading the audit log…"
+          reloading={entries.loading}
+          empty={`No entries${Object.keys(filters).length > 0 ? " match these filters" : " yet"}.`}
+        >
+          {(items) => (
+            <AdminTable
+              columns={["Time", "Actor", "Role", "Action", "Target", "Outcome", "Request id"]}
+              busy={entries.loading}
+            >
+              {items.map((entry) => (
+                <AuditRow key={entry.id} entry={entry} />
+              ))}
+            </AdminTable>
+          )}
+        </LoadedList>
         <LoadMore
           hasMore={entries.hasMore}
           loading={entries.loadingMore}

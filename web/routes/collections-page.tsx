@@ -1,6 +1,7 @@
 import { useId } from "react";
+import { AdminTable } from "../components/admin-table";
 import { CollectionRow } from "../components/collection-row";
-import { ErrorMessage } from "../components/error-message";
+import { LoadedList } from "../components/loaded-list";
 import { useApiData } from "../hooks/use-api-data";
 import { listCollections } from "../lib/api";
 
@@ -16,38 +17,21 @@ export function CollectionsPage() {
           A collection is readable by the whole tenant until you name the groups that may read it; search and chat then
           leave it out for everyone else (admins read every collection).
         </p>
-        {collections.error ? <ErrorMessage message={`Could not list the collections: ${collections.error}`} /> : null}
-        {collections.data === undefined ? (
-          collections.error ? null : (
-            <p className="hint" role="status">
-              Loading collections…
-            </p>
-          )
-        ) : collections.data.length === 0 ? (
-          <p className="hint">No collections yet: documents go to “default” unless they name one.</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="documents-table admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">Collection</th>
-                  <th scope="col" className="numeric">
-                    Documents
-                  </th>
-                  <th scope="col">Readable by</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {collections.data.map((collection) => (
-                  <CollectionRow key={collection.name} collection={collection} onChanged={collections.reload} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <LoadedList
+          items={collections.data}
+          error={collections.error}
+          failure="Could not list the collections"
+          loading="Loading collections…"
+          empty="No collections yet: documents go to “default” unless they name one."
+        >
+          {(items) => (
+            <AdminTable columns={["Collection", "Documents", "Readable by", ""]}>
+              {items.map((collection) => (
+                <CollectionRow key={collection.name} collection={collection} onChanged={collections.reload} />
+              ))}
+            </AdminTable>
+          )}
+        </LoadedList>
       </section>
     </div>
   );
