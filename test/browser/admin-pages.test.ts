@@ -196,6 +196,32 @@ describe("the admin pages", () => {
     await page.close();
   });
 
+  test("the audit page reads more entries a page at a time", async () => {
+    const { server } = running();
+    const { api } = await connectWithDevToken({ baseUrl: server.baseUrl }, "admin", "demo");
+    // More key.create entries than the first page's 50 (the first test made one).
+    for (let index = 0; index < 55; index++) {
+      const answer = await api.keys.$post({ json: { name: `paging-${stamp}-${index}`, role: "ingest" } });
+      expect(answer.status).toBe(201);
+    }
+    // Entries are written just after the answer: wait until the API lists all 56.
+    const listed = async () =>
+      (await (await api.audit.$get({ query: { action: "key.create", limit: "100" } })).json()).entries.length;
+    await expect.poll(listed).toBe(56);
+    const { page, pageErrors } = await openPage("#/audit");
+    const firstPage = await auditRowsFor(page, "key.create");
+    expect(firstPage).toHaveLength(50);
+    await page.getByTestId("audit-more").click();
+    const rows = page.getByTestId("audit-row");
+    await expect.poll(() => rows.count()).toBe(56);
+    // Every entry once, newest first.
+    const texts = await rows.evaluateAll((elements) => elements.map((element) => element.textContent ?? ""));
+    expect(new Set(texts).size).toBe(56);
+    await page.getByTestId("audit-more").waitFor({ state: "detached" });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   test("an admin restricts a collection to a group and sees it listed so", async () => {
     const { page, pageErrors } = await openPage("#/collections");
     const name = `finance-${stamp}`;
