@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { describeError } from "../../client/api-error";
 import { useConfirmationFocus } from "../hooks/use-confirmation-focus";
+import { ConfirmQuestion } from "./confirm-question";
 import { ErrorMessage } from "./error-message";
 
 /**
@@ -43,28 +44,18 @@ export function ConfirmAction({
   return (
     <div className="confirm-action">
       {confirming ? (
-        <fieldset
-          className="confirm-action-question"
-          onKeyDown={(event) => {
-            if (event.key === "Escape") setConfirming(false);
-          }}
-        >
-          <legend>
-            {question}
-            <span className="visually-hidden"> ({subject})</span>
-          </legend>
-          <button
-            type="button"
-            className="button-quiet confirm-action-yes"
-            data-testid={`${testId}-confirm`}
-            onClick={() => void confirm()}
-          >
-            Yes
-          </button>
-          <button type="button" className="button-quiet" ref={cancelRef} onClick={() => setConfirming(false)}>
-            No
-          </button>
-        </fieldset>
+        <ConfirmQuestion
+          question={
+            <>
+              {question}
+              <span className="visually-hidden"> ({subject})</span>
+            </>
+          }
+          yesTestId={`${testId}-confirm`}
+          onYes={() => void confirm()}
+          onNo={() => setConfirming(false)}
+          cancelRef={cancelRef}
+        />
       ) : (
         <button
           type="button"

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { describeError } from "../../client/api-error";
 import type { DocumentView } from "../../worker/contract";
 import { useConfirmationFocus } from "../hooks/use-confirmation-focus";
+import { ConfirmQuestion } from "./confirm-question";
 import { ErrorMessage } from "./error-message";
 
 type Action = "reingest" | "delete";
@@ -58,27 +59,17 @@ export function DocumentActions({
   return (
     <div className="document-actions">
       {confirming ? (
-        <fieldset
-          className="document-delete-confirmation"
-          onKeyDown={(event) => {
-            if (event.key === "Escape") setConfirming(false);
-          }}
-        >
-          <legend>
-            Delete<span className="visually-hidden"> “{document.title}” everywhere</span>?
-          </legend>
-          <button
-            type="button"
-            className="button-quiet document-delete-confirm"
-            data-testid="document-delete-confirm"
-            onClick={confirmDelete}
-          >
-            Yes
-          </button>
-          <button type="button" className="button-quiet" ref={cancelRef} onClick={() => setConfirming(false)}>
-            No
-          </button>
-        </fieldset>
+        <ConfirmQuestion
+          question={
+            <>
+              Delete<span className="visually-hidden"> “{document.title}” everywhere</span>?
+            </>
+          }
+          yesTestId="document-delete-confirm"
+          onYes={confirmDelete}
+          onNo={() => setConfirming(false)}
+          cancelRef={cancelRef}
+        />
       ) : (
         <>
           <button
