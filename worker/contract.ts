@@ -156,6 +156,13 @@ export interface TenantView {
   createdAt: string;
 }
 
+/** Who is calling, as the API sees it (`GET /api/tenant`): what the SPA shows and hides follows from it. */
+export interface CallerView {
+  subject: string;
+  role: Role;
+  groups: readonly string[];
+}
+
 export const conversationIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "id must be 1-64 characters of letters, digits, '_' and '-'");

@@ -54,8 +54,12 @@ describe("tenants in production (DEV_AUTH off)", () => {
 
     const read = await callDeployment({}, "/api/tenant", { token: await tokenFor(tenant, "member") });
     expect(read.status).toBe(200);
-    const { tenant: view } = await read.json<{ tenant: { id: string; name: string } }>();
+    const { tenant: view, caller } = await read.json<{
+      tenant: { id: string; name: string };
+      caller: { role: string; groups: string[] };
+    }>();
     expect(view).toMatchObject({ id: tenant, name: tenant });
+    expect(caller).toMatchObject({ role: "member", groups: [] });
 
     // A member's first request creates nothing twice and may start a conversation (a write to the index too).
     const question = await callDeployment({}, "/api/chat", {

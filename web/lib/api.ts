@@ -6,7 +6,6 @@
 import { validateUIMessages } from "ai";
 import type { z } from "zod";
 import { createApiClient, readBody } from "../../client/api-client";
-import { ApiError } from "../../client/api-error";
 import { requestDevToken } from "../../client/dev-token";
 import type {
   auditQuerySchema,
@@ -125,17 +124,11 @@ export function reembedDocuments(): Promise<{ queued: number; embeddingModel: st
 }
 
 /**
- * Whether the signed-in caller may use the admin pages: a 403 from an admin-only read says no. The API refuses
+ * Whether the signed-in caller may use the admin pages: their role as `GET /api/tenant` reports it. The API refuses
  * members on every admin route anyway; this only decides which tabs to show.
  */
 export async function canAdminister(signal?: AbortSignal): Promise<boolean> {
-  try {
-    await readBody(api.collections.$get(undefined, aborting(signal)));
-    return true;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 403) return false;
-    throw error;
-  }
+  return (await readBody(api.tenant.$get(undefined, aborting(signal)))).caller.role === "admin";
 }
 
 export async function listApiKeys(signal?: AbortSignal) {

@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env";
 import { audited } from "../audit/audited";
 import { requireRole } from "../auth/require-role";
 import { rememberTenant } from "../auth/tenant-provisioning";
-import { saveTenantSchema, type TenantView } from "../contract";
+import { type CallerView, saveTenantSchema, type TenantView } from "../contract";
 import { findTenant, saveTenant, type TenantRow } from "../db/tenants";
 import { notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
@@ -13,14 +13,16 @@ function toTenantView(row: TenantRow): TenantView {
 }
 
 /**
- * The caller's own tenant: read it, and (admins) create or rename it. Creating it this way is how a deployment with
+ * The caller's own tenant: read it (with who the caller is), and (admins) create or rename it. Creating it this way is how a deployment with
  * `TENANT_PROVISIONING = "explicit"` gets a tenant (`npm run tenant -- create`).
  */
 export const tenantRoutes = new Hono<AppEnv>()
   .get("/", requireRole("member"), async (c) => {
     const tenant = await findTenant(c.var.services.db, c.var.principal.tenantId);
     if (!tenant) throw notFound("Tenant");
-    return c.json({ tenant: toTenantView(tenant) });
+    const { subject, role, groups } = c.var.principal;
+    const caller: CallerView = { subject, role, groups };
+    return c.json({ tenant: toTenantView(tenant), caller });
   })
   .put(
     "/",
