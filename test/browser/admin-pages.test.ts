@@ -6,30 +6,13 @@
  * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
  */
 import { createHmac, randomUUID } from "node:crypto";
-import type { Browser, Page, Response } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page, Response } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
-import { launchChromium } from "../support/chromium";
+import { appInBrowser } from "./app-in-browser";
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
+const running = appInBrowser();
 const stamp = Date.now().toString(36);
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-}, startupTimeoutMs + 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-}, 60_000);
-
-function running(): { server: RunningServer; browser: Browser } {
-  if (!server || !browser) throw new Error("the browser or the server did not start");
-  return { server, browser };
-}
 
 /**
  * A page at `hash`, signed in with `token` when given (else the dev admin token the app asks for itself), and the

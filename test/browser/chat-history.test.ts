@@ -4,31 +4,18 @@
  *
  * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
  */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
-import { launchChromium } from "../support/chromium";
+import { appInBrowser } from "./app-in-browser";
 
 // More questions than the 50 messages of the first page, so the earlier ones take two more pages.
 const questions = 60;
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-}, startupTimeoutMs + 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-}, 60_000);
+const running = appInBrowser();
 
 describe("a long conversation in the browser", () => {
   test("opens on the latest messages and shows the earlier ones on request", async () => {
-    if (!server || !browser) throw new Error("the server or the browser did not start");
+    const { server, browser } = running();
     const { api, token } = await connectWithDevToken({ baseUrl: server.baseUrl }, "member", "demo");
     const conversationId = `long-${crypto.randomUUID().slice(0, 8)}`;
     for (let turn = 1; turn <= questions; turn++) {

@@ -6,11 +6,10 @@
  * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
  */
 import { readFile } from "node:fs/promises";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { z } from "zod";
-import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
-import { launchChromium } from "../support/chromium";
+import { appInBrowser } from "./app-in-browser";
 
 declare global {
   interface Window {
@@ -23,11 +22,10 @@ const reembedAnswerSchema = z.object({ queued: z.number(), embeddingModel: z.str
 
 const pngFixture = new URL("../fixtures/documents/image.png", import.meta.url);
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
+const running = appInBrowser();
 
 async function openDocuments(): Promise<{ page: Page; pageErrors: string[] }> {
-  if (!browser || !server) throw new Error("the browser or the server did not start");
+  const { server, browser } = running();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
@@ -66,16 +64,6 @@ function jobWithStatus(panel: Locator, version: number, status: string): Locator
     .locator(`[data-testid="document-job"][data-version="${version}"]`)
     .filter({ has: panel.page().locator(`.status-${status}`) });
 }
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-}, startupTimeoutMs + 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-}, 60_000);
 
 describe("the documents page", () => {
   test("uploads a Markdown document, shows its jobs, re-ingests it without re-embedding, and deletes it", async () => {

@@ -4,27 +4,14 @@
  *
  * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
  */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
-import { launchChromium } from "../support/chromium";
+import { describe, expect, test } from "vitest";
+import { appInBrowser } from "./app-in-browser";
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  server = await startServer({}, { waitForSamples: false });
-  browser = await launchChromium();
-}, startupTimeoutMs + 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-}, 60_000);
+const running = appInBrowser({}, { waitForSamples: false });
 
 describe("the SPA's security headers", () => {
   test("arrive on the page and its scripts, let the app run, and stop inline scripts", async () => {
-    if (!server || !browser) throw new Error("the server or the browser did not start");
+    const { server, browser } = running();
     const page = await browser.newPage();
     page.setDefaultTimeout(30_000);
     const violations: string[] = [];
