@@ -1,8 +1,9 @@
 import { embedMany } from "ai";
-import { type DocumentVersion, markReadyStatement, pendingChunks, stagedProgress } from "../db/chunk-staging";
+import { markReadyStatement, pendingChunks, stagedProgress } from "../db/chunk-staging";
 import { type DocumentRow, loadDocuments, updatePendingVersion } from "../db/documents";
 import { runBatch } from "../db/run-batch";
 import { inGroups } from "../lib/in-groups";
+import { inSizeBudget } from "../lib/in-size-budget";
 import { platformLimits } from "../lib/platform-limits";
 import type { VectorRecord } from "../vector/vector-index";
 import { isPendingVersion, versionOf } from "./document-version";
@@ -40,8 +41,11 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
   }));
   // A round of slices at a time (about 256 chunks): read, embed, upsert, mark. No query result, embedding call, upsert
   // or D1 transaction grows with the document, so the isolate (and locally D1 and the vector index, on the same
-  // thread) serves other requests between rounds.
-  for (const group of rounds(ranges, documents)) {
+  // thread) serves other requests between rounds. A range counts the chunks it really holds (a small document's only
+  // slice, or a large one's last, is short), so many small documents still go together.
+  const heldChunks = ({ document, from, to }: (typeof ranges)[number]) =>
+    Math.max(0, Math.min(to, (documents.get(document.id)?.chunksTotal ?? 0) - 1) - from + 1);
+  for (const group of inSizeBudget(ranges, heldChunks, chunksPerRound)) {
     const pending = await pendingChunks(db, group);
     if (pending.length === 0) continue;
     for (const round of inGroups(pending, chunksPerRound)) {
@@ -92,29 +96,4 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
     return counts !== undefined && counts.ready === counts.total && counts.total === document.chunksTotal;
   });
   await finishVersions(deps, finished);
-}
-
-type SliceRange = { document: DocumentVersion; from: number; to: number };
-
-/**
- * The ranges in groups of about `chunksPerRound` chunks, counting the chunks each range really holds (a small
- * document's only slice, or a large one's last, is short), so many small documents still go together.
- */
-function rounds(ranges: SliceRange[], documents: Map<string, DocumentRow>): SliceRange[][] {
-  const groups: SliceRange[][] = [];
-  let current: SliceRange[] = [];
-  let size = 0;
-  for (const range of ranges) {
-    const total = documents.get(range.document.id)?.chunksTotal ?? 0;
-    const held = Math.max(0, Math.min(range.to, total - 1) - range.from + 1);
-    if (current.length > 0 && size + held > chunksPerRound) {
-      groups.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(range);
-    size += held;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
 }

@@ -2,8 +2,8 @@ import { type ChunkInput, indexedVectorIds, stageSteps } from "../db/chunk-stagi
 import { type DocumentRow, loadDocuments, settleServedStatement, updatePendingVersion } from "../db/documents";
 import { runBatch } from "../db/run-batch";
 import { formatMegabytes } from "../lib/format-megabytes";
-import { inByteBudget } from "../lib/in-byte-budget";
 import { inGroups } from "../lib/in-groups";
+import { inSizeBudget } from "../lib/in-size-budget";
 import { charactersPerTurn, createPacer } from "../lib/pacer";
 import { idsPerStatement, platformLimits } from "../lib/platform-limits";
 import { sha256Hex } from "../lib/sha256";
@@ -64,7 +64,7 @@ export async function prepareVersions(
     ]),
   );
   const pending = [...targets.values()];
-  for (const group of inByteBudget(pending, ({ document }) => document.size, filesInMemoryBytes)) {
+  for (const group of inSizeBudget(pending, ({ document }) => document.size, filesInMemoryBytes)) {
     await prepareGroup(deps, group, failures);
   }
   return failures;

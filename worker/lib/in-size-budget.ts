@@ -1,8 +1,8 @@
 /**
- * Splits items into consecutive groups whose sizes add up to at most `budget`; an item larger than the budget forms a
- * group of its own. No group is empty.
+ * Splits items into consecutive groups whose sizes (bytes, chunks, …) add up to at most `budget`; an item larger
+ * than the budget forms a group of its own. No group is empty.
  */
-export function inByteBudget<Item>(items: readonly Item[], sizeOf: (item: Item) => number, budget: number): Item[][] {
+export function inSizeBudget<Item>(items: readonly Item[], sizeOf: (item: Item) => number, budget: number): Item[][] {
   const groups: Item[][] = [];
   let group: Item[] = [];
   let groupSize = 0;
