@@ -1,6 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../scripts/lib/seeded-random";
 import type { LocalVectorIndex } from "./local-vector-index";
 import type { VectorFilter, VectorRecord } from "./vector-index";
 
@@ -266,15 +267,4 @@ function cosine(a: Float32Array, b: Float32Array): number {
     normB += other * other;
   });
   return dot / Math.sqrt(normA * normB);
-}
-
-/** Mulberry32: a tiny deterministic generator, so the test data is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }
