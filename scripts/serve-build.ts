@@ -20,10 +20,20 @@ export interface ServeBuildOptions {
   stateDir: string;
   host: string;
   port: number;
+  /**
+   * Where workerd's V8 inspector listens (Chrome DevTools, or a benchmark reading the Worker's heap); none without it.
+   */
+  inspectorPort?: number;
 }
 
 /** Starts workerd with the built Worker, its bindings, vars, `.dev.vars` secrets and static assets. */
-export async function serveBuild({ configPath, stateDir, host, port }: ServeBuildOptions): Promise<Miniflare> {
+export async function serveBuild({
+  configPath,
+  stateDir,
+  host,
+  port,
+  inspectorPort,
+}: ServeBuildOptions): Promise<Miniflare> {
   const config = unstable_readConfig({ config: configPath });
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
   if (!main) throw new Error(`${configPath} names no Worker entry (main); run the build again`);
@@ -40,6 +50,7 @@ export async function serveBuild({ configPath, stateDir, host, port }: ServeBuil
     convertV4MiniflareOptions({
       host,
       port,
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
       log: new Log(LogLevel.INFO),
       // GET /cdn-cgi/local/scheduled?cron=… runs the scheduled handler: Miniflare's entry answers it, never the
       // Worker, so it does not exist in production.

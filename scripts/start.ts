@@ -4,7 +4,8 @@
  * minute), and seeds a demo tenant with the sample documents through the API, reporting their indexing until they
  * are done ("Sample documents: 4/4 ready"). Nothing after Ready stops the server; only a signal does.
  *
- * Environment: PORT (default 8787), RAG_STATE_DIR (local D1/R2/DO state; default .wrangler/state),
+ * Environment: PORT (default 8787), RAG_STATE_DIR (local D1/R2/DO state; default .wrangler/state), INSPECTOR_PORT
+ * (opt-in V8 inspector of the Worker),
  * and any var in wrangler.toml (e.g. AI_PROVIDER) to override it: vite.config.ts applies those overrides when
  * it builds, which is why every start builds.
  */
@@ -21,6 +22,8 @@ import { serveBuild } from "./serve-build.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const port = Number(process.env.PORT ?? 8787);
+// Opt-in: workerd's V8 inspector on this port (attach Chrome DevTools, or `bench:soak` reads the Worker's heap).
+const inspectorPort = process.env.INSPECTOR_PORT ? Number(process.env.INSPECTOR_PORT) : undefined;
 // One state folder for the migrations and the server alike.
 const stateDir = process.env.RAG_STATE_DIR ?? join(root, ".wrangler", "state");
 // A server with state of its own also gets a build of its own, so two never clash (vite.config.ts reads it).
@@ -84,10 +87,12 @@ await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--per
 await run(bin("vite"), ["build", "--logLevel", "warn"], { ...childEnv, NODE_ENV: "production" });
 
 const configPath = builtWorkerConfig();
-const server = await serveBuild({ configPath, stateDir, host: "localhost", port }).catch((error: unknown) => {
-  console.error(`Could not serve on port ${port} (in use? set PORT):`, error);
-  process.exit(1);
-});
+const server = await serveBuild({ configPath, stateDir, host: "localhost", port, inspectorPort }).catch(
+  (error: unknown) => {
+    console.error(`Could not serve on port ${port} (in use? set PORT):`, error);
+    process.exit(1);
+  },
+);
 let stopSchedule = () => {};
 const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
 for (const signal of signals) {

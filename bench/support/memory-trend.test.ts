@@ -23,6 +23,12 @@ describe("memoryTrend", () => {
     expect(trend.growing).toBe(false);
   });
 
+  it("judges a small heap's slow climb with a finer slope", () => {
+    const heap = samplesOf((minutes) => 20 + 0.5 * minutes);
+    expect(memoryTrend(heap).growing).toBe(false);
+    expect(memoryTrend(heap, 0.1).growing).toBe(true);
+  });
+
   it("needs samples after the warm-up", () => {
     expect(() => memoryTrend([{ minutes: 0, megabytes: 1 }])).toThrow(/too few samples/);
   });

@@ -21,14 +21,20 @@ export interface MemoryTrend {
 export const warmUpFraction = 0.2;
 /** Clearly growing: the end is more than this much above the start of the measured part … */
 export const growingRatio = 1.1;
-/** … and the trend over the whole measured part is at least this steep. */
-export const growingSlopeMbPerMinute = 1;
+/**
+ * … and the trend over the whole measured part is at least this steep: by default 1 MB a minute, for a process's
+ * hundreds of megabytes; a JavaScript heap of tens of megabytes is judged with a finer slope.
+ */
+export const defaultGrowingSlopeMbPerMinute = 1;
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-export function memoryTrend(samples: readonly MemorySample[]): MemoryTrend {
+export function memoryTrend(
+  samples: readonly MemorySample[],
+  growingSlopeMbPerMinute = defaultGrowingSlopeMbPerMinute,
+): MemoryTrend {
   const end = samples.at(-1)?.minutes ?? 0;
   const measured = samples.filter((sample) => sample.minutes >= end * warmUpFraction);
   if (measured.length < 4) throw new Error("too few samples after the warm-up to judge a trend");

@@ -155,7 +155,8 @@ export async function startServer(
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on now, for a server to take. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
