@@ -486,6 +486,51 @@ export interface DocumentView {
   updatedAt: string;
 }
 
+/**
+ * `GET /api/documents/:id/chunks`: a page of a document's indexed text in reading order. By default the first page;
+ * `from` continues at a passage (a page's `next`), `before` reads the page ending just before one (a page's
+ * `previous`), and `chunk` reads the page holding that passage (a chunk id as a search result or chat source names
+ * it), with a little of the text before it. Pages hold at most `limit` passages and about 100,000 characters.
+ */
+export const documentChunksQuerySchema = z
+  .object({
+    from: z.coerce.number().int().min(0).optional(),
+    before: z.coerce.number().int().min(1).optional(),
+    chunk: z.string().min(1).max(128).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .refine(
+    (query) => [query.from, query.before, query.chunk].filter((value) => value !== undefined).length <= 1,
+    "send at most one of from, before and chunk",
+  );
+
+/** One passage of a document, as the document view shows it. */
+export interface DocumentChunkView {
+  chunkId: string;
+  /** Position in the document, from 0. */
+  ordinal: number;
+  /** The headings above the passage, outermost first, joined with " > " (empty before the first heading). */
+  headingPath: string;
+  /** The 1-based page of the source file (PDF); null for formats without pages. */
+  page: number | null;
+  text: string;
+  /**
+   * How many characters at the start of `text` repeat the end of the passage before it (the chunker's overlap):
+   * the document reads once when each passage is shown from there.
+   */
+  repeated: number;
+}
+
+/** A page of a document's text (`GET /api/documents/:id/chunks`). */
+export interface DocumentChunksPage {
+  document: { id: string; title: string; collection: string; contentType: string; status: DocumentStatus };
+  chunks: DocumentChunkView[];
+  /** `before` of the page before this one; null at the start of the document. */
+  previous: number | null;
+  /** `from` of the page after this one; null at the end of the document. */
+  next: number | null;
+}
+
 /** One ingestion run of a document version, as `GET /api/documents/:id` shows it. */
 export interface IngestJobView {
   version: number;

@@ -203,6 +203,11 @@ const rows: Record<string, Row> = {
     probe: ({ documentOfA }) => ({ path: `/api/documents/${documentOfA}` }),
     expected: needs("admin", 200, { "admin of B": 404 }),
   },
+  // Members read the text of documents they may search; tenant B's admin finds nothing.
+  "GET /api/documents/:id/chunks": {
+    probe: ({ documentOfA }) => ({ path: `/api/documents/${documentOfA}/chunks` }),
+    expected: needs("member", 200, { "admin of B": 404 }),
+  },
   "POST /api/documents/:id/reingest": {
     probe: () => ({ path: `/api/documents/${unknownId}/reingest`, method: "POST" }),
     expected: needs("admin", 404),

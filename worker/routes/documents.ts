@@ -2,9 +2,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { audited, idFromParam, idFromResponse } from "../audit/audited";
+import { unreadableCollections } from "../auth/collection-access";
 import { addressRateLimit, submissionRateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
-import { batchRequestSchema, uploadFormSchema } from "../contract";
+import { batchRequestSchema, documentChunksQuerySchema, uploadFormSchema } from "../contract";
+import { readDocumentText } from "../db/document-text";
 import {
   findDocument,
   ingestStats,
@@ -39,7 +41,7 @@ const documentTarget = { type: "document", id: idFromParam };
 
 /**
  * Document management: admins upload, batch-upsert by external id, list, inspect, re-ingest and delete; integrations
- * with the `ingest` role may only submit and delete.
+ * with the `ingest` role may only submit and delete; members read the text of the documents they may search.
  */
 export const documentRoutes = new Hono<AppEnv>()
   .post(
@@ -117,6 +119,24 @@ export const documentRoutes = new Hono<AppEnv>()
     const jobs = (await recentIngestJobs(db, document.id)).map(toIngestJobView);
     return c.json({ document: toDocumentView(document), lastJob: jobs[0] ?? null, jobs });
   })
+  // Members read the text of the documents they may search: another tenant's document, one being deleted and one in
+  // a collection restricted to groups they are not in all answer 404 alike, so none of them is revealed.
+  .get(
+    "/:id/chunks",
+    requireRole("member"),
+    validate("param", documentIdSchema),
+    validate("query", documentChunksQuerySchema),
+    async (c) => {
+      const { db } = c.var.services;
+      const { tenantId } = c.var.principal;
+      const document = await findDocument(db, tenantId, c.req.valid("param").id);
+      const unreadable = document ? await unreadableCollections(db, tenantId, c.var.principal) : [];
+      if (!document || document.status === "deleting" || unreadable.includes(document.collection)) {
+        throw notFound("Document");
+      }
+      return c.json(await readDocumentText(db, document, c.req.valid("query")));
+    },
+  )
   .post(
     "/:id/reingest",
     requireRole("admin"),
