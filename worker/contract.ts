@@ -556,8 +556,14 @@ export const sourcesDataSchema = z.object({
       chunkId: z.string(),
       documentId: z.string(),
       title: z.string(),
+      /** The passage as the model was given it (answers from before this was so hold its first 280 characters). */
       snippet: z.string(),
+      /** The retrieval score (reciprocal-rank fusion): for ranking, not a confidence. */
       score: z.number(),
+      /** The headings above the passage, joined with " > "; absent from older answers. */
+      headingPath: z.string().optional(),
+      /** The 1-based page of the source file (PDF); null without pages, absent from older answers. */
+      page: z.number().int().nullable().optional(),
     }),
   ),
 });

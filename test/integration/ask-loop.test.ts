@@ -42,6 +42,16 @@ describe("the RAG loop, through the HTTP API", () => {
     expect(sources?.data).toMatchObject({
       sources: expect.arrayContaining([expect.objectContaining({ documentId: document.id })]),
     });
+    // Each source names where it is in its document and carries the whole passage, for the reader to check.
+    expect(sources?.data).toMatchObject({
+      sources: expect.arrayContaining([
+        expect.objectContaining({
+          headingPath: "Travel handbook > Expenses",
+          page: null,
+          snippet: expect.stringMatching(/Employees book trains[\s\S]*120 euros elsewhere\.$/),
+        }),
+      ]),
+    });
     const timings = chunks.find((chunk) => chunk.type === "data-timings");
     expect(timings?.data).toMatchObject({ offline: true, model: "extractive-v1" });
 

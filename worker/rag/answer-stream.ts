@@ -54,7 +54,6 @@ export interface FinishedAnswer {
 
 type AnswerChunk = UIMessageChunk<ChatMetadata, ChatDataParts>;
 
-const snippetLength = 280;
 // Model calls that fail before any text streamed (429, 5xx, request timeouts) are tried this many more times.
 const modelRetries = 2;
 // Limits on one model call: time to the first text, the longest silence between chunks, and the whole answer.
@@ -266,8 +265,11 @@ function sourcesData(sources: RetrievedChunk[]): SourcesData {
       chunkId: source.chunkId,
       documentId: source.documentId,
       title: source.title,
-      snippet: source.text.length > snippetLength ? `${source.text.slice(0, snippetLength)}…` : source.text,
+      // Whole, so a reader can check the sentence an answer cites; chunks are a few thousand characters at most.
+      snippet: source.text,
       score: source.score,
+      headingPath: source.headingPath,
+      page: source.page ?? null,
     })),
   };
 }
