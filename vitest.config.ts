@@ -34,11 +34,17 @@ export default defineConfig({
         },
       },
       {
-        // The shared API client's, the CLI's and the benchmarks' own logic, and worker code whose timing a test
-        // measures, in Node.
+        // The shared API client's, the CLI's, the SPA's and the benchmarks' own logic, and worker code whose timing a
+        // test measures, in Node.
         test: {
           name: "scripts",
-          include: ["client/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts", "worker/**/*.node.test.ts"],
+          include: [
+            "client/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "bench/**/*.test.ts",
+            "web/**/*.test.ts",
+            "worker/**/*.node.test.ts",
+          ],
           environment: "node",
         },
       },

@@ -5,6 +5,7 @@ import { useHashRoute } from "./hooks/use-hash-route";
 import { AuditPage } from "./routes/audit-page";
 import { ChatPage } from "./routes/chat-page";
 import { CollectionsPage } from "./routes/collections-page";
+import { DocumentPage } from "./routes/document-page";
 import { DocumentsPage } from "./routes/documents-page";
 import { IntegrationsPage } from "./routes/integrations-page";
 
@@ -47,6 +48,13 @@ export function App() {
           </p>
         ) : state.status === "needs-token" ? (
           <TokenForm error={state.error} onSubmit={signIn} />
+        ) : route.page === "document" ? (
+          <DocumentPage
+            key={`${route.documentId} ${route.chunkId}`}
+            documentId={route.documentId}
+            chunkId={route.chunkId}
+            marks={route.marks}
+          />
         ) : route.page === "documents" ? (
           <DocumentsPage maxUploadBytes={health?.limits.maxUploadBytes ?? null} />
         ) : route.page === "integrations" ? (

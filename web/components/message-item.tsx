@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { ChatMessage } from "../../worker/contract";
-import { citedChunkIds, messageSources, messageText, messageTimings } from "../lib/chat-message";
+import { messageSources, messageText, messageTimings } from "../lib/chat-message";
 import { AnswerText } from "./answer-text";
 import { AnswerTimings } from "./answer-timings";
 import { SourceList } from "./source-list";
@@ -40,7 +40,8 @@ function AssistantMessage({ message, streaming }: { message: ChatMessage; stream
       </div>
       <SourceList
         sources={sources}
-        cited={citedChunkIds(message)}
+        answerText={text}
+        streaming={streaming}
         openIndex={openSource}
         onToggle={(index) => setOpenSource((current) => (current === index ? null : index))}
         idPrefix={`message-${message.id}`}

@@ -12,6 +12,7 @@ import type {
   ChatMessage,
   ConversationSummary,
   createApiKeySchema,
+  DocumentChunksPage,
   DocumentView,
   IngestJobView,
 } from "../../worker/contract";
@@ -106,6 +107,19 @@ export interface DocumentDetails {
 
 export function getDocument(id: string, signal?: AbortSignal): Promise<DocumentDetails> {
   return readBody(api.documents[":id"].$get({ param: { id } }, aborting(signal)));
+}
+
+/** Which page of a document's text to read: the first, from or before a passage, or the one holding a passage. */
+export type DocumentTextQuery = { from: number } | { before: number } | { chunk: string } | Record<string, never>;
+
+/** A page of a document's text in reading order (for members too: the documents they may search). */
+export function getDocumentText(
+  id: string,
+  query: DocumentTextQuery,
+  signal?: AbortSignal,
+): Promise<DocumentChunksPage> {
+  const strings = Object.fromEntries(Object.entries(query).map(([name, value]) => [name, String(value)]));
+  return readBody(api.documents[":id"].chunks.$get({ param: { id }, query: strings }, aborting(signal)));
 }
 
 /** Ingests the stored file again as a new version; unchanged chunks are not re-embedded. */

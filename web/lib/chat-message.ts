@@ -37,12 +37,3 @@ export function messageTimings(message: ChatMessage): TimingsData | undefined {
   }
   return undefined;
 }
-
-/**
- * Chunk ids of the sources the answer actually cites (its `source-document` parts), or null before the
- * server has said (while streaming, or from a server that sends no such parts).
- */
-export function citedChunkIds(message: ChatMessage): Set<string> | null {
-  const ids = message.parts.flatMap((part) => (part.type === "source-document" ? [part.sourceId] : []));
-  return ids.length > 0 ? new Set(ids) : null;
-}
