@@ -123,6 +123,12 @@ describe("sources you can check", () => {
     expect(await view.locator(".document-heading").allTextContents()).toContain("Fog operations");
     expect(await view.textContent()).toContain("Berth 30 takes vessels of class 30");
     await page.screenshot({ path: "/tmp/sources-document.png" });
+    // The page opens a little before the passage; the text before that is read on request.
+    expect(await view.textContent()).not.toContain("Berth 1 takes vessels");
+    await view.getByTestId("document-earlier").click();
+    await view.getByText("Berth 1 takes vessels of class 1").waitFor();
+    expect(await view.getByTestId("document-earlier").count()).toBe(0);
+    expect(await cited.getByTestId("cited-sentence").allTextContents()).toEqual([fact]);
 
     // Back to the answer.
     await view.getByRole("button", { name: "Back" }).click();

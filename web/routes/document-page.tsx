@@ -53,7 +53,13 @@ export function DocumentPage({
         <p className="hint">This document has no indexed text yet.</p>
       ) : null}
       {page?.previous !== null && page?.previous !== undefined ? (
-        <button type="button" className="button-secondary" disabled={loading} onClick={() => readMore("earlier")}>
+        <button
+          type="button"
+          className="button-secondary"
+          data-testid="document-earlier"
+          disabled={loading}
+          onClick={() => readMore("earlier")}
+        >
           Show earlier text
         </button>
       ) : null}
@@ -84,7 +90,13 @@ export function DocumentPage({
         ))}
       </div>
       {page?.next !== null && page?.next !== undefined ? (
-        <button type="button" className="button-secondary" disabled={loading} onClick={() => readMore("later")}>
+        <button
+          type="button"
+          className="button-secondary"
+          data-testid="document-later"
+          disabled={loading}
+          onClick={() => readMore("later")}
+        >
           Show more text
         </button>
       ) : null}
