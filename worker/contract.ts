@@ -77,6 +77,7 @@ export const auditActions = [
   "document.upload",
   "document.batch",
   "document.reingest",
+  "document.rename",
   "document.delete",
   "documents.reembed",
   "upload.create",
@@ -258,6 +259,9 @@ export const documentTitleSchema = z
   .string()
   .transform(removeControlCharacters)
   .pipe(z.string().trim().min(1, "title must not be empty").max(maxTitleLength));
+
+/** `PATCH /api/documents/:id`: the title an admin gives a document, which its file's own title never replaces. */
+export const renameDocumentSchema = z.object({ title: documentTitleSchema });
 
 /** `POST /api/documents`: one file as multipart form data. */
 export const uploadFormSchema = z.object({
@@ -651,8 +655,31 @@ export const renameConversationSchema = z.object({
   title: z.string().trim().min(1, "title must not be empty").max(200),
 });
 
+/** Where a page of the conversation list starts: after the conversation last active at `updatedAt` with this `id`. */
+export interface ConversationCursor {
+  updatedAt: number;
+  id: string;
+}
+
+/**
+ * `GET /api/conversations`: the caller's conversations, most recently active first, a page at a time (`before` is the
+ * `nextCursor` of the previous page); `q` keeps those whose title contains it (case-insensitive for ASCII letters).
+ */
 export const listConversationsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
+  q: z
+    .string()
+    .transform(removeControlCharacters)
+    .pipe(z.string().trim().max(200, "q must be at most 200 characters"))
+    .optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,15}:[A-Za-z0-9_-]{1,64}$/, "before must be the nextCursor of an earlier page")
+    .transform((cursor): ConversationCursor => {
+      const colon = cursor.indexOf(":");
+      return { updatedAt: Number(cursor.slice(0, colon)), id: cursor.slice(colon + 1) };
+    })
+    .optional(),
 });
 
 /**

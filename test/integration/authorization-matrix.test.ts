@@ -208,6 +208,10 @@ const rows: Record<string, Row> = {
     probe: ({ documentOfA }) => ({ path: `/api/documents/${documentOfA}/chunks` }),
     expected: needs("member", 200, { "admin of B": 404 }),
   },
+  "PATCH /api/documents/:id": {
+    probe: ({ documentOfA }) => ({ path: `/api/documents/${documentOfA}`, method: "PATCH", json: { title: "" } }),
+    expected: needs("admin", 400),
+  },
   "POST /api/documents/:id/reingest": {
     probe: () => ({ path: `/api/documents/${unknownId}/reingest`, method: "POST" }),
     expected: needs("admin", 404),

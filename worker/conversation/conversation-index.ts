@@ -1,5 +1,5 @@
-import { and, desc, eq, sql } from "drizzle-orm";
-import type { ConversationSummary } from "../contract";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { ConversationCursor, ConversationSummary } from "../contract";
 import type { Db } from "../db/client";
 import { conversations } from "../db/schema";
 
@@ -54,24 +54,56 @@ export async function deleteConversationIndex(db: Db, key: ConversationKey): Pro
   await db.delete(conversations).where(eq(conversations.id, conversationIndexId(key)));
 }
 
-/** The owner's conversations, most recently active first. */
+/** What to list of an owner's conversations: a page of at most `limit`, after `before`, with titles containing `query`. */
+export interface ConversationListing {
+  limit: number;
+  query?: string | undefined;
+  before?: ConversationCursor | undefined;
+}
+
+/**
+ * The owner's conversations, most recently active first (ties by id), and the cursor of the page after them (null:
+ * none). A search matches titles containing `query` (LIKE, so case-insensitive for ASCII letters), its `%` and `_`
+ * taken literally.
+ */
 export async function listConversations(
   db: Db,
   tenantId: string,
   owner: string,
-  limit: number,
-): Promise<ConversationSummary[]> {
+  { limit, query, before }: ConversationListing,
+): Promise<{ conversations: ConversationSummary[]; nextCursor: string | null }> {
   const rows = await db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.owner, owner)))
-    .orderBy(desc(conversations.updatedAt))
-    .limit(limit);
-  return rows.map((row) => ({
-    id: row.conversationId,
-    title: row.title,
-    messageCount: row.messageCount,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  }));
+    .where(
+      and(
+        eq(conversations.tenantId, tenantId),
+        eq(conversations.owner, owner),
+        query ? sql`${conversations.title} LIKE ${`%${escapeLike(query)}%`} ESCAPE '\\'` : undefined,
+        before
+          ? or(
+              lt(conversations.updatedAt, new Date(before.updatedAt)),
+              and(eq(conversations.updatedAt, new Date(before.updatedAt)), lt(conversations.conversationId, before.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(conversations.updatedAt), desc(conversations.conversationId))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    conversations: page.map((row) => ({
+      id: row.conversationId,
+      title: row.title,
+      messageCount: row.messageCount,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    })),
+    nextCursor: rows.length > limit && last ? `${last.updatedAt.getTime()}:${last.conversationId}` : null,
+  };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

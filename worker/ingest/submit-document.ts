@@ -197,13 +197,20 @@ async function writeSubmissions(
   });
 }
 
-/** Queues the current file of a document again as a new version (e.g. after a model change). */
-export async function reingestDocument(deps: SubmitDependencies, document: DocumentRow): Promise<DocumentRow> {
+/**
+ * Queues the current file of a document again as a new version (e.g. after a model change), with `changes` written in
+ * the same step (a new title, which every chunk is embedded with).
+ */
+export async function reingestDocument(
+  deps: SubmitDependencies,
+  document: DocumentRow,
+  changes: Partial<Pick<DocumentRow, "title" | "titleSource">> = {},
+): Promise<DocumentRow> {
   const version = document.version + 1;
   const now = new Date();
   const [updated] = await deps.db
     .update(documents)
-    .set({ version, status: "queued", error: null, pendingAt: now, updatedAt: now })
+    .set({ ...changes, version, status: "queued", error: null, pendingAt: now, updatedAt: now })
     .where(eq(documents.id, document.id))
     .returning();
   if (!updated) throw new Error(`Document ${document.id} was not updated`);

@@ -20,15 +20,15 @@ import { callConversation } from "./conversation-call";
 const conversationParamSchema = z.object({ id: conversationIdSchema });
 
 /**
- * The caller's own conversations: listed from the D1 index, read (a page of messages at a time, newest first),
+ * The caller's own conversations: listed (and searched by title, a page at a time) from the D1 index, read (a page of messages at a time, newest first),
  * renamed and deleted through their Durable Object (which keeps the index in step). Anyone else's conversation is a
  * 404.
  */
 export const conversationRoutes = new Hono<AppEnv>()
   .get("/", requireRole("member"), validate("query", listConversationsQuerySchema), async (c) => {
-    const { limit } = c.req.valid("query");
+    const { limit, q, before } = c.req.valid("query");
     const { tenantId, subject } = c.var.principal;
-    return c.json({ conversations: await listConversations(c.var.services.db, tenantId, subject, limit) });
+    return c.json(await listConversations(c.var.services.db, tenantId, subject, { limit, query: q, before }));
   })
   .get(
     "/:id",

@@ -5,7 +5,7 @@ import { audited, idFromParam, idFromResponse } from "../audit/audited";
 import { unreadableCollections } from "../auth/collection-access";
 import { addressRateLimit, submissionRateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
-import { batchRequestSchema, documentChunksQuerySchema, uploadFormSchema } from "../contract";
+import { batchRequestSchema, documentChunksQuerySchema, renameDocumentSchema, uploadFormSchema } from "../contract";
 import { readDocumentText } from "../db/document-text";
 import {
   findDocument,
@@ -17,6 +17,7 @@ import {
 } from "../db/documents";
 import { acceptDocument, documentHeadBytes, singleUploadLimit, sizeLimitMessage } from "../ingest/accept-document";
 import { reembedDocuments } from "../ingest/reembed-documents";
+import { renameDocument } from "../ingest/rename-document";
 import { requestDeletion } from "../ingest/request-deletion";
 import { requestRefetches } from "../ingest/source-pages";
 import { submitBatch } from "../ingest/submit-batch";
@@ -40,8 +41,9 @@ const documentIdSchema = z.object({ id: z.string().min(1).max(64) });
 const documentTarget = { type: "document", id: idFromParam };
 
 /**
- * Document management: admins upload, batch-upsert by external id, list, inspect, re-ingest and delete; integrations
- * with the `ingest` role may only submit and delete; members read the text of the documents they may search.
+ * Document management: admins upload, batch-upsert by external id, list, inspect, rename, re-ingest and delete;
+ * integrations with the `ingest` role may only submit and delete; members read the text of the documents they may
+ * search.
  */
 export const documentRoutes = new Hono<AppEnv>()
   .post(
@@ -135,6 +137,20 @@ export const documentRoutes = new Hono<AppEnv>()
         throw notFound("Document");
       }
       return c.json(await readDocumentText(db, document, c.req.valid("query")));
+    },
+  )
+  .patch(
+    "/:id",
+    requireRole("admin"),
+    audited("document.rename", documentTarget),
+    validate("param", documentIdSchema),
+    validate("json", renameDocumentSchema),
+    async (c) => {
+      const services = c.var.services;
+      const document = await findDocument(services.db, c.var.principal.tenantId, c.req.valid("param").id);
+      if (!document || document.status === "deleting") throw notFound("Document");
+      const renamed = await renameDocument(services, document, c.req.valid("json").title);
+      return c.json({ document: toDocumentView(renamed) });
     },
   )
   .post(
