@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from "react";
 import { describeError } from "../../client/api-error";
 import type { ChatMessage } from "../../worker/contract";
+import { useChatScope } from "../hooks/use-chat-scope";
 import { useConversationChat } from "../hooks/use-conversation-chat";
 import { getOlderMessages } from "../lib/api";
 import { ChatComposer } from "./chat-composer";
 import { ErrorMessage } from "./error-message";
 import { MessageItem } from "./message-item";
+import { ScopeChip } from "./scope-chip";
 
 /** A conversation: its messages, the streaming answer, and the question box. */
 export function ChatSession({
@@ -26,10 +28,11 @@ export function ChatSession({
   /** The loaded messages are out of date: the answer they were waiting for has finished in the meantime. */
   onStale: () => void;
 }) {
+  const { scope, clearScope } = useChatScope(conversationId);
   const { messages, setMessages, status, error, sendMessage, stop, clearError, busy } = useConversationChat(
     conversationId,
     initialMessages,
-    { onAnswerEnd, onNothingToResume: answering ? onStale : undefined },
+    { onAnswerEnd, onNothingToResume: answering ? onStale : undefined, filter: scope?.filter },
   );
   const earlier = useEarlierMessages(conversationId, olderCursor, (older) =>
     setMessages((current) => [...older, ...current]),
@@ -79,6 +82,7 @@ export function ChatSession({
       </div>
       {error ? <ErrorMessage message={describeError(error)} onDismiss={clearError} /> : null}
       {earlier.error ? <ErrorMessage message={`Could not load earlier messages: ${earlier.error}`} /> : null}
+      {scope ? <ScopeChip scope={scope} onRemove={clearScope} /> : null}
       <ChatComposer busy={busy} onSend={(text) => void sendMessage({ text })} onStop={() => void stop()} />
     </div>
   );

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from "react";
 import { describeError } from "../../client/api-error";
 import type { CollectionView } from "../../worker/contract";
 import { setCollectionAccess } from "../lib/api";
+import { collectionScope, startScopedConversation } from "../lib/chat-scope";
 import { parseGroupList } from "../lib/group-list";
 import { DocumentTime } from "./document-time";
 import { ErrorMessage } from "./error-message";
@@ -48,6 +49,18 @@ export function CollectionRow({ collection, onChanged }: { collection: Collectio
           >
             Edit access<span className="visually-hidden"> of “{collection.name}”</span>
           </button>
+          {collection.documents > 0 ? (
+            <button
+              type="button"
+              className="button-quiet"
+              data-testid="collection-ask"
+              onClick={() => {
+                window.location.hash = startScopedConversation(collectionScope(collection.name));
+              }}
+            >
+              Ask about this collection<span className="visually-hidden">: “{collection.name}”</span>
+            </button>
+          ) : null}
         </td>
       </tr>
       {editing ? (

@@ -1,8 +1,10 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { describeError } from "../../client/api-error";
 import type { ConversationSummary } from "../../worker/contract";
 import { chatHref } from "../hooks/use-hash-route";
+import { relativeDay } from "../lib/relative-day";
 import { ErrorMessage } from "./error-message";
+import { LoadMore } from "./load-more";
 
 type ItemMode = "view" | "rename" | "confirm-delete";
 
@@ -81,6 +83,14 @@ function ConversationItem({
           {conversation.title}
         </a>
       )}
+      <time
+        className="conversation-date hint"
+        dateTime={conversation.updatedAt}
+        title={`Last active ${new Date(conversation.updatedAt).toLocaleString()}`}
+        data-testid="conversation-date"
+      >
+        {relativeDay(new Date(conversation.updatedAt))}
+      </time>
       {mode === "view" ? (
         <span className="conversation-actions">
           <button
@@ -127,40 +137,90 @@ function ConversationItem({
   );
 }
 
-/** The user's conversations (undefined until listed): open one, rename it or delete it. */
+/**
+ * The user's conversations (undefined until listed), searched by title: open one, rename it or delete it. The next
+ * page loads as the end of the list scrolls into view (or with Load more).
+ */
 export function ConversationList({
   conversations,
   error,
   currentId,
+  search,
+  onSearch,
+  hasMore,
+  loadingMore,
+  onLoadMore,
   onRename,
   onDelete,
 }: {
   conversations: ConversationSummary[] | undefined;
   error: string | null;
   currentId: string;
+  search: string;
+  onSearch: (search: string) => void;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
   onRename: (id: string, title: string) => Promise<void>;
   onDelete: (id: string) => Promise<void>;
 }) {
+  const searchId = useId();
+  const endRef = useRef<HTMLDivElement>(null);
+  const latestLoadMore = useRef(onLoadMore);
+  latestLoadMore.current = onLoadMore;
+  const canLoadMore = hasMore && !loadingMore;
+
+  useEffect(() => {
+    const end = endRef.current;
+    if (!canLoadMore || !end) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) latestLoadMore.current();
+    });
+    observer.observe(end);
+    return () => observer.disconnect();
+  }, [canLoadMore]);
+
+  const searching = search.trim() !== "";
   return (
     <nav className="conversation-list" aria-label="Conversations">
       <h2 className="conversation-list-heading">Conversations</h2>
+      <label htmlFor={searchId} className="visually-hidden">
+        Search conversations by title
+      </label>
+      <input
+        id={searchId}
+        type="search"
+        className="conversation-search"
+        data-testid="conversation-search"
+        placeholder="Search conversations"
+        maxLength={200}
+        value={search}
+        onChange={(event) => onSearch(event.target.value)}
+      />
       {error !== null ? <ErrorMessage message={`Could not list conversations: ${error}`} /> : null}
       {error === null && conversations === undefined ? <p className="hint">Loading…</p> : null}
-      {error === null && conversations?.length === 0 ? (
-        <p className="hint">Your conversations will appear here.</p>
+      {conversations?.length === 0 ? (
+        <p className="hint">
+          {searching ? "No conversation title contains that." : "Your conversations will appear here."}
+        </p>
       ) : null}
-      {error === null && conversations !== undefined ? (
-        <ul>
-          {conversations.map((conversation) => (
-            <ConversationItem
-              key={conversation.id}
-              conversation={conversation}
-              current={conversation.id === currentId}
-              onRename={(title) => onRename(conversation.id, title)}
-              onDelete={() => onDelete(conversation.id)}
-            />
-          ))}
-        </ul>
+      {conversations !== undefined ? (
+        <div className="conversation-scroll">
+          <ul>
+            {conversations.map((conversation) => (
+              <ConversationItem
+                key={conversation.id}
+                conversation={conversation}
+                current={conversation.id === currentId}
+                onRename={(title) => onRename(conversation.id, title)}
+                onDelete={() => onDelete(conversation.id)}
+              />
+            ))}
+          </ul>
+          <div ref={endRef}>
+            <LoadMore hasMore={hasMore} loading={loadingMore} onLoadMore={onLoadMore} testId="conversation-load-more" />
+          </div>
+        </div>
       ) : null}
     </nav>
   );

@@ -4,6 +4,7 @@ import { DocumentActions } from "./document-actions";
 import { DocumentDetails } from "./document-details";
 import { DocumentStatusBadge } from "./document-status-badge";
 import { DocumentTime } from "./document-time";
+import { DocumentTitle } from "./document-title";
 
 /** The columns of a document row, which its details row spans. */
 const documentColumnCount = 6;
@@ -51,15 +52,17 @@ function DocumentProgress({ document }: { document: DocumentView }) {
 }
 
 /**
- * One document: title, status, ingestion progress, the reason of the latest failure, type, size and update
+ * One document: title (renamed in place), status, ingestion progress, the reason of the latest failure, type, size and update
  * time, with its actions; its details (versions and ingestion jobs) open in a row under it.
  */
 export function DocumentRow({
   document,
+  onRename,
   onReingest,
   onDelete,
 }: {
   document: DocumentView;
+  onRename: (title: string) => Promise<void>;
   onReingest: () => Promise<void>;
   onDelete: () => Promise<void>;
 }) {
@@ -74,8 +77,7 @@ export function DocumentRow({
         data-document-id={document.id}
       >
         <th scope="row" className="document-title">
-          <span className="document-name">{document.title}</span>
-          {document.collection !== "default" ? <span className="hint"> · {document.collection}</span> : null}
+          <DocumentTitle document={document} onRename={onRename} />
           {document.error ? (
             // Failed for good, or an attempt that failed and will be retried.
             <p

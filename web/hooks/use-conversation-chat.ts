@@ -1,7 +1,7 @@
 import { useChat } from "@ai-sdk/react";
 import { type ChatTransport, DefaultChatTransport } from "ai";
 import { useCallback, useRef, useState } from "react";
-import type { ChatMessage } from "../../worker/contract";
+import type { ChatMessage, RetrievalFilter } from "../../worker/contract";
 import { fetchWithAuthRecovery, stopAnswer } from "../lib/api";
 import { authorizationHeaders } from "../lib/token-store";
 
@@ -10,12 +10,15 @@ type ReconnectOptions = Parameters<ChatTransport<ChatMessage>["reconnectToStream
 // The chat transport of this app: sends only the new message (the server keeps the conversation), and resumes from
 // `GET /api/chat/:id/stream`, telling the page when the server had no answer to resume.
 class ConversationTransport extends DefaultChatTransport<ChatMessage> {
-  constructor(private readonly onNothingToResume: () => void) {
+  constructor(
+    private readonly onNothingToResume: () => void,
+    filter: () => RetrievalFilter | undefined,
+  ) {
     super({
       api: "/api/chat",
       headers: () => authorizationHeaders(),
       fetch: fetchWithAuthRecovery,
-      prepareSendMessagesRequest: ({ id, messages }) => ({ body: { id, message: messages.at(-1) } }),
+      prepareSendMessagesRequest: ({ id, messages }) => ({ body: { id, message: messages.at(-1), filter: filter() } }),
     });
   }
 
@@ -31,6 +34,8 @@ export interface ConversationChatOptions {
   onAnswerEnd?: () => void;
   /** Called when a resume finds no answer on the server, e.g. because it finished just before. */
   onNothingToResume?: () => void;
+  /** What questions are answered from (a document, a collection); the whole library when absent. */
+  filter?: RetrievalFilter | undefined;
 }
 
 /**
@@ -45,7 +50,13 @@ export function useConversationChat(
 ) {
   const latestOptions = useRef(options);
   latestOptions.current = options;
-  const [transport] = useState(() => new ConversationTransport(() => latestOptions.current.onNothingToResume?.()));
+  const [transport] = useState(
+    () =>
+      new ConversationTransport(
+        () => latestOptions.current.onNothingToResume?.(),
+        () => latestOptions.current.filter,
+      ),
+  );
   const chat = useChat<ChatMessage>({
     id: conversationId,
     messages: initialMessages,

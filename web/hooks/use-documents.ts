@@ -7,17 +7,33 @@ import {
   listDocuments,
   reembedDocuments,
   reingestDocument,
+  renameDocument,
   uploadDocument,
 } from "../lib/api";
 import { type LoadOutcome, useApiData } from "./use-api-data";
 
 const pollIntervalMs = 1000;
 
+/** One file of an upload, as the page shows it: how much of it was sent, and how it ended. */
 export interface UploadState {
+  /** Unique within the page's uploads: two files of a folder may share a name. */
+  id: string;
   fileName: string;
-  status: "uploading" | "failed";
+  size: number;
+  sent: number;
+  status: "uploading" | "uploaded" | "failed";
   error: string | null;
 }
+
+/** How the page sends files: into which collection, and up to which size in one request. */
+export interface UploadRequest {
+  files: readonly File[];
+  collection: string;
+  maxSingleRequestBytes: number;
+}
+
+/** Files sent at once: enough to keep the connection busy with small files, few enough for steady progress. */
+const concurrentUploads = 3;
 
 export interface ReembedResult {
   queued: number;
@@ -31,7 +47,8 @@ export function isInProgress(document: DocumentView): boolean {
 
 /**
  * The tenant's documents, refreshed every second while any of them is queued, processing or being deleted,
- * with uploads and the admin actions. Actions throw their API error so the control that ran them can show it.
+ * with uploads (a few files at a time, each with its progress) and the admin actions. Actions throw their API
+ * error so the control that ran them can show it.
  */
 export function useDocuments() {
   // Every change made here ends with a reload, which also abandons a list request started before the change (its
@@ -50,34 +67,62 @@ export function useDocuments() {
     [update],
   );
 
+  // Each file is sent on its own: one that is refused (too large, not a document) leaves the others going.
   const upload = useCallback(
-    async (files: readonly File[]) => {
-      for (const file of files) {
-        setUploads((current) => [
-          ...current.filter((entry) => entry.fileName !== file.name),
-          { fileName: file.name, status: "uploading", error: null },
-        ]);
+    async ({ files, collection, maxSingleRequestBytes }: UploadRequest) => {
+      const entries = files.map((file) => ({ file, id: `${file.name}\n${crypto.randomUUID()}` }));
+      const change = (id: string, changes: Partial<UploadState>) =>
+        setUploads((current) => current.map((entry) => (entry.id === id ? { ...entry, ...changes } : entry)));
+      setUploads((current) => [
+        ...current,
+        ...entries.map(({ file, id }) => ({
+          id,
+          fileName: file.webkitRelativePath || file.name,
+          size: file.size,
+          sent: 0,
+          status: "uploading" as const,
+          error: null,
+        })),
+      ]);
+      const send = async ({ file, id }: (typeof entries)[number]) => {
         try {
-          const created = await uploadDocument(file);
-          setUploads((current) => current.filter((entry) => entry.fileName !== file.name));
+          const created = await uploadDocument(file, {
+            collection,
+            maxSingleRequestBytes,
+            onSent: (sent) => change(id, { sent }),
+          });
+          change(id, { status: "uploaded", sent: file.size });
           update((current) => [created, ...current.filter((document) => document.id !== created.id)]);
         } catch (reason) {
-          const message = describeError(reason);
-          setUploads((current) =>
-            current.map((entry) =>
-              entry.fileName === file.name ? { fileName: file.name, status: "failed", error: message } : entry,
-            ),
-          );
+          change(id, { status: "failed", error: describeError(reason) });
         }
-      }
+      };
+      const waiting = [...entries];
+      const worker = async () => {
+        for (let next = waiting.shift(); next; next = waiting.shift()) await send(next);
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrentUploads, entries.length) }, worker));
       reload();
     },
     [reload, update],
   );
 
-  const dismissUpload = useCallback((fileName: string) => {
-    setUploads((current) => current.filter((entry) => entry.fileName !== fileName));
+  const dismissUpload = useCallback((id: string) => {
+    setUploads((current) => current.filter((entry) => entry.id !== id));
   }, []);
+
+  /** Clears the files that finished uploading from the list; failed ones stay until dismissed. */
+  const clearUploaded = useCallback(() => {
+    setUploads((current) => current.filter((entry) => entry.status !== "uploaded"));
+  }, []);
+
+  const rename = useCallback(
+    async (id: string, title: string) => {
+      replaceDocument(await renameDocument(id, title));
+      reload();
+    },
+    [reload, replaceDocument],
+  );
 
   const reingest = useCallback(
     async (id: string) => {
@@ -101,7 +146,18 @@ export function useDocuments() {
     return result;
   }, [reload]);
 
-  return { documents: documents ?? null, error, uploads, upload, dismissUpload, reingest, remove, reembedAll };
+  return {
+    documents: documents ?? null,
+    error,
+    uploads,
+    upload,
+    dismissUpload,
+    clearUploaded,
+    rename,
+    reingest,
+    remove,
+    reembedAll,
+  };
 }
 
 /** Polls every second while a document is being worked on; after a failure that may pass, every five seconds. */

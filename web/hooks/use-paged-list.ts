@@ -7,9 +7,9 @@ import { useApiData } from "./use-api-data";
  * A list read a page at a time, newest first: the first page loads like any `useApiData` load (again whenever `key`
  * changes, e.g. with the filters); `loadMore` appends the page after the last one loaded.
  */
-export function usePagedList<Item>(
+export function usePagedList<Item, Cursor = number>(
   key: string,
-  loadPage: (cursor: number | null, signal?: AbortSignal) => Promise<Page<Item>>,
+  loadPage: (cursor: Cursor | null, signal?: AbortSignal) => Promise<Page<Item, Cursor>>,
 ) {
   const first = useApiData(key, (_, signal) => loadPage(null, signal));
   const { data, update } = first;
@@ -35,8 +35,15 @@ export function usePagedList<Item>(
     }
   }, [cursor, loadPage, update]);
 
+  const updateItems = useCallback(
+    (change: (items: Item[]) => Item[]) => update((current) => ({ ...current, items: change(current.items) })),
+    [update],
+  );
+
   return {
     items: data?.items ?? null,
+    /** Changes the loaded items in place (e.g. with what an action answered), until the next load. */
+    updateItems,
     hasMore: cursor !== null,
     error: first.error ?? moreError,
     loading: first.loading,

@@ -7,6 +7,8 @@ import { validateUIMessages } from "ai";
 import type { z } from "zod";
 import { createApiClient, readBody } from "../../client/api-client";
 import { requestDevToken } from "../../client/dev-token";
+import { sendDocument } from "../../client/send-document";
+import { uploadProgressFetch } from "../../client/upload-progress-fetch";
 import type {
   auditQuerySchema,
   ChatMessage,
@@ -19,13 +21,18 @@ import type {
 import { chatMessageSchemas } from "../../worker/contract";
 import { getToken, setToken } from "./token-store";
 
+/** `send` (a `fetch`) that drops the stored token when the API rejects it, so the app signs in again. */
+function withAuthRecovery(send: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const sentToken = getToken();
+    const response = await send(input, init);
+    if (response.status === 401 && sentToken !== null && getToken() === sentToken) setToken(null);
+    return response;
+  };
+}
+
 /** `fetch` that drops the stored token when the API rejects it, so the app signs in again. */
-export const fetchWithAuthRecovery: typeof fetch = async (input, init) => {
-  const sentToken = getToken();
-  const response = await fetch(input, init);
-  if (response.status === 401 && sentToken !== null && getToken() === sentToken) setToken(null);
-  return response;
-};
+export const fetchWithAuthRecovery: typeof fetch = withAuthRecovery((input, init) => fetch(input, init));
 
 const api = createApiClient({ baseUrl: "/", token: getToken, fetch: fetchWithAuthRecovery });
 
@@ -72,9 +79,15 @@ async function checkedMessages(messages: unknown[]): Promise<ChatMessage[]> {
   return messages.length === 0 ? [] : validateUIMessages<ChatMessage>({ messages, ...chatMessageSchemas });
 }
 
-/** The signed-in user's conversations, most recently active first. */
-export async function listConversations(signal?: AbortSignal): Promise<ConversationSummary[]> {
-  return (await readBody(api.conversations.$get({ query: {} }, aborting(signal)))).conversations;
+/** A page of the signed-in user's conversations, most recently active first, with titles containing `search`. */
+export async function listConversations(
+  search: string,
+  cursor: string | null,
+  signal?: AbortSignal,
+): Promise<Page<ConversationSummary, string>> {
+  const query = { ...(search.trim() ? { q: search } : {}), ...(cursor === null ? {} : { before: cursor }) };
+  const { conversations, nextCursor } = await readBody(api.conversations.$get({ query }, aborting(signal)));
+  return { items: conversations, nextCursor };
 }
 
 export async function renameConversation(id: string, title: string): Promise<ConversationSummary> {
@@ -94,8 +107,36 @@ export async function listDocuments(signal?: AbortSignal): Promise<DocumentView[
   return (await readBody(api.documents.$get(undefined, aborting(signal)))).documents;
 }
 
-export async function uploadDocument(file: File): Promise<DocumentView> {
-  return (await readBody(api.documents.$post({ form: { file } }))).document;
+export interface UploadOptions {
+  /** The collection the document joins (the server's default when empty). */
+  collection: string;
+  /** Files up to this size go in one request, larger ones in parts (the server's `maxUploadBytes`). */
+  maxSingleRequestBytes: number;
+  /** Called with the bytes of the file sent so far, as they go out. */
+  onSent: (bytes: number) => void;
+}
+
+/** Uploads a file for ingestion, reporting its progress; the server titles it from its contents when it can. */
+export function uploadDocument(file: File, { collection, maxSingleRequestBytes, onSent }: UploadOptions) {
+  return sendDocument(
+    api,
+    {
+      filename: file.name,
+      size: file.size,
+      contentType: file.type || undefined,
+      collection: collection.trim() || undefined,
+      read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+    },
+    {
+      maxSingleRequestBytes,
+      progress: { fetch: (onShare) => withAuthRecovery(uploadProgressFetch(onShare)), onSent },
+    },
+  );
+}
+
+/** Gives a document a title of the admin's choosing; it is indexed again under it. */
+export async function renameDocument(id: string, title: string): Promise<DocumentView> {
+  return (await readBody(api.documents[":id"].$patch({ param: { id }, json: { title } }))).document;
 }
 
 /** A document with its latest ingestion jobs, newest version first. */
@@ -173,9 +214,9 @@ export async function revokeWebhookSecret(id: string) {
 }
 
 /** A page of something listed newest first, and the cursor of the page after it (null: none). */
-export interface Page<Item> {
+export interface Page<Item, Cursor = number> {
   items: Item[];
-  nextCursor: number | null;
+  nextCursor: Cursor | null;
 }
 
 /** Received webhook deliveries, newest first, from before `cursor` when given. */

@@ -4,6 +4,7 @@ import { ConversationList } from "../components/conversation-list";
 import { ErrorMessage } from "../components/error-message";
 import { useApiData } from "../hooks/use-api-data";
 import { useConversationList } from "../hooks/use-conversation-list";
+import { useDebouncedValue } from "../hooks/use-debounced-value";
 import { chatHref, replaceHash } from "../hooks/use-hash-route";
 import { getConversation } from "../lib/api";
 import {
@@ -58,7 +59,8 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
   const valid = conversationId !== null && isConversationId(conversationId);
   // Chosen once per mount so the redirect below is idempotent (StrictMode runs effects twice in development).
   const [fallbackId] = useState(() => readLastConversationId() ?? createConversationId());
-  const list = useConversationList();
+  const [search, setSearch] = useState("");
+  const list = useConversationList(useDebouncedValue(search, 250));
 
   useEffect(() => {
     if (valid) rememberConversationId(conversationId);
@@ -76,6 +78,11 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
           conversations={list.conversations}
           error={list.error}
           currentId={conversationId}
+          search={search}
+          onSearch={setSearch}
+          hasMore={list.hasMore}
+          loadingMore={list.loadingMore}
+          onLoadMore={() => void list.loadMore()}
           onRename={list.rename}
           onDelete={async (id) => {
             await list.remove(id);

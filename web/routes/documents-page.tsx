@@ -1,12 +1,10 @@
-import { type ChangeEvent, useId } from "react";
+import { useId } from "react";
 import type { DocumentView } from "../../worker/contract";
 import { DocumentReembed } from "../components/document-reembed";
 import { DocumentRow } from "../components/document-row";
 import { ErrorMessage } from "../components/error-message";
+import { UploadPanel } from "../components/upload-panel";
 import { isInProgress, useDocuments } from "../hooks/use-documents";
-
-/** The extensions the server ingests; it recognises the type by the file's bytes, so this only guides the picker. */
-const acceptedFiles = ".md,.markdown,.txt,.html,.htm,.pdf,.docx,.csv,.json";
 
 function summarize(documents: readonly DocumentView[]): string {
   const ready = documents.filter((document) => document.status === "ready").length;
@@ -19,58 +17,25 @@ function summarize(documents: readonly DocumentView[]): string {
 }
 
 /**
- * The admin's view of the tenant's documents: upload, watch ingestion, see why one failed, inspect its jobs,
- * re-ingest, delete, and re-embed everything after an embedding model change. Refreshes while work is going on.
+ * The admin's view of the tenant's documents: upload (drag and drop, files or folders, into a collection), watch
+ * ingestion, see why one failed, inspect its jobs, rename, ask about one, re-ingest, delete, and re-embed everything
+ * after an embedding model change. Refreshes while work is going on.
  */
 export function DocumentsPage({ maxUploadBytes }: { maxUploadBytes: number | null }) {
-  const { documents, error, uploads, upload, dismissUpload, reingest, remove, reembedAll } = useDocuments();
+  const { documents, error, uploads, upload, dismissUpload, clearUploaded, rename, reingest, remove, reembedAll } =
+    useDocuments();
   const inputId = useId();
-  const hintId = useId();
-
-  function handleFiles(event: ChangeEvent<HTMLInputElement>) {
-    const files = Array.from(event.target.files ?? []);
-    // Clear the input so choosing the same file again uploads it again.
-    event.target.value = "";
-    if (files.length > 0) void upload(files);
-  }
 
   return (
     <div className="documents-page">
-      <section className="panel upload" aria-labelledby={`${inputId}-heading`}>
-        <h2 id={`${inputId}-heading`}>Upload documents</h2>
-        <label htmlFor={inputId} className="upload-label">
-          Choose files
-        </label>
-        <input
-          id={inputId}
-          type="file"
-          multiple
-          accept={acceptedFiles}
-          data-testid="upload-input"
-          aria-describedby={hintId}
-          onChange={handleFiles}
-        />
-        <p id={hintId} className="hint">
-          Markdown, plain text, HTML, PDF, DOCX, CSV or JSON
-          {maxUploadBytes ? `, up to ${formatMegabytes(maxUploadBytes)} each` : ""}. Ingestion runs in the background.
-        </p>
-        {uploads.length > 0 ? (
-          <ul className="upload-list">
-            {uploads.map((entry) => (
-              <li key={entry.fileName} data-testid={entry.status === "failed" ? "upload-error" : undefined}>
-                {entry.status === "uploading" ? (
-                  <span role="status">Uploading {entry.fileName}…</span>
-                ) : (
-                  <ErrorMessage
-                    message={`${entry.fileName}: ${entry.error ?? "upload failed"}`}
-                    onDismiss={() => dismissUpload(entry.fileName)}
-                  />
-                )}
-              </li>
-            ))}
-          </ul>
-        ) : null}
-      </section>
+      <UploadPanel
+        maxUploadBytes={maxUploadBytes}
+        collections={[...new Set((documents ?? []).map((document) => document.collection))]}
+        uploads={uploads}
+        onUpload={(request) => void upload(request)}
+        onDismiss={dismissUpload}
+        onClearUploaded={clearUploaded}
+      />
 
       <section className="panel" aria-labelledby={`${inputId}-list-heading`}>
         <div className="documents-header">
@@ -109,6 +74,7 @@ export function DocumentsPage({ maxUploadBytes }: { maxUploadBytes: number | nul
                   <DocumentRow
                     key={document.id}
                     document={document}
+                    onRename={(title) => rename(document.id, title)}
                     onReingest={() => reingest(document.id)}
                     onDelete={() => remove(document.id)}
                   />
@@ -120,8 +86,4 @@ export function DocumentsPage({ maxUploadBytes }: { maxUploadBytes: number | nul
       </section>
     </div>
   );
-}
-
-function formatMegabytes(bytes: number): string {
-  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
 }
