@@ -1,15 +1,12 @@
 import { type ChangeEvent, type DragEvent, useId, useState } from "react";
 import { collectionSchema } from "../../worker/contract";
+import { formatMegabytes } from "../../worker/lib/format-megabytes";
 import type { UploadRequest, UploadState } from "../hooks/use-documents";
 import { droppedFiles } from "../lib/dropped-files";
 import { ErrorMessage } from "./error-message";
 
 /** The extensions the server ingests; it recognises the type by the file's bytes, so this only guides the picker. */
 const acceptedFiles = ".md,.markdown,.txt,.html,.htm,.pdf,.docx,.csv,.json";
-
-function formatMegabytes(bytes: number): string {
-  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
-}
 
 function UploadProgress({ entry, onDismiss }: { entry: UploadState; onDismiss: () => void }) {
   if (entry.status === "failed") {
