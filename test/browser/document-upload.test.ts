@@ -46,7 +46,7 @@ async function dropFiles(page: Page, files: Array<{ name: string; type: string; 
 }
 
 describe("adding documents and asking about one", () => {
-  test("two dropped files upload with a progress bar each, get their heading as title, and one is renamed", async () => {
+  test("two dropped files upload with a progress bar each, get their heading as title, one is renamed, and their collection is asked about", async () => {
     const { page, pageErrors } = await openAsAdmin("#/documents");
     const stamp = Date.now().toString(36);
     await page.getByTestId("upload-collection").fill(`manuals-${stamp}`);
@@ -99,6 +99,21 @@ describe("adding documents and asking about one", () => {
     await page.reload();
     await renamed.getByTestId("document-title").getByText(`Horn drill ${stamp}`, { exact: true }).waitFor();
     await page.screenshot({ path: "/tmp/documents-upload.png", fullPage: true });
+
+    // The collection they went into can be asked about too, from the Collections page.
+    await page.goto(new URL("#/collections", page.url()).toString());
+    await page
+      .locator(`[data-testid="collection-row"][data-collection="manuals-${stamp}"]`)
+      .getByTestId("collection-ask")
+      .click();
+    await page.getByTestId("scope-chip").getByText(`Asking about: manuals-${stamp} (collection)`).waitFor();
+    const asked = page.waitForRequest((request) => request.url().endsWith("/api/chat") && request.method() === "POST");
+    await page.getByTestId("chat-input").fill("When is the fog horn tested?");
+    await page.getByTestId("chat-send").click();
+    expect(chatBodySchema.parse((await asked).postDataJSON()).filter).toEqual({ collection: `manuals-${stamp}` });
+    const sources = page.getByTestId("message-assistant").last().getByTestId("source-item");
+    await sources.first().waitFor();
+    await expect(sources.first().textContent()).resolves.toContain(`Horn drill ${stamp}`);
 
     expect(pageErrors).toEqual([]);
     await page.close();
