@@ -18,6 +18,7 @@ import {
   faultyVectorIndex,
   type Harness,
 } from "../support/ingest-harness";
+import { policyParagraphs, randomParagraph } from "../support/policy-text";
 
 const encoder = new TextEncoder();
 
@@ -139,6 +140,29 @@ describe("incremental re-ingest", () => {
     expect(await lastJob(harness, document.id)).toMatchObject({ embedded: 1, reused: before - 1, deleted: 1 });
     expect(await search(harness, "paid leave days")).toContain("30 days");
     expect(await search(harness, "paid leave days")).not.toContain("25 days");
+    await expectConsistent(harness, document.id);
+  });
+
+  it("rewriting one paragraph of a 40-paragraph document re-embeds at most 2 chunks", async () => {
+    // 40 paragraphs of 1 to 4 sentences (about 15 chunks); the middle one is replaced by a new paragraph of another
+    // length. Over seeds 1 to 40 this re-embeds at most 2 chunks 37 times and 3 chunks 3 times; packing greedily up
+    // to the target (the chunker before content-defined boundaries) re-embedded up to 8 of 14, 7 for this seed.
+    const { paragraphs, random } = policyParagraphs(2, 40, 4);
+    const replacement = randomParagraph(random, 4);
+    const harness = await createHarness();
+    const { document } = await submit(harness, paragraphs.join("\n\n"), "policy");
+    await drainQueue(harness);
+    const chunksBefore = harness.embedder.embedded;
+    expect(chunksBefore).toBeGreaterThanOrEqual(13);
+
+    const edited = paragraphs.map((paragraph, index) => (index === 20 ? replacement : paragraph));
+    await submit(harness, edited.join("\n\n"), "policy");
+    await drainQueue(harness);
+    const job = await lastJob(harness, document.id);
+    expect(job).toMatchObject({ version: 2, status: "ready" });
+    expect(job?.embedded).toBeGreaterThanOrEqual(1);
+    expect(job?.embedded).toBeLessThanOrEqual(2);
+    expect(harness.embedder.embedded - chunksBefore).toBe(job?.embedded);
     await expectConsistent(harness, document.id);
   });
 

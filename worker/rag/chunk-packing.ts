@@ -42,48 +42,126 @@ const recordJoiner = "\n";
 const recordFieldSeparator = "; ";
 
 /**
- * Packs the blocks of one section into chunk texts of about `targetChars`. Code blocks and tables stay whole unless
- * one alone exceeds `maxChars` (then they are cut on line boundaries, repeating the fence or table header); prose
- * that does not fit is cut between sentences. A block too big to fit even a fresh chunk stays with the text before
- * it, as long as that fits in `maxChars`. Consecutive chunks overlap by up to `overlapChars` of whole sentences.
+ * Packs the blocks of one section into chunk texts of about `targetChars`, with boundaries that the content decides
+ * rather than the length of everything before them, so an edit moves only the boundaries near it.
+ *
+ * The section's units (blocks, or the sentences and list items of blocks too long for a chunk) are first cut into
+ * runs: a run ends after an *anchor*, a unit whose text hashes below a threshold proportional to its length (about
+ * one anchor every 4 × `targetChars` of text), once the run holds `targetChars`. Which units are anchors depends only
+ * on their own text, so after an edit runs end where they ended before. A run too long for one chunk is cut after its
+ * unit of lowest hash among those that leave enough text on both sides, and each half the same way, until every
+ * piece holds at most `targetChars`: each half depends only on its own units. Code blocks and tables
+ * stay whole unless one alone exceeds `maxChars` (then they are cut on line boundaries, repeating the fence or table
+ * header); a block too big for a piece stays with the text before it, as long as that fits in `maxChars`. Each chunk
+ * after the first starts with up to `overlapChars` of the previous chunk's closing sentences.
  */
 export function* packSection(blocks: Iterable<Block>, settings: ChunkSettings): Generator<string> {
-  let body = "";
-  let hasNewContent = false;
   let tail: ProseTail | null = null;
+  let first = true;
+  for (const run of anchoredRuns(blocks, settings)) {
+    for (const piece of splitRun(run, settings)) {
+      const content = joinUnits(piece);
+      const overlap = first || tail === null ? "" : overlapFrom(tail, settings.overlapChars);
+      const withOverlap = overlap === "" ? "" : overlap + (piece[0]?.joiner ?? blockJoiner) + content;
+      const body = withOverlap !== "" && withOverlap.length <= settings.maxChars ? withOverlap : content;
+      tail = body === content ? null : startTail(tail?.kind ?? "paragraph", overlap);
+      for (const unit of piece) tail = nextTail(tail, unit, settings.overlapChars);
+      first = false;
+      yield body;
+    }
+  }
+}
 
+/** Runs end at anchors about once per this many times `targetChars` of text … */
+const anchorSpacingRatio = 4;
+/** … once they hold at least this many `targetChars`, … */
+const minRunRatio = 1;
+/** … and text without anchors (the same short sentence repeated) is cut into runs of at most this many. */
+const maxRunRatio = 16;
+/** A cut inside a run leaves at least this share of a piece's budget on both sides, where it can. */
+const minPieceRatio = 0.4;
+
+function* anchoredRuns(blocks: Iterable<Block>, settings: ChunkSettings): Generator<Unit[]> {
+  const spacing = settings.targetChars * anchorSpacingRatio;
+  let run: Unit[] = [];
+  let length = 0;
   for (const block of blocks) {
     for (const unit of toUnits(block, settings)) {
-      const grownLength = body.length + unit.joiner.length + unit.text.length;
-      if (hasNewContent && grownLength > settings.targetChars) {
-        const overlap: string = tail === null ? "" : overlapFrom(tail, settings.overlapChars);
-        const freshLength = (overlap === "" ? 0 : overlap.length + unit.joiner.length) + unit.text.length;
-        // When even a fresh chunk would be over target (a big table after its introduction), starting one only
-        // duplicates the context as overlap, so this chunk grows instead, within maxChars.
-        if (freshLength <= settings.targetChars || grownLength > settings.maxChars) {
-          yield body;
-          body = overlap;
-          tail = tail === null || overlap === "" ? null : startTail(tail.kind, overlap);
-          hasNewContent = false;
-        }
-      }
-      // Only a fresh chunk can get here with too little room: its overlap gives way to the unit.
-      if (body !== "" && body.length + unit.joiner.length + unit.text.length > settings.maxChars) {
-        body = "";
-        tail = null;
-      }
-      body = body === "" ? unit.text : body + unit.joiner + unit.text;
-      hasNewContent = true;
-      if (unit.kind === "code" || unit.kind === "table") {
-        tail = null;
-      } else if (tail === null || unit.joiner === blockJoiner) {
-        tail = startTail(unit.kind, unit.text);
-      } else {
-        extendTail(tail, unit, settings.overlapChars);
+      length += (run.length === 0 ? 0 : unit.joiner.length) + unit.text.length;
+      run.push(unit);
+      const anchored = length >= settings.targetChars * minRunRatio && textHash(unit.text) < unit.text.length / spacing;
+      if (anchored || length >= settings.targetChars * maxRunRatio) {
+        yield run;
+        run = [];
+        length = 0;
       }
     }
   }
-  if (hasNewContent) yield body;
+  if (run.length > 0) yield run;
+}
+
+// A number in [0, 1) that depends on the text alone (FNV-1a over its UTF-16 code units).
+function textHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  }
+  return (hash >>> 0) / 2 ** 32;
+}
+
+// Cuts a run into pieces of at most `targetChars` of content (a chunk adds the overlap to it): a span too long for one piece is cut
+// after the unit with the lowest hash among those that leave enough on both sides, and both halves are cut the same
+// way. A half depends only on its own units, so an edit changes the pieces it falls in and rarely more. A unit too
+// big for a piece stays with the text before it while that fits `maxChars`.
+function splitRun(run: Unit[], settings: ChunkSettings): Unit[][] {
+  const budget = settings.targetChars;
+  const minPiece = budget * minPieceRatio;
+  // ends[i]: the length of units 0..i joined, plus the joiner of unit 0 (so a span is ends[to] - ends[from] - joiner).
+  const ends: number[] = [];
+  let length = 0;
+  for (const unit of run) {
+    length += unit.joiner.length + unit.text.length;
+    ends.push(length);
+  }
+  const spanLength = (from: number, to: number) =>
+    (ends[to - 1] ?? 0) - (ends[from - 1] ?? 0) - (run[from]?.joiner.length ?? 0);
+  const hashes = run.map((unit) => textHash(unit.text));
+  const pieces: Unit[][] = [];
+  const split = (from: number, to: number): void => {
+    const span = spanLength(from, to);
+    const lastLength = run[to - 1]?.text.length ?? 0;
+    const bigUnitWithIntroduction =
+      lastLength > budget && span <= settings.maxChars && spanLength(from, to - 1) <= budget;
+    if (to - from === 1 || span <= budget || bigUnitWithIntroduction) {
+      pieces.push(run.slice(from, to));
+      return;
+    }
+    let cut = -1;
+    let fallback = -1;
+    for (let candidate = from + 1; candidate < to; candidate += 1) {
+      const hash = hashes[candidate - 1] ?? 1;
+      if (fallback < 0 || hash < (hashes[fallback - 1] ?? 1)) fallback = candidate;
+      const roomy = spanLength(from, candidate) >= minPiece && spanLength(candidate, to) >= minPiece;
+      if (roomy && (cut < 0 || hash < (hashes[cut - 1] ?? 1))) cut = candidate;
+    }
+    const at = cut < 0 ? fallback : cut;
+    split(from, at);
+    split(at, to);
+  };
+  split(0, run.length);
+  return pieces;
+}
+
+function joinUnits(units: Unit[]): string {
+  return units.map((unit, index) => (index === 0 ? unit.text : unit.joiner + unit.text)).join("");
+}
+
+// The prose a chunk ends with after `unit` is added: code and tables end it, a new block starts it afresh.
+function nextTail(tail: ProseTail | null, unit: Unit, overlapChars: number): ProseTail | null {
+  if (unit.kind === "code" || unit.kind === "table") return null;
+  if (tail === null || unit.joiner === blockJoiner) return startTail(unit.kind, unit.text);
+  extendTail(tail, unit, overlapChars);
+  return tail;
 }
 
 /**

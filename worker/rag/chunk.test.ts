@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { policyParagraphs, randomParagraph } from "../../test/support/policy-text";
 import { chunkDocument, type DocumentChunk } from "./chunk";
 import type { DocumentSegment, ParsedDocument } from "./parse/parsed-document";
 
@@ -107,8 +108,12 @@ describe("chunkDocument", () => {
     const items = Array.from({ length: 12 }, (_, index) => `${index + 1}. Step ${index + 1} does one thing.`);
     const chunks = chunkDocument(markdownDocument(items.join("\n")), { targetChars: 100, overlapChars: 40 });
     for (const chunk of chunks) expect(chunk.text).not.toMatch(/(^|\n)\d+\.$/);
-    // The overlap is the whole last item of the previous chunk, marker included.
-    expect(chunks[1]?.text).toBe([items[2], items[3], items[4]].join("\n"));
+    // Each overlap is whole items of the previous chunk, markers included.
+    expect(chunks.length).toBeGreaterThan(2);
+    for (let index = 1; index < chunks.length; index += 1) {
+      const overlap = longestSuffixPrefix(chunks[index - 1]?.text ?? "", chunks[index]?.text ?? "");
+      expect(overlap).toMatch(/^\d+\. Step \d+ does one thing\.(\n\d+\. Step \d+ does one thing\.)*$/);
+    }
   });
 
   it("repeats whole sentences of the previous chunk as a bounded overlap", () => {
@@ -244,6 +249,32 @@ describe("chunkDocument", () => {
     expect(() => chunkDocument(markdownDocument("text"), { targetChars: 0 })).toThrow(RangeError);
     expect(() => chunkDocument(markdownDocument("text"), { targetChars: 500, maxChars: 400 })).toThrow(RangeError);
     expect(() => chunkDocument(markdownDocument("text"), { targetChars: 100, overlapChars: 100 })).toThrow(RangeError);
+  });
+});
+
+describe("chunkDocument after an edit", () => {
+  it("moves only the chunks around a rewritten paragraph, whatever comes after it", () => {
+    const edits = 200;
+    const collateral: number[] = [];
+    for (let seed = 1; seed <= edits; seed += 1) {
+      const { paragraphs, random } = policyParagraphs(seed, 40);
+      const before = new Set(chunkDocument(markdownDocument(paragraphs.join("\n\n"))).map((chunk) => chunk.text));
+      const rewritten = 5 + Math.floor(random() * 30);
+      const replacement = randomParagraph(random);
+      const edited = paragraphs.map((paragraph, index) => (index === rewritten ? replacement : paragraph));
+      const after = chunkDocument(markdownDocument(edited.join("\n\n")));
+      const sentencesOfEdit = replacement.split(/(?<=\.) /);
+      const holdsEdit = after.map((chunk) => sentencesOfEdit.some((sentence) => chunk.text.includes(sentence)));
+      // Changed chunks that neither hold the new text nor follow one that does (whose overlap it may be).
+      collateral.push(
+        after.filter((chunk, index) => !before.has(chunk.text) && !holdsEdit[index] && !holdsEdit[index - 1]).length,
+      );
+    }
+    // Measured: none in 149 of 200 edits, at most 4. Packing greedily up to the target (the chunker before
+    // content-defined boundaries) left none in 108 and up to 13, as every boundary after a longer or shorter
+    // paragraph moved.
+    expect(collateral.filter((count) => count === 0).length).toBeGreaterThanOrEqual(140);
+    expect(Math.max(...collateral)).toBeLessThanOrEqual(4);
   });
 });
 
