@@ -56,20 +56,31 @@ const recordFieldSeparator = "; ";
  * after the first starts with up to `overlapChars` of the previous chunk's closing sentences.
  */
 export function* packSection(blocks: Iterable<Block>, settings: ChunkSettings): Generator<string> {
+  // The prose the previous chunk ended with; none before the first chunk or after a code block or table.
   let tail: ProseTail | null = null;
-  let first = true;
   for (const run of anchoredRuns(blocks, settings)) {
     for (const piece of splitRun(run, settings)) {
-      const content = joinUnits(piece);
-      const overlap = first || tail === null ? "" : overlapFrom(tail, settings.overlapChars);
-      const withOverlap = overlap === "" ? "" : overlap + (piece[0]?.joiner ?? blockJoiner) + content;
-      const body = withOverlap !== "" && withOverlap.length <= settings.maxChars ? withOverlap : content;
-      tail = body === content ? null : startTail(tail?.kind ?? "paragraph", overlap);
-      for (const unit of piece) tail = nextTail(tail, unit, settings.overlapChars);
-      first = false;
-      yield body;
+      const chunk = chunkOf(piece, tail, settings);
+      tail = chunk.tail;
+      yield chunk.text;
     }
   }
+}
+
+// A chunk's text, the piece after the overlap from the previous chunk's tail (when that fits `maxChars`), and the
+// prose it ends with.
+function chunkOf(
+  piece: Unit[],
+  previous: ProseTail | null,
+  settings: ChunkSettings,
+): { text: string; tail: ProseTail | null } {
+  const content = joinUnits(piece);
+  const overlap = previous === null ? "" : overlapFrom(previous, settings.overlapChars);
+  const withOverlap = overlap + (piece[0]?.joiner ?? blockJoiner) + content;
+  const overlapped = previous !== null && overlap !== "" && withOverlap.length <= settings.maxChars;
+  let tail = overlapped ? startTail(previous.kind, overlap) : null;
+  for (const unit of piece) tail = nextTail(tail, unit, settings.overlapChars);
+  return { text: overlapped ? withOverlap : content, tail };
 }
 
 /** Runs end at anchors about once per this many times `targetChars` of text … */
