@@ -1,28 +1,52 @@
+import { AccountBar } from "./components/account-bar";
+import { AdminsOnly } from "./components/admins-only";
 import { PageTabs } from "./components/page-tabs";
-import { TokenForm } from "./components/token-form";
+import { ThemeToggle } from "./components/theme-toggle";
 import { useAuth } from "./hooks/use-auth";
-import { useHashRoute } from "./hooks/use-hash-route";
+import { useDocumentTitle } from "./hooks/use-document-title";
+import { type Route, useHashRoute } from "./hooks/use-hash-route";
+import { useIdentity } from "./hooks/use-identity";
 import { AuditPage } from "./routes/audit-page";
 import { ChatPage } from "./routes/chat-page";
 import { CollectionsPage } from "./routes/collections-page";
 import { DocumentPage } from "./routes/document-page";
 import { DocumentsPage } from "./routes/documents-page";
 import { IntegrationsPage } from "./routes/integrations-page";
+import { SignInPage } from "./routes/sign-in-page";
+
+const pageTitles: Record<Exclude<Route["page"], "chat">, string> = {
+  documents: "Documents",
+  document: "Document",
+  integrations: "Integrations",
+  audit: "Audit log",
+  collections: "Collections",
+};
 
 /**
- * The app shell: sign-in, the pages chosen by the URL hash (chat, documents, and for admins integrations, audit and
- * collections), and what runs the answers.
+ * The app shell: sign-in, who is signed in, the pages chosen by the URL hash (chat for everyone; documents,
+ * integrations, audit and collections for admins, a friendly refusal for members), and what runs the answers.
  */
 export function App() {
-  const { state, signIn, signOut } = useAuth();
+  const { state, signInWithToken, signInForDevelopment, signOut } = useAuth();
   const route = useHashRoute();
   const health = state.status === "signed-in" ? state.health : null;
+  const identity = useIdentity(state.status === "signed-in" ? state.token : null);
+  const role = identity.data?.caller.role ?? null;
+  const isAdmin = role === "admin";
+  // The chat page names the tab after its conversation.
+  useDocumentTitle(
+    state.status === "signed-out"
+      ? "Sign in"
+      : state.status === "loading" || route.page === "chat"
+        ? null
+        : pageTitles[route.page],
+  );
 
   return (
     <div className="app">
       <header className="app-header">
         <h1 className="app-title">Edge RAG chat</h1>
-        {state.status === "signed-in" ? <PageTabs route={route} token={state.token} /> : null}
+        {state.status === "signed-in" ? <PageTabs route={route} isAdmin={isAdmin} /> : null}
         {health ? (
           <p className="model-info hint">
             {health.models.offline ? (
@@ -33,21 +57,27 @@ export function App() {
             <span>
               {health.models.chat} · {health.models.embedding} · {health.vectorIndex}
             </span>
-            {!health.devAuth ? (
-              <button type="button" className="button-quiet" onClick={signOut}>
-                Sign out
-              </button>
-            ) : null}
           </p>
         ) : null}
+        <div className="header-controls">
+          <ThemeToggle />
+          {state.status === "signed-in" ? <AccountBar identity={identity} onSignOut={signOut} /> : null}
+        </div>
       </header>
       <main className="app-main">
         {state.status === "loading" ? (
           <p className="hint" role="status">
             Connecting…
           </p>
-        ) : state.status === "needs-token" ? (
-          <TokenForm error={state.error} onSubmit={signIn} />
+        ) : state.status === "signed-out" ? (
+          <SignInPage
+            devAuth={state.health?.devAuth === true}
+            error={state.error}
+            onToken={signInWithToken}
+            onDevelopment={signInForDevelopment}
+          />
+        ) : route.page === "chat" ? (
+          <ChatPage conversationId={route.conversationId} />
         ) : route.page === "document" ? (
           <DocumentPage
             key={`${route.documentId} ${route.chunkId}`}
@@ -55,16 +85,20 @@ export function App() {
             chunkId={route.chunkId}
             marks={route.marks}
           />
+        ) : role === null ? (
+          <p className="hint" role="status">
+            {identity.error ? `Could not check your access: ${identity.error}` : "Checking your access…"}
+          </p>
+        ) : !isAdmin ? (
+          <AdminsOnly role={role} />
         ) : route.page === "documents" ? (
           <DocumentsPage maxUploadBytes={health?.limits.maxUploadBytes ?? null} />
         ) : route.page === "integrations" ? (
           <IntegrationsPage />
         ) : route.page === "audit" ? (
           <AuditPage />
-        ) : route.page === "collections" ? (
-          <CollectionsPage />
         ) : (
-          <ChatPage conversationId={route.conversationId} />
+          <CollectionsPage />
         )}
       </main>
     </div>

@@ -9,13 +9,13 @@ import { createHmac, randomUUID } from "node:crypto";
 import type { Page, Response } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { appInBrowser } from "./app-in-browser";
+import { appInBrowser, storeToken } from "./app-in-browser";
 
 const running = appInBrowser();
 const stamp = Date.now().toString(36);
 
 /**
- * A page at `hash`, signed in with `token` when given (else the dev admin token the app asks for itself), and the
+ * A page at `hash`, signed in with `token` when given (else as the demo tenant's admin), and the
  * answer to the app's question whether the caller is an admin (`GET /api/collections`).
  */
 async function openPage(
@@ -27,7 +27,7 @@ async function openPage(
   page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  if (token) await page.addInitScript((stored) => window.localStorage.setItem("edge-rag-chat.token", stored), token);
+  if (token) await storeToken(page, token);
   const adminAnswer = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/tenant");
   // Only some tests wait for it; a page closed before it answered is no failure of the others.
   adminAnswer.catch(() => undefined);
@@ -228,14 +228,15 @@ describe("the admin pages", () => {
     await page.close();
   });
 
-  test("a member sees none of the admin tabs", async () => {
+  test("a member sees none of the admin tabs, nor the documents tab", async () => {
     const { server } = running();
     const { token } = await connectWithDevToken({ baseUrl: server.baseUrl }, "member", "demo");
     const { page, pageErrors, adminAnswer } = await openPage("#/chat", token);
     // The app asks the API who the caller is; once it has answered, the tabs are final.
     expect((await adminAnswer).status()).toBe(200);
-    await page.getByTestId("documents-tab").waitFor();
-    for (const tab of ["integrations-tab", "audit-tab", "collections-tab"]) {
+    await page.getByTestId("account-role").filter({ hasText: "member" }).waitFor();
+    await page.getByTestId("chat-tab").waitFor();
+    for (const tab of ["documents-tab", "integrations-tab", "audit-tab", "collections-tab"]) {
       expect(await page.getByTestId(tab).count()).toBe(0);
     }
     expect(pageErrors).toEqual([]);

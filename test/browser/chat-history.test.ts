@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { appInBrowser } from "./app-in-browser";
+import { appInBrowser, storeToken } from "./app-in-browser";
 
 // More questions than the 50 messages of the first page, so the earlier ones take two more pages.
 const questions = 60;
@@ -29,7 +29,7 @@ describe("a long conversation in the browser", () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(30_000);
     // Signed in as the owner of the conversation, as the app keeps its token.
-    await page.addInitScript((stored) => window.localStorage.setItem("edge-rag-chat.token", stored), token);
+    await storeToken(page, token);
     await page.goto(new URL(`/#/chat/${conversationId}`, server.baseUrl).toString());
 
     const userMessages = page.getByTestId("message-user");

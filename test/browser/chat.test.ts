@@ -11,6 +11,7 @@ import { type ApiClient, readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
 import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { launchChromium } from "../support/chromium";
+import { storeToken } from "./app-in-browser";
 
 declare global {
   interface Window {
@@ -25,13 +26,15 @@ let server: RunningServer | undefined;
 let baseUrl = "";
 let browser: Browser | undefined;
 let seededTitles: string[] = [];
-/** The API as an admin of the demo tenant, whose conversations the page shows. */
+/** The API as an admin of the demo tenant, whose conversations the page shows, and the token the page signs in with. */
 let admin: ApiClient;
+let adminToken = "";
 
 async function openApp(hash = "#/chat"): Promise<Page> {
   if (!browser) throw new Error("the browser did not start");
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.setDefaultTimeout(30_000);
+  await storeToken(page, adminToken);
   await page.goto(new URL(`/${hash}`, baseUrl).toString());
   return page;
 }
@@ -64,7 +67,7 @@ beforeAll(async () => {
   baseUrl = server.baseUrl;
 
   // The seeded documents are the ones present before this test uploads anything; wait for their ingestion.
-  admin = (await connectWithDevToken({ baseUrl }, "admin", "demo")).api;
+  ({ api: admin, token: adminToken } = await connectWithDevToken({ baseUrl }, "admin", "demo"));
   const seeded = await vi.waitUntil(
     async () => {
       const { documents } = await readBody(admin.documents.$get());

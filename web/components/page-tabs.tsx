@@ -1,5 +1,4 @@
 import { type AdminPage, adminPageHref, chatHref, documentsHref, type Route } from "../hooks/use-hash-route";
-import { useIsAdmin } from "../hooks/use-is-admin";
 
 const adminTabs: Array<{ page: AdminPage; label: string }> = [
   { page: "integrations", label: "Integrations" },
@@ -7,9 +6,8 @@ const adminTabs: Array<{ page: AdminPage; label: string }> = [
   { page: "collections", label: "Collections" },
 ];
 
-/** The header's links to the pages; the admin pages only for admins. */
-export function PageTabs({ route, token }: { route: Route; token: string }) {
-  const isAdmin = useIsAdmin(token);
+/** The header's links to the pages; the documents and admin pages only for admins. */
+export function PageTabs({ route, isAdmin }: { route: Route; isAdmin: boolean }) {
   return (
     <nav className="tabs" aria-label="Pages">
       <a
@@ -19,13 +17,15 @@ export function PageTabs({ route, token }: { route: Route; token: string }) {
       >
         Chat
       </a>
-      <a
-        href={documentsHref}
-        data-testid="documents-tab"
-        aria-current={route.page === "documents" ? "page" : undefined}
-      >
-        Documents
-      </a>
+      {isAdmin ? (
+        <a
+          href={documentsHref}
+          data-testid="documents-tab"
+          aria-current={route.page === "documents" ? "page" : undefined}
+        >
+          Documents
+        </a>
+      ) : null}
       {isAdmin
         ? adminTabs.map(({ page, label }) => (
             <a

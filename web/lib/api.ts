@@ -6,6 +6,7 @@
 import { validateUIMessages } from "ai";
 import type { z } from "zod";
 import { createApiClient, readBody } from "../../client/api-client";
+import { ApiError } from "../../client/api-error";
 import { requestDevToken } from "../../client/dev-token";
 import { sendDocument } from "../../client/send-document";
 import { uploadProgressFetch } from "../../client/upload-progress-fetch";
@@ -17,21 +18,25 @@ import type {
   DocumentChunksPage,
   DocumentView,
   IngestJobView,
+  Role,
 } from "../../worker/contract";
 import { chatMessageSchemas } from "../../worker/contract";
 import { getToken, setToken } from "./token-store";
 
-/** `send` (a `fetch`) that drops the stored token when the API rejects it, so the app signs in again. */
+/** `send` (a `fetch`) that drops the stored token when the API rejects it, so the app signs in again and says why. */
 function withAuthRecovery(send: typeof fetch): typeof fetch {
   return async (input, init) => {
     const sentToken = getToken();
     const response = await send(input, init);
-    if (response.status === 401 && sentToken !== null && getToken() === sentToken) setToken(null);
+    if (response.status === 401 && sentToken !== null && getToken() === sentToken) {
+      const { message } = await ApiError.fromResponse(response.clone());
+      if (getToken() === sentToken) setToken(null, message);
+    }
     return response;
   };
 }
 
-/** `fetch` that drops the stored token when the API rejects it, so the app signs in again. */
+/** `fetch` that drops the stored token when the API rejects it, so the app signs in again and says why. */
 export const fetchWithAuthRecovery: typeof fetch = withAuthRecovery((input, init) => fetch(input, init));
 
 const api = createApiClient({ baseUrl: "/", token: getToken, fetch: fetchWithAuthRecovery });
@@ -44,9 +49,17 @@ export function getHealth(signal?: AbortSignal) {
   return readBody(api.health.$get(undefined, aborting(signal)));
 }
 
-/** A signed token for local use (only when the server runs with DEV_AUTH). */
-export function createDevToken(): Promise<string> {
-  return requestDevToken(api, "admin", "demo");
+/** A signed token for `role` in `tenant`, for local use (only when the server runs with DEV_AUTH). */
+export function createDevToken(role: Role, tenant: string): Promise<string> {
+  return requestDevToken(api, role, tenant);
+}
+
+export type Identity = Awaited<ReturnType<typeof getIdentity>>;
+
+/** Who `token` (else the stored token) signs in as: the tenant and the caller's subject, role and groups. */
+export function getIdentity(signal?: AbortSignal, token?: string) {
+  const client = token === undefined ? api : createApiClient({ baseUrl: "/", token });
+  return readBody(client.tenant.$get(undefined, aborting(signal)));
 }
 
 /** A conversation as the chat page starts from it: its latest messages. */
@@ -176,14 +189,6 @@ export async function deleteDocument(id: string): Promise<DocumentView> {
 /** Re-ingests every document indexed with another embedding model than the current one. */
 export function reembedDocuments(): Promise<{ queued: number; embeddingModel: string }> {
   return readBody(api.documents.reembed.$post());
-}
-
-/**
- * Whether the signed-in caller may use the admin pages: their role as `GET /api/tenant` reports it. The API refuses
- * members on every admin route anyway; this only decides which tabs to show.
- */
-export async function canAdminister(signal?: AbortSignal): Promise<boolean> {
-  return (await readBody(api.tenant.$get(undefined, aborting(signal)))).caller.role === "admin";
 }
 
 export async function listApiKeys(signal?: AbortSignal) {

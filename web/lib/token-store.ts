@@ -1,6 +1,7 @@
 /**
- * The API token, kept in localStorage so a reload stays signed in. Components subscribe through
- * `useSyncExternalStore`; the API client reads it on every request.
+ * The API token, kept in localStorage so a reload stays signed in, and why the app last signed out on its own (the
+ * API refused the token), for the sign-in page to say. Components subscribe through `useSyncExternalStore`; the API
+ * client reads the token on every request.
  */
 const storageKey = "edge-rag-chat.token";
 const listeners = new Set<() => void>();
@@ -15,13 +16,20 @@ function readStoredToken(): string | null {
 }
 
 let currentToken: string | null = readStoredToken();
+let currentSignOutReason: string | null = null;
 
 export function getToken(): string | null {
   return currentToken;
 }
 
-export function setToken(token: string | null): void {
+/** Why the stored token was dropped (the API's message), until the next sign-in; null after a chosen sign-out. */
+export function getSignOutReason(): string | null {
+  return currentSignOutReason;
+}
+
+export function setToken(token: string | null, signOutReason: string | null = null): void {
   currentToken = token;
+  currentSignOutReason = token ? null : signOutReason;
   try {
     if (token) window.localStorage.setItem(storageKey, token);
     else window.localStorage.removeItem(storageKey);

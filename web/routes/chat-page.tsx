@@ -1,10 +1,11 @@
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { ChatSession } from "../components/chat-session";
 import { ConversationList } from "../components/conversation-list";
 import { ErrorMessage } from "../components/error-message";
 import { useApiData } from "../hooks/use-api-data";
 import { useConversationList } from "../hooks/use-conversation-list";
 import { useDebouncedValue } from "../hooks/use-debounced-value";
+import { useDocumentTitle } from "../hooks/use-document-title";
 import { chatHref, replaceHash } from "../hooks/use-hash-route";
 import { getConversation } from "../lib/api";
 import {
@@ -61,16 +62,39 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
   const [fallbackId] = useState(() => readLastConversationId() ?? createConversationId());
   const [search, setSearch] = useState("");
   const list = useConversationList(useDebouncedValue(search, 250));
+  // At phone widths the conversations are a drawer, closed whenever another conversation opens.
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const drawerId = useId();
+  const title = list.conversations?.find((conversation) => conversation.id === conversationId)?.title;
+  useDocumentTitle(title ?? "New conversation");
 
   useEffect(() => {
     if (valid) rememberConversationId(conversationId);
     else replaceHash(chatHref(fallbackId));
+    setDrawerOpen(false);
   }, [valid, conversationId, fallbackId]);
 
   if (!valid) return null;
   return (
     <div className="chat-page chat-layout">
-      <aside className="conversation-sidebar">
+      <button
+        type="button"
+        className="button-secondary drawer-toggle"
+        data-testid="conversations-toggle"
+        aria-expanded={drawerOpen}
+        aria-controls={drawerId}
+        onClick={() => setDrawerOpen(!drawerOpen)}
+      >
+        {drawerOpen ? "Close conversations" : "Conversations"}
+      </button>
+      <aside
+        id={drawerId}
+        className={drawerOpen ? "conversation-sidebar conversation-sidebar-open" : "conversation-sidebar"}
+        data-testid="conversation-sidebar"
+        onKeyDown={(event) => {
+          if (event.key === "Escape") setDrawerOpen(false);
+        }}
+      >
         <button type="button" className="button-secondary" data-testid="new-conversation" onClick={newConversation}>
           New conversation
         </button>
