@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useState } from "react";
 import { ChatSession } from "../components/chat-session";
 import { ConversationList } from "../components/conversation-list";
 import { ErrorMessage } from "../components/error-message";
@@ -6,6 +6,7 @@ import { useApiData } from "../hooks/use-api-data";
 import { useConversationList } from "../hooks/use-conversation-list";
 import { useDebouncedValue } from "../hooks/use-debounced-value";
 import { useDocumentTitle } from "../hooks/use-document-title";
+import { useDrawer } from "../hooks/use-drawer";
 import { chatHref, replaceHash } from "../hooks/use-hash-route";
 import { getConversation } from "../lib/api";
 import {
@@ -63,15 +64,13 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
   const [search, setSearch] = useState("");
   const list = useConversationList(useDebouncedValue(search, 250));
   // At phone widths the conversations are a drawer, closed whenever another conversation opens.
-  const [drawerOpen, setDrawerOpen] = useState(false);
-  const drawerId = useId();
+  const drawer = useDrawer(conversationId);
   const title = list.conversations?.find((conversation) => conversation.id === conversationId)?.title;
   useDocumentTitle(title ?? "New conversation");
 
   useEffect(() => {
     if (valid) rememberConversationId(conversationId);
     else replaceHash(chatHref(fallbackId));
-    setDrawerOpen(false);
   }, [valid, conversationId, fallbackId]);
 
   if (!valid) return null;
@@ -81,20 +80,23 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
         type="button"
         className="button-secondary drawer-toggle"
         data-testid="conversations-toggle"
-        aria-expanded={drawerOpen}
-        aria-controls={drawerId}
-        onClick={() => setDrawerOpen(!drawerOpen)}
+        {...drawer.toggleProps}
       >
-        {drawerOpen ? "Close conversations" : "Conversations"}
+        Conversations
       </button>
       <aside
-        id={drawerId}
-        className={drawerOpen ? "conversation-sidebar conversation-sidebar-open" : "conversation-sidebar"}
+        className={drawer.open ? "conversation-sidebar conversation-sidebar-open" : "conversation-sidebar"}
         data-testid="conversation-sidebar"
-        onKeyDown={(event) => {
-          if (event.key === "Escape") setDrawerOpen(false);
-        }}
+        {...drawer.panelProps}
       >
+        <button
+          type="button"
+          className="button-quiet drawer-close"
+          data-testid="conversations-close"
+          {...drawer.closeProps}
+        >
+          Close
+        </button>
         <button type="button" className="button-secondary" data-testid="new-conversation" onClick={newConversation}>
           New conversation
         </button>
