@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { appInBrowser } from "./app-in-browser";
+import { appInBrowser, storeToken } from "./app-in-browser";
 
 // More than the 50 of the first page.
 const conversationCount = 60;
@@ -31,7 +31,7 @@ describe("the conversation list", () => {
     page.setDefaultTimeout(30_000);
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.addInitScript((stored) => window.localStorage.setItem("edge-rag-chat.token", stored), token);
+    await storeToken(page, token);
     await page.goto(new URL("/#/chat/many-60", server.baseUrl).toString());
 
     const items = page.getByTestId("conversation-item");

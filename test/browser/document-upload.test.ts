@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { appInBrowser } from "./app-in-browser";
+import { appInBrowser, storeToken } from "./app-in-browser";
 
 const running = appInBrowser();
 
@@ -29,7 +29,7 @@ async function openAsAdmin(hash: string): Promise<{ page: Page; pageErrors: stri
   page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.addInitScript((stored) => window.localStorage.setItem("edge-rag-chat.token", stored), token);
+  await storeToken(page, token);
   await page.goto(new URL(`/${hash}`, server.baseUrl).toString());
   return { page, pageErrors };
 }

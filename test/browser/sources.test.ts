@@ -9,7 +9,7 @@ import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 import { readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { appInBrowser } from "./app-in-browser";
+import { appInBrowser, storeToken } from "./app-in-browser";
 
 // Slow enough that an answer is still being written when the test stops it.
 const running = appInBrowser({ LOCAL_ANSWER_DELAY_MS: "40" });
@@ -52,7 +52,7 @@ async function openChat(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
   page.setDefaultTimeout(30_000);
   // Signed in as a member, as the app keeps its token.
-  await page.addInitScript((stored) => window.localStorage.setItem("edge-rag-chat.token", stored), memberToken);
+  await storeToken(page, memberToken);
   await page.goto(new URL("/#/chat", server.baseUrl).toString());
   await page.waitForURL(/#\/chat\/[A-Za-z0-9_-]+$/);
   await page.getByTestId("chat-input").waitFor();
