@@ -1,6 +1,7 @@
 import { AccountBar } from "./components/account-bar";
 import { AdminsOnly } from "./components/admins-only";
 import { PageTabs } from "./components/page-tabs";
+import { mainContentId, SkipLink } from "./components/skip-link";
 import { ThemeToggle } from "./components/theme-toggle";
 import { useAuth } from "./hooks/use-auth";
 import { useDocumentTitle } from "./hooks/use-document-title";
@@ -44,6 +45,7 @@ export function App() {
 
   return (
     <div className="app">
+      <SkipLink />
       <header className="app-header">
         <h1 className="app-title">Edge RAG chat</h1>
         {state.status === "signed-in" ? <PageTabs route={route} isAdmin={isAdmin} /> : null}
@@ -64,7 +66,7 @@ export function App() {
           {state.status === "signed-in" ? <AccountBar identity={identity} onSignOut={signOut} /> : null}
         </div>
       </header>
-      <main className="app-main">
+      <main className="app-main" id={mainContentId} tabIndex={-1}>
         {state.status === "loading" ? (
           <p className="hint" role="status">
             Connecting…

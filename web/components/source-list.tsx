@@ -38,7 +38,8 @@ export function SourceList({
   if (sources.length === 0) return null;
   const claims = citedClaims(answerText, (index) => sources.some((source) => source.index === index));
   return (
-    <section className="sources" aria-label="Sources">
+    // Not a named region: every answer has its sources, and landmarks with the same name cannot be told apart.
+    <section className="sources">
       <h3 className="sources-heading">Sources</h3>
       <ol ref={listRef} className="source-list">
         {sources.map((source) => {
