@@ -12,10 +12,23 @@ export function ChatComposer({
 }) {
   const [text, setText] = useState("");
   const inputId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
+  const mounted = useRef(false);
 
+  // The box takes the focus as it opens. While an answer streams the box is disabled, which drops the focus, so
+  // Stop takes it; when the answer ends it goes back to the box, unless the user has moved it elsewhere meanwhile.
   useEffect(() => {
-    if (!busy) inputRef.current?.focus();
+    const active = document.activeElement;
+    // The disabled box may still hold the focus until the browser notices; that counts as in the composer.
+    const inComposer = active === null || active === document.body || formRef.current?.contains(active) === true;
+    if (busy) {
+      if (inComposer) stopRef.current?.focus();
+    } else if (!mounted.current || inComposer) {
+      inputRef.current?.focus();
+    }
+    mounted.current = true;
   }, [busy]);
 
   function send() {
@@ -38,7 +51,7 @@ export function ChatComposer({
   }
 
   return (
-    <form className="composer" onSubmit={handleSubmit}>
+    <form className="composer" ref={formRef} onSubmit={handleSubmit}>
       <label htmlFor={inputId} className="visually-hidden">
         Your question
       </label>
@@ -54,7 +67,7 @@ export function ChatComposer({
         onKeyDown={handleKeyDown}
       />
       {busy ? (
-        <button type="button" className="button-secondary" data-testid="chat-stop" onClick={onStop}>
+        <button type="button" className="button-secondary" data-testid="chat-stop" ref={stopRef} onClick={onStop}>
           Stop
         </button>
       ) : (

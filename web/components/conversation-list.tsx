@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { describeError } from "../../client/api-error";
 import type { ConversationSummary } from "../../worker/contract";
+import { useConfirmationFocus } from "../hooks/use-confirmation-focus";
 import { chatHref } from "../hooks/use-hash-route";
 import { relativeDay } from "../lib/relative-day";
 import { ErrorMessage } from "./error-message";
@@ -22,11 +23,9 @@ function ConversationItem({
   const [mode, setMode] = useState<ItemMode>("view");
   const [title, setTitle] = useState(conversation.title);
   const [error, setError] = useState<string | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    if (mode === "rename") inputRef.current?.select();
-  }, [mode]);
+  // The title field, or Keep, takes the focus as they open; Rename, or Delete, gets it back as they close.
+  const renameFocus = useConfirmationFocus<HTMLInputElement>(mode === "rename");
+  const deleteFocus = useConfirmationFocus(mode === "confirm-delete");
 
   async function run(action: () => Promise<void>) {
     setError(null);
@@ -56,9 +55,10 @@ function ConversationItem({
           </label>
           <input
             id={`rename-${conversation.id}`}
-            ref={inputRef}
+            ref={renameFocus.cancelRef}
             data-testid="conversation-title-input"
             value={title}
+            onFocus={(event) => event.target.select()}
             maxLength={200}
             onChange={(event) => setTitle(event.target.value)}
             onKeyDown={(event) => {
@@ -97,6 +97,7 @@ function ConversationItem({
             type="button"
             className="button-quiet"
             data-testid="conversation-rename"
+            ref={renameFocus.actionRef}
             aria-label={`Rename “${conversation.title}”`}
             onClick={() => {
               setTitle(conversation.title);
@@ -109,6 +110,7 @@ function ConversationItem({
             type="button"
             className="button-quiet"
             data-testid="conversation-delete"
+            ref={deleteFocus.actionRef}
             aria-label={`Delete “${conversation.title}”`}
             onClick={() => setMode("confirm-delete")}
           >
@@ -127,7 +129,7 @@ function ConversationItem({
           >
             Delete
           </button>
-          <button type="button" className="button-quiet" onClick={() => setMode("view")}>
+          <button type="button" className="button-quiet" ref={deleteFocus.cancelRef} onClick={() => setMode("view")}>
             Keep
           </button>
         </span>

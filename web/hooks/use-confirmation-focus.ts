@@ -1,12 +1,13 @@
 import { useEffect, useRef } from "react";
 
 /**
- * Keyboard focus for an inline "Are you sure? Yes / No": on the No button (`cancelRef`) as the question opens,
- * back on the button that asked (`actionRef`) as it closes, instead of falling back to the page.
+ * Keyboard focus for an inline "Are you sure? Yes / No" (or another small inline form): on the No button, or the
+ * form's field (`cancelRef`), as the question opens, back on the button that asked (`actionRef`) as it closes,
+ * instead of falling back to the page.
  */
-export function useConfirmationFocus(confirming: boolean) {
+export function useConfirmationFocus<Opened extends HTMLElement = HTMLButtonElement>(confirming: boolean) {
   const actionRef = useRef<HTMLButtonElement>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<Opened>(null);
   const wasConfirming = useRef(false);
 
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ChatSession } from "../components/chat-session";
 import { ConversationList } from "../components/conversation-list";
 import { ErrorMessage } from "../components/error-message";
@@ -7,6 +7,7 @@ import { useConversationList } from "../hooks/use-conversation-list";
 import { useDebouncedValue } from "../hooks/use-debounced-value";
 import { useDocumentTitle } from "../hooks/use-document-title";
 import { useDrawer } from "../hooks/use-drawer";
+import { neighbourOf, useFocusAfterDelete } from "../hooks/use-focus-after-delete";
 import { chatHref, replaceHash } from "../hooks/use-hash-route";
 import { getConversation } from "../lib/api";
 import {
@@ -67,6 +68,9 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
   const drawer = useDrawer(conversationId);
   const title = list.conversations?.find((conversation) => conversation.id === conversationId)?.title;
   useDocumentTitle(title ?? "New conversation");
+  const sidebarRef = useRef<HTMLElement>(null);
+  const newConversationRef = useRef<HTMLButtonElement>(null);
+  const focusAfterDelete = useFocusAfterDelete(sidebarRef, newConversationRef);
 
   useEffect(() => {
     if (valid) rememberConversationId(conversationId);
@@ -87,6 +91,7 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
       <aside
         className={drawer.open ? "conversation-sidebar conversation-sidebar-open" : "conversation-sidebar"}
         data-testid="conversation-sidebar"
+        ref={sidebarRef}
         {...drawer.panelProps}
       >
         <button
@@ -97,7 +102,13 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
         >
           Close
         </button>
-        <button type="button" className="button-secondary" data-testid="new-conversation" onClick={newConversation}>
+        <button
+          type="button"
+          className="button-secondary"
+          data-testid="new-conversation"
+          ref={newConversationRef}
+          onClick={newConversation}
+        >
           New conversation
         </button>
         <ConversationList
@@ -111,8 +122,11 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
           onLoadMore={() => void list.loadMore()}
           onRename={list.rename}
           onDelete={async (id) => {
+            const nextId = neighbourOf(list.conversations?.map((conversation) => conversation.id) ?? [], id);
             await list.remove(id);
+            // Deleting the open conversation opens a new one, whose question box takes the focus.
             if (id === conversationId) newConversation();
+            else focusAfterDelete(nextId);
           }}
         />
       </aside>
