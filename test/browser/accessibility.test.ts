@@ -35,6 +35,7 @@ const layouts = viewports.flatMap((viewport) =>
 type Layout = (typeof layouts)[number];
 
 const desktop: Layout = { ...viewports[0], colorScheme: "light", name: "desktop, light" };
+const phoneLayout: Layout = { ...viewports[1], colorScheme: "dark", name: "phone, dark" };
 
 /** A page at `url`, signed in with `token` when given (else the development admin of the demo tenant). */
 async function openPage(browser: Browser, url: string, layout: Layout, token?: string): Promise<Page> {
@@ -105,6 +106,30 @@ describe("with development sign-in and the sample documents", () => {
       await page.close();
     });
   }
+  for (const adminPage of ["integrations", "audit", "collections"]) {
+    test(`the ${adminPage} page has no axe violations (desktop and phone)`, async () => {
+      const { server, browser } = running();
+      if (adminPage === "integrations") {
+        // An API key and a signing secret (the secret shown once), so that their tables are there too.
+        const page = await openPage(browser, new URL("/#/integrations", server.baseUrl).toString(), desktop);
+        await page.getByTestId("api-key-name").fill("axe check");
+        await page.getByTestId("api-key-create").click();
+        await page.getByTestId("webhook-secret-rotate").click();
+        await page.getByTestId("webhook-secret-row").first().waitFor();
+        await expectNoAxeViolations(page);
+        await page.close();
+      }
+      for (const layout of [desktop, phoneLayout]) {
+        const page = await openPage(browser, new URL(`/#/${adminPage}`, server.baseUrl).toString(), layout);
+        await page.locator(`[data-testid="${adminPage}-tab"][aria-current="page"]`).waitFor();
+        await page.locator('[aria-busy="true"], [role="status"]').first().waitFor({ state: "detached" });
+        await expectNoAxeViolations(page);
+        expect(await smallTargets(page)).toEqual([]);
+        await page.close();
+      }
+    });
+  }
+
   test("the skip link is the first stop for the keyboard, shows when focused and moves the focus to the page", async () => {
     const { server, browser } = running();
     const page = await openPage(browser, new URL("/#/documents", server.baseUrl).toString(), desktop);

@@ -56,7 +56,10 @@ export function ApiKeysPanel() {
         empty="No API keys yet."
       >
         {(items) => (
-          <AdminTable columns={["Name", "Role", "Groups", "Prefix", "Created", "Last used", "Revoked", ""]}>
+          <AdminTable
+            label="List of API keys"
+            columns={["Name", "Role", "Groups", "Prefix", "Created", "Last used", "Revoked", ""]}
+          >
             {items.map((key) => (
               <ApiKeyRow key={key.id} apiKey={key} onRevoke={() => revoke(key.id)} />
             ))}

@@ -33,7 +33,10 @@ export function WebhookDeliveriesPanel() {
         empty="No deliveries received yet."
       >
         {(items) => (
-          <AdminTable columns={["Time", "Webhook id", "Outcome", "Status", "Documents", "Error"]}>
+          <AdminTable
+            label="List of deliveries"
+            columns={["Time", "Webhook id", "Outcome", "Status", "Documents", "Error"]}
+          >
             {items.map((delivery) => (
               <DeliveryRow key={delivery.id} delivery={delivery} />
             ))}

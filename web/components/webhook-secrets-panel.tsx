@@ -81,7 +81,7 @@ export function WebhookSecretsPanel() {
         empty="No signing secret yet: create one to accept webhook deliveries."
       >
         {(items) => (
-          <AdminTable columns={["Created", "Expires", ""]}>
+          <AdminTable label="List of signing secrets" columns={["Created", "Expires", ""]}>
             {items.map((secret) => (
               <WebhookSecretRow key={secret.id} secret={secret} onRevoke={() => revoke(secret.id)} />
             ))}

@@ -123,6 +123,7 @@ export function AuditPage() {
         >
           {(items) => (
             <AdminTable
+              label="List of audit entries"
               columns={["Time", "Actor", "Role", "Action", "Target", "Outcome", "Request id"]}
               busy={entries.loading}
             >

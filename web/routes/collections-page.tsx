@@ -25,7 +25,7 @@ export function CollectionsPage() {
           empty="No collections yet: documents go to “default” unless they name one."
         >
           {(items) => (
-            <AdminTable columns={["Collection", "Documents", "Readable by", ""]}>
+            <AdminTable label="List of collections" columns={["Collection", "Documents", "Readable by", ""]}>
               {items.map((collection) => (
                 <CollectionRow key={collection.name} collection={collection} onChanged={collections.reload} />
               ))}
