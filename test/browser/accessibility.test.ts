@@ -1,14 +1,15 @@
 /**
- * Accessibility of the real app in headless Chromium: axe-core finds nothing on the chat page (an answered question
- * with a source open), the documents page and the sign-in page, at desktop and phone widths; citation markers and
- * action buttons are at least 24×24 px; and keyboard focus lands somewhere sensible after each action.
+ * Accessibility of the real app in headless Chromium: axe-core finds nothing on the chat page (answered questions
+ * with a source open), the documents page, both sign-in pages and the admin pages, at desktop and phone widths in
+ * both themes; citation markers and every other control are at least 24×24 px; and keyboard focus lands somewhere
+ * sensible after each action.
  *
  * Runs in Node (not in workerd). Needs Chromium at /usr/bin/chromium (override with CHROMIUM_PATH).
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { appInBrowser } from "./app-in-browser";
+import { appInBrowser, type SignedInBrowser, storeToken } from "./app-in-browser";
 import { expectNoAxeViolations } from "./axe";
 
 declare global {
@@ -37,20 +38,21 @@ type Layout = (typeof layouts)[number];
 const desktop: Layout = { ...viewports[0], colorScheme: "light", name: "desktop, light" };
 const phoneLayout: Layout = { ...viewports[1], colorScheme: "dark", name: "phone, dark" };
 
-/** A page at `url`, signed in with `token` when given (else the development admin of the demo tenant). */
-async function openPage(browser: Browser, url: string, layout: Layout, token?: string): Promise<Page> {
+/** A page at `url` from `browser`, signed in with `token` when given. */
+async function openPage(browser: SignedInBrowser, url: string, layout: Layout, token?: string): Promise<Page> {
   const page = await browser.newPage({
     viewport: { width: layout.width, height: layout.height },
     colorScheme: layout.colorScheme,
   });
   page.setDefaultTimeout(30_000);
-  if (token) await page.addInitScript((stored) => window.localStorage.setItem("edge-rag-chat.token", stored), token);
+  if (token) await storeToken(page, token);
   await page.goto(url);
   return page;
 }
 
 /**
- * The visible controls on the page (buttons, links, form fields) smaller than 24×24 px, as "text: width×height".
+ * The visible controls on the page (buttons, links, form fields with their labels) smaller than 24×24 px, as
+ * "text: width×height".
  * Links inside running text are exempt (WCAG 2.5.8), and so is the skip link until it takes focus.
  */
 function smallTargets(page: Page): Promise<string[]> {
@@ -58,14 +60,31 @@ function smallTargets(page: Page): Promise<string[]> {
     const controls = document.querySelectorAll<HTMLElement>("button, a[href], input, select, textarea, summary");
     return Array.from(controls).flatMap((control) => {
       if (control.closest("p, li > span, blockquote") && control.tagName === "A") return [];
-      const box = control.getBoundingClientRect();
+      // A radio button or checkbox answers clicks on its label too: the label is its target.
+      const choice = control instanceof HTMLInputElement && (control.type === "radio" || control.type === "checkbox");
+      const label = choice ? control.labels?.[0] : undefined;
+      const box = (label ?? control).getBoundingClientRect();
       const style = getComputedStyle(control);
       const shown = box.width > 1 && box.height > 1 && style.visibility !== "hidden";
       if (!shown || (box.width >= minimum && box.height >= minimum)) return [];
-      const name = control.getAttribute("aria-label") ?? control.textContent?.trim() ?? control.tagName;
+      const name =
+        control.getAttribute("aria-label") ||
+        control.textContent?.trim() ||
+        control.dataset.testid ||
+        `${control.tagName.toLowerCase()} ${control.getAttribute("type") ?? ""}`;
       return [`${name}: ${box.width.toFixed(1)}×${box.height.toFixed(1)}`];
     });
   }, 24);
+}
+
+/** Opens a new conversation, from the conversations drawer at phone width. */
+async function startConversation(page: Page): Promise<void> {
+  await page.getByTestId("chat-input").waitFor();
+  const drawerToggle = page.getByTestId("conversations-toggle");
+  if (await drawerToggle.isVisible()) await drawerToggle.click();
+  const before = page.url();
+  await page.getByTestId("new-conversation").click();
+  await page.waitForURL((url) => url.toString() !== before);
 }
 
 /** Asks `question` in the open conversation and waits until its answer is complete. */
@@ -82,13 +101,33 @@ describe("with development sign-in and the sample documents", () => {
     test(`the chat page with answers and an open source has no axe violations (${layout.name})`, async () => {
       const { server, browser } = running();
       const page = await openPage(browser, new URL("/#/chat", server.baseUrl).toString(), layout);
-      await page.getByTestId("new-conversation").click();
-      // Two answers, each with its sources, and the conversation in the list beside them.
+      await startConversation(page);
+      // Two answers, each with its sources, and the conversation in the list beside them (or in the drawer).
       await ask(page, "How does Cloudflare Queues retry messages that fail?");
       await ask(page, "What does the travel policy say about hotel stays?");
-      await page.getByTestId("conversation-item").first().waitFor();
+      await page.getByTestId("conversation-item").first().waitFor({ state: "attached" });
       await page.getByTestId("citation").first().click();
-      await page.locator('[data-testid="source-item"] blockquote').first().waitFor({ state: "visible" });
+      const openSource = page.locator('[data-testid="source-item"]:has(blockquote:visible)').first();
+      await openSource.waitFor();
+      // Where the page comes to rest (the click scrolls the source into view smoothly), for a check that repeats.
+      await openSource.evaluate((source) => source.scrollIntoView({ block: "center", behavior: "instant" }));
+      await expectNoAxeViolations(page);
+      expect(await smallTargets(page)).toEqual([]);
+      // At phone width, the conversations drawer open.
+      const drawerToggle = page.getByTestId("conversations-toggle");
+      if (await drawerToggle.isVisible()) {
+        await drawerToggle.click();
+        await page.getByTestId("conversation-item").first().waitFor();
+        await expectNoAxeViolations(page);
+        expect(await smallTargets(page)).toEqual([]);
+      }
+      await page.close();
+    });
+
+    test(`the development sign-in page has no axe violations (${layout.name})`, async () => {
+      const { server, signedOutBrowser } = running();
+      const page = await openPage(signedOutBrowser, server.baseUrl, layout);
+      await page.getByTestId("sign-in-page").waitFor();
       await expectNoAxeViolations(page);
       expect(await smallTargets(page)).toEqual([]);
       await page.close();
@@ -150,7 +189,7 @@ describe("with development sign-in and the sample documents", () => {
   test("focus stays with the question: on Stop while the answer streams, then back in the question box", async () => {
     const { server, browser } = running();
     const page = await openPage(browser, new URL("/#/chat", server.baseUrl).toString(), desktop);
-    await page.getByTestId("new-conversation").click();
+    await startConversation(page);
     const input = page.getByTestId("chat-input");
     await input.fill("How does Cloudflare Queues retry messages that fail?");
     await page.evaluate(() => {
@@ -170,7 +209,7 @@ describe("with development sign-in and the sample documents", () => {
   test("rename and delete give the focus back to their button when closed", async () => {
     const { server, browser } = running();
     const page = await openPage(browser, new URL("/#/chat", server.baseUrl).toString(), desktop);
-    await page.getByTestId("new-conversation").click();
+    await startConversation(page);
     await ask(page, "What does the travel policy say about train tickets?");
     const item = page.locator(".conversation-item-current");
     const focused = (testId: string) =>
@@ -202,7 +241,7 @@ describe("with development sign-in and the sample documents", () => {
     // Three conversations, listed newest first: third, second, first.
     const ids: string[] = [];
     for (const question of ["What is the hotel limit?", "How are failed messages retried?", "How do I get started?"]) {
-      await page.getByTestId("new-conversation").click();
+      await startConversation(page);
       await ask(page, question);
       ids.push(decodeURIComponent(new URL(page.url()).hash.split("/").at(-1) ?? ""));
     }
@@ -240,7 +279,7 @@ describe("with development sign-in off", () => {
   const running = appInBrowser({ DEV_AUTH: "false" }, { waitForSamples: false });
 
   for (const layout of layouts) {
-    test(`the sign-in page has no axe violations (${layout.name})`, async () => {
+    test(`the token sign-in page has no axe violations (${layout.name})`, async () => {
       const { server, browser } = running();
       const page = await openPage(browser, server.baseUrl, layout);
       await page.getByLabel("API token").waitFor();
