@@ -1,9 +1,9 @@
 /**
  * `npm run screenshots`: the pages a user sees, as PNGs in `docs/screenshots/` for the README. Starts the app on fresh
- * local state (which seeds the sample documents), adds a document with a table, asks a question in headless Chromium,
- * and photographs the chat, an open citation, the documents page and an admin page at desktop (1280×800) and phone
- * (390×844) width. Only the viewport is photographed, so each file stays small. Runs in Node; needs Chromium
- * (/usr/bin/chromium, or CHROMIUM_PATH).
+ * local state (which seeds the sample documents), adds a document with a table, signs in and asks a question in
+ * headless Chromium, and photographs the sign-in page, the chat, an open citation, the documents page and an admin
+ * page at desktop (1280×800) and phone (390×844) width. Only the viewport is photographed, so each file stays small.
+ * Runs in Node; needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH).
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -49,12 +49,28 @@ async function capture(page: Page, name: string, viewport: string): Promise<void
   console.log(`Saved ${path}`);
 }
 
-async function photographViewport(browser: Browser, baseUrl: string, viewport: (typeof viewports)[number]) {
+async function photographViewport(
+  browser: Browser,
+  baseUrl: string,
+  token: string,
+  viewport: (typeof viewports)[number],
+) {
   const page = await browser.newPage({ viewport: { width: viewport.width, height: viewport.height } });
   page.setDefaultTimeout(60_000);
   const open = (hash: string) => page.goto(new URL(`/${hash}`, baseUrl).toString());
 
+  await open("");
+  await page.getByTestId("sign-in-page").waitFor();
+  await capture(page, "sign-in", viewport.name);
+  // Signed in as the demo tenant's admin from here on, as the sign-in page would leave it.
+  await page.addInitScript((stored) => window.localStorage.setItem("edge-rag-chat.token", stored), token);
+  await page.reload();
+
   await open("#/chat");
+  await page.getByTestId("chat-input").waitFor();
+  // At phone width the conversations, and New conversation, are in a drawer.
+  const drawerToggle = page.getByTestId("conversations-toggle");
+  if (await drawerToggle.isVisible()) await drawerToggle.click();
   await page.getByTestId("new-conversation").click();
   await page.getByTestId("chat-input").fill(question);
   await page.getByTestId("chat-send").click();
@@ -80,7 +96,7 @@ async function photographViewport(browser: Browser, baseUrl: string, viewport: (
 
 const server = await startServer();
 try {
-  const { api } = await connectWithDevToken({ baseUrl: server.baseUrl }, "admin", demoTenant);
+  const { api, token } = await connectWithDevToken({ baseUrl: server.baseUrl }, "admin", demoTenant);
   await readBody(api.documents.batch.$post({ json: { documents: [expensesDocument] } }));
   await waitUntilReady(async () => {
     const { documents } = await readBody(api.documents.$get());
@@ -92,7 +108,7 @@ try {
   await mkdir(outputFolder, { recursive: true });
   const browser = await launchChromium();
   try {
-    for (const viewport of viewports) await photographViewport(browser, server.baseUrl, viewport);
+    for (const viewport of viewports) await photographViewport(browser, server.baseUrl, token, viewport);
   } finally {
     await browser.close();
   }
