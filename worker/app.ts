@@ -12,6 +12,7 @@ import { collectionRoutes } from "./routes/collections";
 import { conversationRoutes } from "./routes/conversations";
 import { devTokenRoutes } from "./routes/dev-token";
 import { documentRoutes } from "./routes/documents";
+import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
 import { searchRoutes } from "./routes/search";
@@ -58,6 +59,7 @@ export const app = new Hono<AppEnv>()
   .route("/sources", sourceRoutes)
   .route("/chat", chatRoutes)
   .route("/conversations", conversationRoutes)
+  .route("/feedback", feedbackRoutes)
   .route("/search", searchRoutes)
   .route("/documents", documentRoutes)
   .route("/collections", collectionRoutes)

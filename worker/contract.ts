@@ -191,11 +191,19 @@ export const retrievalFilterSchema = z.object({
 });
 export type RetrievalFilter = z.infer<typeof retrievalFilterSchema>;
 
+/**
+ * Why a question is sent (the AI SDK's names): `submit-message` asks it, or, under the id of an earlier question,
+ * replaces that question and drops what followed (an edit, or a retry); `regenerate-message` answers the latest
+ * question again and keeps its earlier answers as versions.
+ */
+export const chatTriggerSchema = z.enum(["submit-message", "regenerate-message"]);
+
 export const chatRequestSchema = z.object({
   id: conversationIdSchema,
   message: userMessageSchema,
   /** Answers only from these documents or this collection. */
   filter: retrievalFilterSchema.optional(),
+  trigger: chatTriggerSchema.default("submit-message"),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
@@ -702,4 +710,46 @@ export interface ConversationSummary {
   messageCount: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A thumb up or down on an answer. */
+export const feedbackRatingSchema = z.enum(["up", "down"]);
+
+/** The longest comment feedback may carry. */
+export const maxFeedbackCommentLength = 2000;
+
+/** `PUT /api/conversations/:id/messages/:messageId/feedback`: the caller's rating of an answer, replacing any earlier. */
+export const feedbackRequestSchema = z.object({
+  rating: feedbackRatingSchema,
+  comment: z
+    .string()
+    .trim()
+    .max(maxFeedbackCommentLength, `comment must be at most ${maxFeedbackCommentLength} characters`)
+    .optional(),
+});
+
+/** `GET /api/feedback`: the tenant's feedback, newest first, a page at a time (`before`: the previous `nextCursor`). */
+export const feedbackQuerySchema = z.object({
+  rating: feedbackRatingSchema.optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** A user's feedback on one answer, as its author reads it back with the conversation. */
+export interface MessageFeedbackView {
+  messageId: string;
+  rating: z.infer<typeof feedbackRatingSchema>;
+  comment: string | null;
+  updatedAt: string;
+}
+
+/** Feedback as admins read it (`GET /api/feedback`). */
+export interface FeedbackView extends MessageFeedbackView {
+  id: number;
+  conversationId: string;
+  /** Who gave it. */
+  subject: string;
+  /** The start of the rated answer's text, as it was when rated. */
+  answerExcerpt: string;
+  createdAt: string;
 }

@@ -176,6 +176,16 @@ const rows: Record<string, Row> = {
     }),
     expected: needs("member", 400),
   },
+  "PUT /api/conversations/:id/messages/:messageId/feedback": {
+    probe: ({ conversationOfMemberA }) => ({
+      path: `/api/conversations/${conversationOfMemberA}/messages/${unknownId}/feedback`,
+      method: "PUT",
+      json: { rating: "sideways" },
+    }),
+    expected: needs("member", 400),
+  },
+  // Every user's feedback in the tenant: admins only.
+  "GET /api/feedback": { probe: () => ({ path: "/api/feedback" }), expected: needs("admin", 200) },
   "DELETE /api/conversations/:id": {
     probe: () => ({ path: `/api/conversations/${unknownId}`, method: "DELETE" }),
     expected: needs("member", 404),

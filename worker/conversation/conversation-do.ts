@@ -31,13 +31,15 @@ export type ServicesFactory = (env: Env) => Services;
 
 /**
  * The answer to a new question: its SSE stream, or why there is none: `conflict` while another answer is being
- * written, `id-taken` when the message id is an answer's.
+ * written, `id-taken` when the message id is an answer's, `not-latest` when a question to answer again is not the
+ * latest one.
  */
 export type ChatStart =
   | { status: "streaming"; body: ReadableStream<Uint8Array> }
   | { status: "not-found" }
   | { status: "conflict" }
-  | { status: "id-taken" };
+  | { status: "id-taken" }
+  | { status: "not-latest" };
 
 /** A resumed answer stream, or `idle` when there is nothing to send. */
 export type StreamResume = { status: "streaming"; body: ReadableStream<Uint8Array> } | { status: "idle" };
@@ -115,12 +117,18 @@ export class ConversationObject extends DurableObject<Env> {
    * The returned stream replays the answer from its first event. A message sent again under the id of an earlier
    * question replaces it, and what followed it is dropped (an edit, or a retry). `conflict` while another answer is
    * being generated, `id-taken` when the id is an answer's, `not-found` when the conversation is someone else's.
+   * With `regenerate`, the latest question is answered again and its earlier answers stay, before the new one, as
+   * versions (`not-latest` for any other question).
    */
   async chat(
     caller: ConversationCaller,
     conversationId: string,
     message: ChatMessage,
-    { reader, filter }: { reader: Reader; filter?: RetrievalFilter | undefined },
+    {
+      reader,
+      filter,
+      regenerate = false,
+    }: { reader: Reader; filter?: RetrievalFilter | undefined; regenerate?: boolean },
   ): Promise<ChatStart> {
     if (!this.claim(caller, conversationId)) return { status: "not-found" };
     if (this.generation) return { status: "conflict" };
@@ -128,11 +136,12 @@ export class ConversationObject extends DurableObject<Env> {
     if (!key) return { status: "not-found" };
     const storedRole = this.messages.roleOf(message.id);
     if (storedRole !== null && storedRole !== message.role) return { status: "id-taken" };
+    if (regenerate && this.messages.latestId("user") !== message.id) return { status: "not-latest" };
     // Built before anything is stored, so a misconfiguration leaves no question without an answer.
     const services = this.services();
 
     this.messages.save(message);
-    if (storedRole !== null) this.messages.deleteAfter(message.id);
+    if (storedRole !== null && !regenerate) this.messages.deleteAfter(message.id);
     const title = this.settings.get("title");
     // The first question names the conversation until the model or the user does; an edited first question too.
     if (title === null || (this.messages.count() === 1 && title.source !== "user")) {
@@ -193,6 +202,12 @@ export class ConversationObject extends DurableObject<Env> {
       answering: this.generation !== null,
       ...this.messages.page({ before: page.before, limit: page.limit, maximumCharacters: pageCharacters }),
     };
+  }
+
+  /** The text of one of the caller's answers (an earlier version included); null when there is no such answer. */
+  async answerText(caller: ConversationCaller, messageId: string): Promise<string | null> {
+    if (!this.isOwner(caller) || this.messages.roleOf(messageId) !== "assistant") return null;
+    return messageText((await this.messages.get(messageId)) ?? undefined);
   }
 
   /** Renames the conversation; the new title is in the D1 index when this returns. Null as for `history`. */

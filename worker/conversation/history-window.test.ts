@@ -54,4 +54,20 @@ describe("historyWindow", () => {
       { role: "user", text: "Second question" },
     ]);
   });
+
+  it("keeps only the latest version of a regenerated answer, even when that one failed", async () => {
+    const window = await historyWindow(
+      [
+        message("user", "Second question"),
+        message("assistant", "Third try", { status: "errored", reason: "failed" }),
+        message("assistant", "Second try"),
+        message("assistant", "First try"),
+        message("user", "First question"),
+      ].values(),
+    );
+    expect(window).toEqual([
+      { role: "user", text: "First question" },
+      { role: "user", text: "Second question" },
+    ]);
+  });
 });

@@ -14,7 +14,8 @@ export function estimateTokens(text: string): number {
  * The latest turns of a conversation that fit in `budgetTokens`, oldest first. Messages are read newest first and
  * reading stops at the first one that does not fit, so the window is always an unbroken tail of the conversation and
  * a long conversation is never read whole. Failed answers are left out (their partial text is noise to the model),
- * and so is an answer whose question did not fit.
+ * and so is an answer whose question did not fit, and the earlier versions of a regenerated answer (an answer
+ * followed by another answer).
  */
 export async function historyWindow(
   newestFirst: AsyncIterable<ChatMessage> | Iterable<ChatMessage>,
@@ -22,8 +23,12 @@ export async function historyWindow(
 ): Promise<ConversationTurn[]> {
   const turns: ConversationTurn[] = [];
   let used = 0;
+  let newerRole: string | null = null;
   for await (const message of newestFirst) {
     if (message.role !== "user" && message.role !== "assistant") continue;
+    const isEarlierVersion = message.role === "assistant" && newerRole === "assistant";
+    newerRole = message.role;
+    if (isEarlierVersion) continue;
     if (message.role === "assistant" && message.metadata?.status === "errored") continue;
     const text = messageText(message);
     if (text.length === 0) continue;

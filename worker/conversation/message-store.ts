@@ -55,6 +55,15 @@ export class MessageStore {
     return this.sql.exec<{ role: string }>("SELECT role FROM messages WHERE id = ?", id).toArray()[0]?.role ?? null;
   }
 
+  /** The id of the newest message with this role, or null when there is none. */
+  latestId(role: ChatMessage["role"]): string | null {
+    return (
+      this.sql
+        .exec<{ id: string }>("SELECT id FROM messages WHERE role = ? ORDER BY seq DESC LIMIT 1", role)
+        .toArray()[0]?.id ?? null
+    );
+  }
+
   /** Deletes every message saved after the one with this id (an edited question drops what answered it). */
   deleteAfter(id: string): void {
     const seq = this.seqOf(id);

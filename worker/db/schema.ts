@@ -384,3 +384,27 @@ export const sourceSyncs = sqliteTable(
     index("source_syncs_pending").on(table.status, table.pendingAt),
   ],
 );
+
+/**
+ * A user's thumb up or down on an answer, with an optional comment: one row per user and answer, replaced when they
+ * rate it again. `seq` orders the admins' list, newest first.
+ */
+export const feedback = sqliteTable(
+  "feedback",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    messageId: text("message_id").notNull(),
+    subject: text("subject").notNull(),
+    rating: text("rating", { enum: ["up", "down"] }).notNull(),
+    comment: text("comment"),
+    answerExcerpt: text("answer_excerpt").notNull(),
+    createdAt: timestampNow("created_at"),
+    updatedAt: timestampNow("updated_at"),
+  },
+  (table) => [
+    uniqueIndex("feedback_message_subject").on(table.tenantId, table.conversationId, table.messageId, table.subject),
+    index("feedback_tenant").on(table.tenantId, table.seq),
+  ],
+);

@@ -57,12 +57,13 @@ export const chatRoutes = new Hono<AppEnv>()
     questionRateLimit,
     tokenBudget,
     async (c) => {
-      const { id, message, filter } = c.req.valid("json");
+      const { id, message, filter, trigger } = c.req.valid("json");
       const { tenantId, subject, role, groups } = c.var.principal;
       const start = await callConversation(c, async () =>
         conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message, {
           reader: { role, groups },
           filter,
+          regenerate: trigger === "regenerate-message",
         }),
       );
       if (start.status === "not-found") throw notFound("Conversation");
@@ -77,6 +78,9 @@ export const chatRoutes = new Hono<AppEnv>()
           "conflict",
           `Message id "${message.id}" belongs to an answer in this conversation; send the question with a new id`,
         );
+      }
+      if (start.status === "not-latest") {
+        throw new AppError("conflict", "Only the latest question of a conversation can be answered again");
       }
       return eventStreamResponse(start.body);
     },

@@ -8,16 +8,28 @@ import {
   chatMessageSchemas,
   conversationIdSchema,
   conversationPageQuerySchema,
+  feedbackRequestSchema,
   listConversationsQuerySchema,
+  type MessageFeedbackView,
   renameConversationSchema,
 } from "../contract";
 import { listConversations } from "../conversation/conversation-index";
 import { conversationStub } from "../conversation/conversation-stub";
+import { conversationFeedback, type FeedbackRow, saveFeedback } from "../db/feedback";
 import { notFound } from "../lib/app-error";
 import { validate } from "../lib/validate";
 import { callConversation } from "./conversation-call";
 
 const conversationParamSchema = z.object({ id: conversationIdSchema });
+const messageParamSchema = z.object({ id: conversationIdSchema, messageId: z.string().min(1).max(128) });
+
+// Enough of the answer for an admin to see what was rated.
+const answerExcerptLength = 500;
+
+/** Feedback as its author reads it back. */
+export function toMessageFeedbackView(row: FeedbackRow): MessageFeedbackView {
+  return { messageId: row.messageId, rating: row.rating, comment: row.comment, updatedAt: row.updatedAt.toISOString() };
+}
 
 /**
  * The caller's own conversations: listed (and searched by title, a page at a time) from the D1 index, read (a page of messages at a time, newest first),
@@ -47,11 +59,15 @@ export const conversationRoutes = new Hono<AppEnv>()
       const parsed = z.array(z.unknown()).parse(JSON.parse(stored.messagesJson));
       const messages =
         parsed.length === 0 ? [] : await validateUIMessages<ChatMessage>({ messages: parsed, ...chatMessageSchemas });
+      const feedback = await conversationFeedback(c.var.services.db, { tenantId, conversationId: id, subject });
       return c.json({
         id,
         title: stored.title,
         answering: stored.answering,
+        /** Consecutive answers to one question are its versions, oldest first; the last is the current one. */
         messages,
+        /** The caller's ratings of this conversation's answers. */
+        feedback: feedback.map(toMessageFeedbackView),
         /** Pass as `before` to read the messages before these; null when these are the first. */
         olderCursor: stored.olderCursor === null ? null : String(stored.olderCursor),
       });
@@ -71,6 +87,31 @@ export const conversationRoutes = new Hono<AppEnv>()
       );
       if (!conversation) throw notFound("Conversation");
       return c.json({ conversation });
+    },
+  )
+  .put(
+    "/:id/messages/:messageId/feedback",
+    requireRole("member"),
+    validate("param", messageParamSchema),
+    validate("json", feedbackRequestSchema),
+    async (c) => {
+      const { id, messageId } = c.req.valid("param");
+      const { rating, comment } = c.req.valid("json");
+      const { tenantId, subject } = c.var.principal;
+      const answer = await callConversation(c, async () =>
+        conversationStub(c.env.CONVERSATIONS, tenantId, id).answerText({ tenantId, subject }, messageId),
+      );
+      if (answer === null) throw notFound("Answer");
+      const row = await saveFeedback(c.var.services.db, {
+        tenantId,
+        conversationId: id,
+        messageId,
+        subject,
+        rating,
+        comment: comment || null,
+        answerExcerpt: answer.slice(0, answerExcerptLength),
+      });
+      return c.json({ feedback: toMessageFeedbackView(row) });
     },
   )
   .delete("/:id", requireRole("member"), validate("param", conversationParamSchema), async (c) => {
