@@ -41,6 +41,8 @@ export interface ExtractiveAnswerModelOptions {
 interface Candidate {
   sourceId: number;
   text: string;
+  /** A Markdown table, quoted whole with its line breaks so it still reads (and renders) as a table. */
+  table: boolean;
   wordCount: number;
   terms: string[];
   termSet: Set<string>;
@@ -124,11 +126,12 @@ export function composeExtractiveAnswer(question: string, sources: readonly Prom
   const questionTerms = [...new Set(contentTerms(question))];
   const candidates = sources.flatMap((source) => {
     const contextTerms = new Set(contentTerms(`${source.title}\n${source.section}`));
-    return quotableSentences(source.text).map((text) => {
+    return quotablePassages(source.text).map(({ text, table }) => {
       const terms = contentTerms(text);
       return {
         sourceId: source.id,
         text,
+        table,
         wordCount: wordTokens(text).length,
         terms,
         termSet: new Set(terms),
@@ -172,9 +175,17 @@ export function composeExtractiveAnswer(question: string, sources: readonly Prom
   }
   if (eligible.length === 0) return notFoundAnswer;
 
-  const picked = pickSentences(eligible);
-  const answer = picked.map((candidate) => `${finishSentence(candidate.text)} [${candidate.sourceId}]`).join(" ");
-  return `${extractiveAnswerHeading}\n\n${answer}`;
+  let answer = extractiveAnswerHeading;
+  let previous: Candidate | null = null;
+  for (const candidate of pickSentences(eligible)) {
+    // A table stands apart, in paragraphs of its own; sentences run on in one paragraph.
+    answer += previous === null || previous.table || candidate.table ? "\n\n" : " ";
+    answer += candidate.table
+      ? `As listed in [${candidate.sourceId}]:\n\n${candidate.text}`
+      : `${finishSentence(candidate.text)} [${candidate.sourceId}]`;
+    previous = candidate;
+  }
+  return answer;
 }
 
 function pickSentences(eligible: Candidate[]): Candidate[] {
@@ -215,19 +226,34 @@ function answerPrompt(prompt: LanguageModelV4Prompt): string {
   return composeExtractiveAnswer(question, parseSourcesFromSystemPrompt(system));
 }
 
-// The sentences of a source worth quoting. Blank lines, list items and headings start new blocks (other line breaks
-// are just wrapping); headings are left out, and list markers and bracketed numbers (which would read as our own
-// citation markers) are removed.
-function quotableSentences(text: string): string[] {
-  const sentences: string[] = [];
+// The passages of a source worth quoting: its sentences, and its tables whole. Blank lines, list items and headings
+// start new blocks (other line breaks are just wrapping); headings are left out, and list markers and bracketed
+// numbers (which would read as our own citation markers) are removed. A table too long to quote is quoted as text.
+function quotablePassages(text: string): Array<{ text: string; table: boolean }> {
+  const passages: Array<{ text: string; table: boolean }> = [];
   for (const block of sourceBlocks(text)) {
     if (headingMarkerEnd(block, skipWhitespace(block, 0)) !== null) continue;
+    const table = markdownTable(block);
+    if (table !== null && wordTokens(table).length <= maximumAnswerWords) {
+      passages.push({ text: table, table: true });
+      continue;
+    }
     const flattened = withoutCitationMarkers(collapseWhitespace(withoutListMarker(block))).trim();
     for (const sentence of splitSentences(flattened)) {
-      if (wordTokens(sentence).length >= shortestSentenceWords) sentences.push(sentence);
+      if (wordTokens(sentence).length >= shortestSentenceWords) passages.push({ text: sentence, table: false });
     }
   }
-  return sentences;
+  return passages;
+}
+
+// The block as a GFM table (rows of "|" cells, the second a delimiter row such as "| --- | :-: |"), each row's
+// whitespace collapsed and bracketed numbers removed; null when the block is no table.
+function markdownTable(block: string): string | null {
+  const rows = block.split("\n").map((line) => withoutCitationMarkers(collapseWhitespace(line)));
+  const delimiter = rows[1];
+  if (delimiter === undefined || !rows.every((row) => row.startsWith("|"))) return null;
+  if (!/^[\s|:-]+$/.test(delimiter) || !delimiter.includes("-")) return null;
+  return rows.join("\n");
 }
 
 function sourceBlocks(text: string): string[] {
