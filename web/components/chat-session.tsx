@@ -1,25 +1,34 @@
 import { useEffect, useRef, useState } from "react";
 import { describeError } from "../../client/api-error";
-import type { ChatMessage } from "../../worker/contract";
+import type { ChatMessage, MessageFeedbackView } from "../../worker/contract";
+import { useAnswerVersions } from "../hooks/use-answer-versions";
 import { useChatScope } from "../hooks/use-chat-scope";
 import { useConversationChat } from "../hooks/use-conversation-chat";
+import { olderPageVersions, splitAnswerVersions } from "../lib/answer-versions";
 import { getOlderMessages } from "../lib/api";
+import { messageText } from "../lib/chat-message";
+import { AnswerActions } from "./answer-actions";
 import { ChatComposer } from "./chat-composer";
 import { ErrorMessage } from "./error-message";
 import { MessageItem } from "./message-item";
+import { QuestionEditor } from "./question-editor";
 import { ScopeChip } from "./scope-chip";
 
 /** A conversation: its messages, the streaming answer, and the question box. */
 export function ChatSession({
   conversationId,
   initialMessages,
+  initialFeedback = [],
   olderCursor,
   answering,
   onAnswerEnd,
   onStale,
 }: {
   conversationId: string;
+  /** As the server lists them: consecutive answers to one question are its versions. */
   initialMessages: ChatMessage[];
+  /** The user's ratings of the answers. */
+  initialFeedback?: MessageFeedbackView[];
   /** Where the earlier messages, not loaded with the latest ones, begin; null when all are loaded. */
   olderCursor: string | null;
   /** The server was writing an answer when the messages were loaded; the session resumes it. */
@@ -29,14 +38,21 @@ export function ChatSession({
   onStale: () => void;
 }) {
   const { scope, clearScope } = useChatScope(conversationId);
-  const { messages, setMessages, status, error, sendMessage, stop, clearError, busy } = useConversationChat(
+  const [initial] = useState(() => splitAnswerVersions(initialMessages));
+  const versions = useAnswerVersions(initial.earlier);
+  const [feedback, setFeedback] = useState(() => new Map(initialFeedback.map((entry) => [entry.messageId, entry])));
+  const [editing, setEditing] = useState(false);
+  const { messages, setMessages, status, error, sendMessage, regenerate, stop, clearError, busy } = useConversationChat(
     conversationId,
-    initialMessages,
+    initial.thread,
     { onAnswerEnd, onNothingToResume: answering ? onStale : undefined, filter: scope?.filter },
   );
-  const earlier = useEarlierMessages(conversationId, olderCursor, (older) =>
-    setMessages((current) => [...older, ...current]),
-  );
+  const earlier = useEarlierMessages(conversationId, olderCursor, (older) => {
+    const page = olderPageVersions(older, messages[0]);
+    versions.addOlder(page.earlier);
+    setMessages((current) => [...page.thread, ...current]);
+  });
+  const lastQuestionIndex = messages.findLastIndex((message) => message.role === "user");
   const endRef = useRef<HTMLDivElement>(null);
   const lastMessage = messages.at(-1);
   const waitingForAnswer = status === "submitted" && lastMessage?.role === "user";
@@ -66,13 +82,73 @@ export function ChatSession({
             <p>Answers cite the passages they come from. Select a citation to read the passage.</p>
           </div>
         ) : null}
-        {messages.map((message) => (
-          <MessageItem
-            key={message.id}
-            message={message}
-            streaming={status === "streaming" && message === lastMessage && message.role === "assistant"}
-          />
-        ))}
+        {messages.map((message, position) => {
+          const isLastQuestion = position === lastQuestionIndex;
+          if (isLastQuestion && editing) {
+            return (
+              <QuestionEditor
+                key={message.id}
+                initialText={messageText(message)}
+                onCancel={() => setEditing(false)}
+                onSend={(text) => {
+                  setEditing(false);
+                  versions.drop(message.id);
+                  void sendMessage({ text, messageId: message.id });
+                }}
+              />
+            );
+          }
+          if (message.role !== "assistant") {
+            const edit =
+              isLastQuestion && !busy ? (
+                <div className="message-actions">
+                  <button
+                    type="button"
+                    className="button-secondary message-action"
+                    data-testid="edit-question"
+                    onClick={() => setEditing(true)}
+                  >
+                    Edit
+                  </button>
+                </div>
+              ) : null;
+            return <MessageItem key={message.id} message={message} streaming={false} actions={edit} />;
+          }
+          const question = messages[position - 1];
+          const questionId = question?.role === "user" ? question.id : null;
+          const version = questionId === null ? { versions: [message], index: 0 } : versions.shown(questionId, message);
+          const shown = version.versions[version.index] ?? message;
+          const streaming = status === "streaming" && message === lastMessage;
+          const canRegenerate = questionId !== null && message === lastMessage && !busy;
+          return (
+            <MessageItem
+              key={shown.id}
+              message={shown}
+              streaming={streaming}
+              actions={
+                streaming ? null : (
+                  <AnswerActions
+                    conversationId={conversationId}
+                    text={messageText(shown)}
+                    messageId={shown.id}
+                    version={version}
+                    onChooseVersion={(index) => (questionId === null ? undefined : versions.choose(questionId, index))}
+                    onRegenerate={
+                      canRegenerate
+                        ? () => {
+                            versions.keep(questionId, message);
+                            void regenerate();
+                          }
+                        : undefined
+                    }
+                    feedback={feedback.get(shown.id)}
+                    onFeedbackSaved={(saved) => setFeedback((current) => new Map(current).set(saved.messageId, saved))}
+                  />
+                )
+              }
+            />
+          );
+        })}
         {waitingForAnswer ? (
           <p className="message message-pending hint" data-testid="message-pending">
             Searching your documents…

@@ -1,19 +1,28 @@
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import type { ChatMessage } from "../../worker/contract";
 import { messageSources, messageText, messageTimings } from "../lib/chat-message";
 import { AnswerText } from "./answer-text";
 import { AnswerTimings } from "./answer-timings";
 import { SourceList } from "./source-list";
 
-function UserMessage({ message }: { message: ChatMessage }) {
+function UserMessage({ message, actions }: { message: ChatMessage; actions: ReactNode }) {
   return (
     <article className="message message-user" data-testid="message-user" aria-label="You">
       <p className="message-body">{messageText(message)}</p>
+      {actions}
     </article>
   );
 }
 
-function AssistantMessage({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
+function AssistantMessage({
+  message,
+  streaming,
+  actions,
+}: {
+  message: ChatMessage;
+  streaming: boolean;
+  actions: ReactNode;
+}) {
   const [openSource, setOpenSource] = useState<number | null>(null);
   const sources = messageSources(message);
   const timings = messageTimings(message);
@@ -48,6 +57,7 @@ function AssistantMessage({ message, streaming }: { message: ChatMessage; stream
       />
       {!streaming ? <AnswerStatusNote message={message} /> : null}
       {timings ? <AnswerTimings timings={timings} /> : null}
+      {actions}
     </article>
   );
 }
@@ -72,9 +82,18 @@ function AnswerStatusNote({ message }: { message: ChatMessage }) {
   return null;
 }
 
-/** One message of the conversation. */
-export function MessageItem({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
-  if (message.role === "user") return <UserMessage message={message} />;
-  if (message.role === "assistant") return <AssistantMessage message={message} streaming={streaming} />;
+/** One message of the conversation, with what the user can do with it (`actions`) under it. */
+export function MessageItem({
+  message,
+  streaming,
+  actions = null,
+}: {
+  message: ChatMessage;
+  streaming: boolean;
+  actions?: ReactNode;
+}) {
+  if (message.role === "user") return <UserMessage message={message} actions={actions} />;
+  if (message.role === "assistant")
+    return <AssistantMessage message={message} streaming={streaming} actions={actions} />;
   return null;
 }

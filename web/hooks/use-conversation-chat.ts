@@ -18,7 +18,10 @@ class ConversationTransport extends DefaultChatTransport<ChatMessage> {
       api: "/api/chat",
       headers: () => authorizationHeaders(),
       fetch: fetchWithAuthRecovery,
-      prepareSendMessagesRequest: ({ id, messages }) => ({ body: { id, message: messages.at(-1), filter: filter() } }),
+      // A regenerated answer is sent as its question again, with the trigger that keeps the earlier answer.
+      prepareSendMessagesRequest: ({ id, messages, trigger }) => ({
+        body: { id, message: messages.at(-1), filter: filter(), trigger },
+      }),
     });
   }
 

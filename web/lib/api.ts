@@ -17,7 +17,9 @@ import type {
   createApiKeySchema,
   DocumentChunksPage,
   DocumentView,
+  feedbackRequestSchema,
   IngestJobView,
+  MessageFeedbackView,
   Role,
 } from "../../worker/contract";
 import { chatMessageSchemas } from "../../worker/contract";
@@ -66,7 +68,10 @@ export function getIdentity(signal?: AbortSignal, token?: string) {
 export interface StoredConversation {
   /** True while the server is still writing an answer, which the page then resumes. */
   answering: boolean;
+  /** Oldest first; consecutive answers to one question are its versions (see `splitAnswerVersions`). */
   messages: ChatMessage[];
+  /** The user's ratings of the conversation's answers. */
+  feedback: MessageFeedbackView[];
   /** Reads the messages before these (see `getOlderMessages`); null when these are the first. */
   olderCursor: string | null;
 }
@@ -74,9 +79,9 @@ export interface StoredConversation {
 /** The stored conversation's latest messages; an empty conversation when it does not exist yet (404). */
 export async function getConversation(id: string, signal?: AbortSignal): Promise<StoredConversation> {
   const response = await api.conversations[":id"].$get({ param: { id }, query: {} }, aborting(signal));
-  if (response.status === 404) return { answering: false, messages: [], olderCursor: null };
-  const { answering, messages, olderCursor } = await readBody(response);
-  return { answering, messages: await checkedMessages(messages), olderCursor };
+  if (response.status === 404) return { answering: false, messages: [], feedback: [], olderCursor: null };
+  const { answering, messages, feedback, olderCursor } = await readBody(response);
+  return { answering, messages: await checkedMessages(messages), feedback, olderCursor };
 }
 
 /** The messages before `cursor` (an `olderCursor`), oldest first, and the cursor of those before them. */
@@ -114,6 +119,19 @@ export async function deleteConversation(id: string): Promise<void> {
 /** Stops the answer the server is writing; it keeps the text written so far. False when none was running. */
 export async function stopAnswer(conversationId: string): Promise<boolean> {
   return (await readBody(api.chat[":id"].stop.$post({ param: { id: conversationId } }))).stopped;
+}
+
+/** Rates an answer (thumb up or down, an optional comment), replacing the user's earlier rating of it. */
+export async function rateAnswer(
+  conversationId: string,
+  messageId: string,
+  rating: z.input<typeof feedbackRequestSchema>,
+): Promise<MessageFeedbackView> {
+  const response = api.conversations[":id"].messages[":messageId"].feedback.$put({
+    param: { id: conversationId, messageId },
+    json: rating,
+  });
+  return (await readBody(response)).feedback;
 }
 
 export async function listDocuments(signal?: AbortSignal): Promise<DocumentView[]> {

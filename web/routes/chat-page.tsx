@@ -41,6 +41,7 @@ function ConversationLoader({ conversationId, onAnswerEnd }: { conversationId: s
     <ChatSession
       conversationId={conversationId}
       initialMessages={history.data.messages}
+      initialFeedback={history.data.feedback}
       olderCursor={history.data.olderCursor}
       answering={history.data.answering}
       onAnswerEnd={onAnswerEnd}
