@@ -28,7 +28,7 @@ export function AnswerActions({
 }) {
   const count = version.versions.length;
   return (
-    <div className="message-actions" data-testid="answer-actions">
+    <div className="message-actions" data-testid="answer-actions" data-message-id={messageId}>
       <CopyButton text={() => text} label="Copy answer" testId="copy-answer" />
       {count > 1 ? (
         <span className="answer-versions" data-testid="answer-versions">

@@ -119,7 +119,9 @@ export function ChatSession({
           const version = questionId === null ? { versions: [message], index: 0 } : versions.shown(questionId, message);
           const shown = version.versions[version.index] ?? message;
           const streaming = status === "streaming" && message === lastMessage;
-          const canRegenerate = questionId !== null && message === lastMessage && !busy;
+          // Regenerate acts on the latest answer, as shown in its newest version.
+          const canRegenerate =
+            questionId !== null && message === lastMessage && version.index === version.versions.length - 1 && !busy;
           return (
             <MessageItem
               key={shown.id}
