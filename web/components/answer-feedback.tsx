@@ -3,6 +3,7 @@ import { describeError } from "../../client/api-error";
 import { type MessageFeedbackView, maxFeedbackCommentLength } from "../../worker/contract";
 import { rateAnswer } from "../lib/api";
 import { ErrorMessage } from "./error-message";
+import { ThumbIcon } from "./thumb-icon";
 
 type Rating = MessageFeedbackView["rating"];
 
@@ -66,7 +67,7 @@ export function AnswerFeedback({
         disabled={saving}
         onClick={() => rate("up")}
       >
-        👍
+        <ThumbIcon direction="up" />
       </button>
       <button
         type="button"
@@ -77,7 +78,7 @@ export function AnswerFeedback({
         disabled={saving}
         onClick={() => rate("down")}
       >
-        👎
+        <ThumbIcon direction="down" />
       </button>
       {commenting && feedback ? (
         <form className="feedback-form" onSubmit={submitComment}>
