@@ -1,32 +1,11 @@
 import { env } from "cloudflare:workers";
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
-import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { signToken } from "../../worker/auth/token";
 import type { FeedbackView, MessageFeedbackView } from "../../worker/contract";
 import { call, devToken, postJson, uniqueTenant } from "../support/api";
 import { getConversation, messageText, readStream, setUpConversation } from "../support/chat-stream";
-import { promptText, tokenUsage } from "../support/model-doubles";
-
-const usage = tokenUsage(1, 1);
-
-/** A chat model that answers "Answer n." to its n-th question and records what it was asked. */
-function countingModel(calls: LanguageModelV4CallOptions[]) {
-  return () =>
-    new MockLanguageModelV4({
-      doStream: async (options) => {
-        calls.push(options);
-        return {
-          stream: convertArrayToReadableStream([
-            { type: "text-start", id: "t" },
-            { type: "text-delta", id: "t", delta: `Answer ${calls.length}.` },
-            { type: "text-end", id: "t" },
-            { type: "finish", usage, finishReason: { unified: "stop", raw: "stop" } },
-          ]),
-        };
-      },
-    });
-}
+import { promptText, recordingModel } from "../support/model-doubles";
 
 function question(id: string, text: string) {
   return { id, role: "user", parts: [{ type: "text", text }] };
@@ -60,7 +39,7 @@ describe("answer versions", () => {
     const id = `versions-${crypto.randomUUID()}`;
     const calls: LanguageModelV4CallOptions[] = [];
     await setUpConversation(tenant, id, {
-      chatModel: countingModel(calls),
+      chatModel: recordingModel(calls),
       capabilities: { writesTitles: false, rewritesQueries: false },
     });
     const first = question("q-first", "Where is the Berlin office?");
@@ -72,8 +51,8 @@ describe("answer versions", () => {
     const { messages } = await getConversation(token, id);
     expect(messages.map((message) => [message.role, messageText(message)])).toEqual([
       ["user", "Where is the Berlin office?"],
-      ["assistant", "Answer 1."],
-      ["assistant", "Answer 2."],
+      ["assistant", "Answer 1 [1]."],
+      ["assistant", "Answer 2 [1]."],
     ]);
 
     // The next question's prompt holds only the current version of the earlier answer.
@@ -96,10 +75,10 @@ describe("answer versions", () => {
     await readStream(await postJson("/api/chat", { id, message: edited }, token));
     expect((await getConversation(token, id)).messages.map(messageText)).toEqual([
       "Where is the Berlin office?",
-      "Answer 1.",
-      "Answer 2.",
+      "Answer 1 [1].",
+      "Answer 2 [1].",
       "And the Rome office?",
-      "Answer 5.",
+      "Answer 5 [1].",
     ]);
 
     const unknownTrigger = await postJson("/api/chat", { id, message: edited, trigger: "continue" }, token);
@@ -114,7 +93,7 @@ describe("answer feedback", () => {
     const admin = await devToken("admin", tenant);
     const id = `feedback-${crypto.randomUUID()}`;
     await setUpConversation(tenant, id, {
-      chatModel: countingModel([]),
+      chatModel: recordingModel([]),
       capabilities: { writesTitles: false, rewritesQueries: false },
     });
     await readStream(await postJson("/api/chat", { id, message: question("q1", "Where is the office?") }, member));
@@ -153,7 +132,7 @@ describe("answer feedback", () => {
         messageId: firstAnswer.id,
         rating: "down",
         comment: "Too short",
-        answerExcerpt: "Answer 1.",
+        answerExcerpt: "Answer 1 [1].",
         subject: expect.any(String),
       }),
     ]);
@@ -170,7 +149,7 @@ describe("answer feedback", () => {
     const member = await devToken("member", tenant);
     const id = `feedback-bad-${crypto.randomUUID()}`;
     await setUpConversation(tenant, id, {
-      chatModel: countingModel([]),
+      chatModel: recordingModel([]),
       capabilities: { writesTitles: false, rewritesQueries: false },
     });
     await readStream(await postJson("/api/chat", { id, message: question("q1", "Where is the office?") }, member));

@@ -1,13 +1,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 import { describe, expect, it, vi } from "vitest";
 import type { ChatMessage, ConversationSummary } from "../../worker/contract";
 import { call, devToken, postJson, uniqueTenant } from "../support/api";
 import { ask, getConversation, messageText, readStream, savedAnswer, setUpConversation } from "../support/chat-stream";
 import { hotelQuestion, tenantWithHandbook } from "../support/handbook";
-import { promptText, tokenUsage } from "../support/model-doubles";
+import { promptText, recordingModel, tokenUsage } from "../support/model-doubles";
 
 const usage = tokenUsage(1, 1);
 
@@ -20,30 +20,6 @@ async function page(token: string, id: string, query: string): Promise<Conversat
   const response = await call(`/api/conversations/${id}${query}`, { token });
   expect(response.status).toBe(200);
   return response.json<ConversationPage>();
-}
-
-/** A chat model that answers "Answer n [1]." to its n-th question and records what it was asked. */
-function recordingModel(calls: LanguageModelV4CallOptions[]) {
-  return () =>
-    new MockLanguageModelV4({
-      doStream: async (options) => {
-        calls.push(options);
-        return {
-          stream: convertArrayToReadableStream<LanguageModelV4StreamPart>([
-            { type: "text-start", id: "t" },
-            { type: "text-delta", id: "t", delta: `Answer ${calls.length} [1].` },
-            { type: "text-end", id: "t" },
-            { type: "finish", usage, finishReason: { unified: "stop", raw: "stop" } },
-          ]),
-        };
-      },
-      doGenerate: async () => ({
-        content: [{ type: "text", text: "A title" }],
-        finishReason: { unified: "stop", raw: "stop" },
-        usage,
-        warnings: [],
-      }),
-    });
 }
 
 async function list(token: string): Promise<ConversationSummary[]> {

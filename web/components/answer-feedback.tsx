@@ -7,6 +7,8 @@ import { ThumbIcon } from "./thumb-icon";
 
 type Rating = MessageFeedbackView["rating"];
 
+const ratings: readonly Rating[] = ["up", "down"];
+
 /**
  * Thumbs up and down on an answer, and an optional comment: a thumb saves the rating at once and opens the comment
  * box; the rating is the user's own and replaces their earlier one.
@@ -58,28 +60,20 @@ export function AnswerFeedback({
 
   return (
     <>
-      <button
-        type="button"
-        className="button-secondary message-action"
-        data-testid="feedback-up"
-        aria-label="Good answer"
-        aria-pressed={feedback?.rating === "up"}
-        disabled={saving}
-        onClick={() => rate("up")}
-      >
-        <ThumbIcon direction="up" />
-      </button>
-      <button
-        type="button"
-        className="button-secondary message-action"
-        data-testid="feedback-down"
-        aria-label="Bad answer"
-        aria-pressed={feedback?.rating === "down"}
-        disabled={saving}
-        onClick={() => rate("down")}
-      >
-        <ThumbIcon direction="down" />
-      </button>
+      {ratings.map((rating) => (
+        <button
+          key={rating}
+          type="button"
+          className="button-secondary message-action"
+          data-testid={`feedback-${rating}`}
+          aria-label={rating === "up" ? "Good answer" : "Bad answer"}
+          aria-pressed={feedback?.rating === rating}
+          disabled={saving}
+          onClick={() => rate(rating)}
+        >
+          <ThumbIcon direction={rating} />
+        </button>
+      ))}
       {commenting && feedback ? (
         <form className="feedback-form" onSubmit={submitComment}>
           <label htmlFor={commentId} className="hint">

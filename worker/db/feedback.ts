@@ -20,12 +20,7 @@ export interface FeedbackRecord {
  * list (it is deleted and written anew), keeping when it was first given.
  */
 export async function saveFeedback(db: Db, record: FeedbackRecord): Promise<FeedbackRow> {
-  const sameRating = and(
-    eq(feedback.tenantId, record.tenantId),
-    eq(feedback.conversationId, record.conversationId),
-    eq(feedback.messageId, record.messageId),
-    eq(feedback.subject, record.subject),
-  );
+  const sameRating = and(usersFeedbackIn(record), eq(feedback.messageId, record.messageId));
   const [earlier] = await db.select({ createdAt: feedback.createdAt }).from(feedback).where(sameRating);
   const now = new Date();
   const [, inserted] = await db.batch([
@@ -40,21 +35,24 @@ export async function saveFeedback(db: Db, record: FeedbackRecord): Promise<Feed
   return row;
 }
 
+/** A user (`subject`) in one conversation of a tenant. */
+interface ConversationUser {
+  tenantId: string;
+  conversationId: string;
+  subject: string;
+}
+
+function usersFeedbackIn(user: ConversationUser) {
+  return and(
+    eq(feedback.tenantId, user.tenantId),
+    eq(feedback.conversationId, user.conversationId),
+    eq(feedback.subject, user.subject),
+  );
+}
+
 /** The user's feedback on the answers of one conversation. */
-export function conversationFeedback(
-  db: Db,
-  key: { tenantId: string; conversationId: string; subject: string },
-): Promise<FeedbackRow[]> {
-  return db
-    .select()
-    .from(feedback)
-    .where(
-      and(
-        eq(feedback.tenantId, key.tenantId),
-        eq(feedback.conversationId, key.conversationId),
-        eq(feedback.subject, key.subject),
-      ),
-    );
+export function conversationFeedback(db: Db, user: ConversationUser): Promise<FeedbackRow[]> {
+  return db.select().from(feedback).where(usersFeedbackIn(user));
 }
 
 /** A tenant's feedback, newest first, optionally of one rating, before the cursor `before`. */
