@@ -11,7 +11,8 @@ import { type ApiClient, readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
 import { appInBrowser } from "./app-in-browser";
 
-const running = appInBrowser();
+// Slow enough that a page reloaded while an answer streams comes back before it ends.
+const running = appInBrowser({ LOCAL_ANSWER_DELAY_MS: "150" });
 
 const expensesDocument = `# Travel expense limits
 
@@ -165,6 +166,25 @@ describe("answers in the browser", () => {
     expect(messages.map((message) => message.role)).toEqual(["user", "assistant"]);
     expect(messages[0]?.parts).toEqual([{ type: "text", text: "What is the daily limit for a taxi expense?" }]);
     expect([firstId, secondId]).not.toContain(messages[1]?.id);
+    await context.close();
+  });
+
+  test("a page reloaded while a new version streams resumes it as the second version", async () => {
+    const context = await newContext();
+    const { page } = await openConversation(context);
+    await ask(page, tableQuestion, 1);
+    const firstId = await shownAnswerId(page);
+
+    await lastAnswer(page).getByTestId("regenerate").click();
+    await page.locator('[data-testid="message-assistant"][data-status="streaming"] .answer-text').waitFor();
+    await page.reload();
+    // Picked up mid-answer, as the newest version, with the first one kept.
+    await page.locator('[data-testid="message-assistant"][data-status="streaming"]').waitFor();
+    await page.getByTestId("version-label").filter({ hasText: "2 / 2" }).waitFor();
+    await waitForAnswers(page, 1);
+    expect(await shownAnswerId(page)).not.toBe(firstId);
+    await page.getByTestId("version-previous").click();
+    expect(await shownAnswerId(page)).toBe(firstId);
     await context.close();
   });
 

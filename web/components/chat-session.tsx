@@ -38,7 +38,7 @@ export function ChatSession({
   onStale: () => void;
 }) {
   const { scope, clearScope } = useChatScope(conversationId);
-  const [initial] = useState(() => splitAnswerVersions(initialMessages));
+  const [initial] = useState(() => splitAnswerVersions(initialMessages, answering));
   const versions = useAnswerVersions(initial.earlier);
   const [feedback, setFeedback] = useState(() => new Map(initialFeedback.map((entry) => [entry.messageId, entry])));
   const [editing, setEditing] = useState(false);

@@ -11,22 +11,28 @@ export interface AnswerVersions {
 
 /**
  * Splits messages as the server lists them, where consecutive answers to one question are its versions (the last is
- * current). An answer with no question before it (at the start of a page) stays in the thread.
+ * current). An answer with no question before it (at the start of a page) stays in the thread. With
+ * `anotherVersionFollows`, the last answer is an earlier version too: of an answer the server is still writing (a
+ * regeneration the page will resume), or of the answer that starts the next page.
  */
-export function splitAnswerVersions(messages: readonly ChatMessage[]): AnswerVersions {
+export function splitAnswerVersions(messages: readonly ChatMessage[], anotherVersionFollows = false): AnswerVersions {
   const thread: ChatMessage[] = [];
   const earlier = new Map<string, ChatMessage[]>();
   for (const message of messages) {
-    const previous = thread.at(-1);
-    const question = thread.at(-2);
-    if (message.role === "assistant" && previous?.role === "assistant" && question?.role === "user") {
-      earlier.set(question.id, [...(earlier.get(question.id) ?? []), previous]);
-      thread[thread.length - 1] = message;
-    } else {
-      thread.push(message);
-    }
+    if (message.role === "assistant") setAsideLastAnswer(thread, earlier);
+    thread.push(message);
   }
+  if (anotherVersionFollows) setAsideLastAnswer(thread, earlier);
   return { thread, earlier };
+}
+
+// Moves the thread's last answer, when it follows a question, to that question's earlier answers.
+function setAsideLastAnswer(thread: ChatMessage[], earlier: Map<string, ChatMessage[]>): void {
+  const last = thread.at(-1);
+  const question = thread.at(-2);
+  if (last?.role !== "assistant" || question?.role !== "user") return;
+  thread.pop();
+  earlier.set(question.id, [...(earlier.get(question.id) ?? []), last]);
 }
 
 /**
@@ -34,12 +40,5 @@ export function splitAnswerVersions(messages: readonly ChatMessage[]): AnswerVer
  * versions of one answer, the older page's last answer is an earlier version of the one shown first.
  */
 export function olderPageVersions(older: readonly ChatMessage[], firstLoaded: ChatMessage | undefined): AnswerVersions {
-  const { thread, earlier } = splitAnswerVersions(older);
-  const last = thread.at(-1);
-  const question = thread.at(-2);
-  if (firstLoaded?.role === "assistant" && last?.role === "assistant" && question?.role === "user") {
-    thread.pop();
-    earlier.set(question.id, [...(earlier.get(question.id) ?? []), last]);
-  }
-  return { thread, earlier };
+  return splitAnswerVersions(older, firstLoaded?.role === "assistant");
 }
