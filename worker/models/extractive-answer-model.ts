@@ -249,11 +249,11 @@ function quotablePassages(text: string): Array<{ text: string; table: boolean }>
 // The block as a GFM table (rows of "|" cells, the second a delimiter row such as "| --- | :-: |"), each row's
 // whitespace collapsed and bracketed numbers removed; null when the block is no table.
 function markdownTable(block: string): string | null {
-  const rows = block.split("\n").map((line) => withoutCitationMarkers(collapseWhitespace(line)));
-  const delimiter = rows[1];
-  if (delimiter === undefined || !rows.every((row) => row.startsWith("|"))) return null;
-  if (!/^[\s|:-]+$/.test(delimiter) || !delimiter.includes("-")) return null;
-  return rows.join("\n");
+  const lines = block.split("\n");
+  const delimiter = lines[1];
+  if (delimiter === undefined || !/^[\s|:-]+$/.test(delimiter) || !delimiter.includes("-")) return null;
+  if (!lines.every((line) => line.charAt(skipWhitespace(line, 0)) === "|")) return null;
+  return lines.map((line) => withoutCitationMarkers(collapseWhitespace(line))).join("\n");
 }
 
 function sourceBlocks(text: string): string[] {
