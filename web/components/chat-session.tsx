@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { Fragment, useEffect, useRef, useState } from "react";
 import { describeError } from "../../client/api-error";
 import type { ChatMessage, MessageFeedbackView } from "../../worker/contract";
 import { useAnswerVersions } from "../hooks/use-answer-versions";
@@ -99,20 +99,24 @@ export function ChatSession({
             );
           }
           if (message.role !== "assistant") {
-            const edit =
-              isLastQuestion && !busy ? (
-                <div className="message-actions">
-                  <button
-                    type="button"
-                    className="button-secondary message-action"
-                    data-testid="edit-question"
-                    onClick={() => setEditing(true)}
-                  >
-                    Edit
-                  </button>
-                </div>
-              ) : null;
-            return <MessageItem key={message.id} message={message} streaming={false} actions={edit} />;
+            return (
+              <Fragment key={message.id}>
+                <MessageItem message={message} streaming={false} />
+                {isLastQuestion && !busy ? (
+                  <div className="message-actions question-actions">
+                    <button
+                      type="button"
+                      className="button-secondary message-action"
+                      data-testid="edit-question"
+                      aria-label="Edit your last question"
+                      onClick={() => setEditing(true)}
+                    >
+                      Edit
+                    </button>
+                  </div>
+                ) : null}
+              </Fragment>
+            );
           }
           const question = messages[position - 1];
           const questionId = question?.role === "user" ? question.id : null;

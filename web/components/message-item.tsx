@@ -5,11 +5,10 @@ import { AnswerText } from "./answer-text";
 import { AnswerTimings } from "./answer-timings";
 import { SourceList } from "./source-list";
 
-function UserMessage({ message, actions }: { message: ChatMessage; actions: ReactNode }) {
+function UserMessage({ message }: { message: ChatMessage }) {
   return (
     <article className="message message-user" data-testid="message-user" aria-label="You">
       <p className="message-body">{messageText(message)}</p>
-      {actions}
     </article>
   );
 }
@@ -82,7 +81,7 @@ function AnswerStatusNote({ message }: { message: ChatMessage }) {
   return null;
 }
 
-/** One message of the conversation, with what the user can do with it (`actions`) under it. */
+/** One message of the conversation; an answer shows what the user can do with it (`actions`) under it. */
 export function MessageItem({
   message,
   streaming,
@@ -92,7 +91,7 @@ export function MessageItem({
   streaming: boolean;
   actions?: ReactNode;
 }) {
-  if (message.role === "user") return <UserMessage message={message} actions={actions} />;
+  if (message.role === "user") return <UserMessage message={message} />;
   if (message.role === "assistant")
     return <AssistantMessage message={message} streaming={streaming} actions={actions} />;
   return null;
