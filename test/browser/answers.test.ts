@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 import { type ApiClient, readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { appInBrowser } from "./app-in-browser";
+import { appInBrowser, storeToken } from "./app-in-browser";
 
 // Slow enough that a page reloaded while an answer streams comes back before it ends.
 const running = appInBrowser({ LOCAL_ANSWER_DELAY_MS: "150" });
@@ -68,7 +68,6 @@ async function openConversation(context: BrowserContext): Promise<{ page: Page; 
   const { server } = running();
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
-  await page.addInitScript((stored) => window.localStorage.setItem("edge-rag-chat.token", stored), adminToken);
   const conversationId = `answers-${crypto.randomUUID().slice(0, 8)}`;
   await page.goto(new URL(`/#/chat/${conversationId}`, server.baseUrl).toString());
   await page.getByTestId("chat-input").waitFor();
@@ -76,8 +75,9 @@ async function openConversation(context: BrowserContext): Promise<{ page: Page; 
 }
 
 async function newContext(): Promise<BrowserContext> {
-  const { server, browser } = running();
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const { server, signedOutBrowser } = running();
+  const context = await signedOutBrowser.newContext({ viewport: { width: 1100, height: 900 } });
+  await storeToken(context, adminToken);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
   return context;
 }
