@@ -84,6 +84,11 @@ async function photographViewport(
   await openSource.scrollIntoViewIfNeeded();
   await capture(page, "citation", viewport.name);
 
+  await page.getByTestId("source-open-document").first().click();
+  await page.getByTestId("cited-passage").waitFor({ state: "visible" });
+  await page.getByTestId("cited-passage").scrollIntoViewIfNeeded();
+  await capture(page, "document-view", viewport.name);
+
   await open("#/documents");
   await page.getByTestId("document-row").first().waitFor();
   await capture(page, "documents", viewport.name);
