@@ -594,8 +594,23 @@ export const timingsDataSchema = z.object({
 });
 export type TimingsData = z.infer<typeof timingsDataSchema>;
 
-/** The custom data parts of the chat stream (`data-sources`, `data-timings`). */
-export type ChatDataParts = { sources: SourcesData; timings: TimingsData };
+/** Whether an answer rests on the documents: every part of the question, some parts, or none. */
+export const groundingStatusSchema = z.enum(["answered", "partial", "declined"]);
+export type GroundingStatus = z.infer<typeof groundingStatusSchema>;
+
+/**
+ * `data-grounding` stream part, sent after the text of a complete answer: `declined` when no source passed the
+ * relevance test (or the answer cites none), `partial` when some parts of a question with several had none.
+ */
+export const groundingDataSchema = z.object({
+  status: groundingStatusSchema,
+  /** The parts of the question the documents do not cover, as the question worded them. */
+  uncoveredParts: z.array(z.string()),
+});
+export type GroundingData = z.infer<typeof groundingDataSchema>;
+
+/** The custom data parts of the chat stream (`data-sources`, `data-timings`, `data-grounding`). */
+export type ChatDataParts = { sources: SourcesData; timings: TimingsData; grounding: GroundingData };
 
 /** Every error code the API answers with, one per meaning. */
 export const errorCodes = [
@@ -656,7 +671,7 @@ export type ChatMessage = UIMessage<ChatMetadata, ChatDataParts>;
 export const chatMessageSchemas = {
   // Questions carry no metadata.
   metadataSchema: chatMetadataSchema.optional(),
-  dataSchemas: { sources: sourcesDataSchema, timings: timingsDataSchema },
+  dataSchemas: { sources: sourcesDataSchema, timings: timingsDataSchema, grounding: groundingDataSchema },
 };
 
 export const renameConversationSchema = z.object({

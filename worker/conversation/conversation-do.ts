@@ -7,6 +7,7 @@ import { usage } from "../db/schema";
 import { newId } from "../lib/ids";
 import { type FinishedAnswer, messageText, streamAnswer } from "../rag/answer-stream";
 import { retrieveChunks } from "../rag/hybrid-retrieve";
+import { minimumFusedScore } from "../rag/retrieval-settings";
 import { standaloneQuery } from "../rag/standalone-query";
 import type { Services } from "../services";
 import { assembleMessage } from "./assemble-message";
@@ -314,12 +315,20 @@ export class ConversationObject extends DurableObject<Env> {
           );
         },
         // Kept before any text cites them, so that a continuation after a restart cites the same passages.
-        onSources: (sources) => {
-          if (this.generation === generation) this.settings.set("activeAnswer", { ...active, sources });
+        grounding: {
+          relevance: models.sourceRelevance,
+          minimumScore: minimumFusedScore(config.retrieval),
+          topK: config.retrievalTopK,
+        },
+        onSources: ({ sources, uncoveredParts }) => {
+          if (this.generation === generation) {
+            this.settings.set("activeAnswer", { ...active, sources, uncoveredParts });
+          }
         },
         resumeFrom: sent
           ? {
               sources: active.sources,
+              uncoveredParts: active.uncoveredParts ?? [],
               text: sent.text,
               textComplete: sent.textEnded,
               continuesAnswers: models.capabilities.continuesAnswers,

@@ -39,6 +39,8 @@ const activeAnswerSchema = z.object({
   reader: z.object({ role: roleSchema, groups: z.array(z.string()) }).default({ role: "member", groups: [] }),
   /** The passages the answer is written from, saved before it cites any, so a continuation cites the same ones. */
   sources: z.array(retrievedChunkSchema).nullable().default(null),
+  /** The parts of the question those passages do not cover. */
+  uncoveredParts: z.array(z.string()).optional(),
   /** How often the answer was taken up again after a restart; a limit keeps a crashing answer from looping. */
   continuations: z.number().int().min(0).default(0),
 });

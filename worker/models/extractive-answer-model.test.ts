@@ -4,10 +4,12 @@ import { describe, expect, it } from "vitest";
 import { buildAnswerPrompt } from "../rag/prompt";
 import type { RetrievedChunk } from "../rag/retrieved-chunk";
 import {
+  canQuote,
   composeExtractiveAnswer,
   ExtractiveAnswerModel,
   extractiveAnswerHeading,
   notFoundAnswer,
+  uncoveredPartAnswer,
 } from "./extractive-answer-model";
 
 function chunk(title: string, text: string): RetrievedChunk {
@@ -205,5 +207,55 @@ describe("composeExtractiveAnswer", () => {
     ]);
     expect(answer.match(/\[\d\]/g)?.length).toBeLessThanOrEqual(4);
     expect(answer.split(/\s+/).length).toBeLessThan(200);
+  });
+
+  describe("grounding", () => {
+    const travel = [
+      {
+        id: 1,
+        title: "Travel and expenses policy",
+        section: "Hotels",
+        text: "Hotel stays are reimbursed up to 180 euros per night in capital cities and 120 euros per night elsewhere. Breakfast is included in that limit.",
+      },
+      {
+        id: 2,
+        title: "Travel and expenses policy",
+        section: "Meals and per diem",
+        text: "The daily meal allowance is 45 euros. Alcohol is never reimbursed.",
+      },
+      {
+        id: 3,
+        title: "Travel and expenses policy",
+        section: "Booking",
+        text: "Trains are preferred for journeys under five hours.",
+      },
+    ];
+
+    it("declines a question that only shares a word with a sentence", () => {
+      expect(composeExtractiveAnswer("What is the capital of France?", travel)).toBe(notFoundAnswer);
+      const [hotels] = travel;
+      if (!hotels) throw new Error("the hotel source is missing");
+      expect(canQuote("What is the capital of France?", hotels)).toBe(false);
+      expect(canQuote("How much is a hotel night in capital cities?", hotels)).toBe(true);
+    });
+
+    it("answers each part of a question with its own citation", () => {
+      const answer = composeExtractiveAnswer(
+        "Two questions: 1. Is alcohol reimbursed? 2. Which trains are preferred?",
+        travel,
+      );
+      expect(answer).toBe(
+        `${extractiveAnswerHeading}\n\n**Is alcohol reimbursed?** Alcohol is never reimbursed. [2]\n\n` +
+          "**Which trains are preferred?** Trains are preferred for journeys under five hours. [3]",
+      );
+    });
+
+    it("says which part of a question the documents do not cover", () => {
+      const answer = composeExtractiveAnswer("Is alcohol reimbursed? What is the capital of France?", travel);
+      expect(answer).toBe(
+        `${extractiveAnswerHeading}\n\n**Is alcohol reimbursed?** Alcohol is never reimbursed. [2]\n\n` +
+          `**What is the capital of France?** ${uncoveredPartAnswer}`,
+      );
+    });
   });
 });

@@ -8,20 +8,24 @@ import type {
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
 import { type PromptSource, parseSourcesFromSystemPrompt } from "../rag/prompt";
+import { questionTerms, type SentenceInPassage, sentenceCoversQuestion } from "../rag/question-coverage";
+import { questionParts } from "../rag/question-parts";
 import { isWhitespaceCode, splitSentences } from "../rag/sentences";
 import { contentTerms, wordTokens } from "../rag/text-tokens";
 
 /** Opening line of every answer that quotes the documents, so nobody mistakes it for a generated answer. */
 export const extractiveAnswerHeading = "From your documents:";
-/** The whole answer when no source sentence matches the question. */
-export const notFoundAnswer = "I could not find the answer to that in your documents.";
+/** The whole answer when no source sentence covers the question (or any part of it). */
+export const notFoundAnswer = "Your documents do not cover this question, so it is not answered here.";
+/** What the answer says under a part of a question that no source sentence covers. */
+export const uncoveredPartAnswer = "Your documents do not cover this part.";
 
 const maximumSentences = 4;
+// A question with several parts gets up to this many sentences for each.
+const maximumSentencesPerPart = 2;
 const maximumAnswerWords = 150;
 const maximumSentenceWords = 80;
 const shortestSentenceWords = 4;
-// A sentence must match at least this share of the question's weighted terms to count as an answer at all.
-const minimumCoverage = 0.3;
 // Later picks must score at least this share of the best sentence, so weak matches don't pad the answer.
 const minimumRelativeScore = 0.4;
 // Each sentence already taken from a source scales that source's other sentences by this, favouring variety.
@@ -38,6 +42,9 @@ export interface ExtractiveAnswerModelOptions {
   delayMs?: number;
 }
 
+/** The parts of a source the model reads: what the answer prompt gives it, and what retrieval gives the relevance test. */
+export type ReadableSource = Omit<PromptSource, "id">;
+
 interface Candidate {
   sourceId: number;
   text: string;
@@ -45,14 +52,18 @@ interface Candidate {
   table: boolean;
   wordCount: number;
   terms: string[];
-  termSet: Set<string>;
-  contextTerms: Set<string>;
+  where: SentenceInPassage;
+}
+
+interface ScoredCandidate {
+  candidate: Candidate;
   score: number;
 }
 
 /**
  * An offline language model that answers by quoting: it reads the numbered sources from the system prompt built
- * by `buildAnswerPrompt`, picks the source sentences that best overlap the last user message, and cites them.
+ * by `buildAnswerPrompt`, picks the source sentences that best cover the last user message (each part of it, for a
+ * question that asks several things), and cites them.
  */
 export class ExtractiveAnswerModel implements LanguageModelV4 {
   readonly specificationVersion = "v4";
@@ -119,13 +130,34 @@ export class ExtractiveAnswerModel implements LanguageModelV4 {
 }
 
 /**
- * Composes a short extractive answer: the best two to four source sentences, each followed by its `[n]` marker,
- * under {@link extractiveAnswerHeading}; or {@link notFoundAnswer} when no sentence matches the question.
+ * Whether the extractive model finds a sentence to quote in `source` for this part of a question: the relevance test
+ * a source must pass to be given to it (see `sentenceCoversQuestion`).
+ */
+export function canQuote(part: string, source: ReadableSource): boolean {
+  const terms = questionTerms(part);
+  return candidatesOf([{ ...source, id: 0 }]).some((candidate) => sentenceCoversQuestion(terms, candidate.where));
+}
+
+/**
+ * Composes a short extractive answer under {@link extractiveAnswerHeading}: the best two to four source sentences
+ * that cover the question, each followed by its `[n]` marker; for a question with several parts, each part in bold
+ * with its own sentences, or {@link uncoveredPartAnswer}. {@link notFoundAnswer} when no part is covered.
  */
 export function composeExtractiveAnswer(question: string, sources: readonly PromptSource[]): string {
-  const questionTerms = [...new Set(contentTerms(question))];
-  const candidates = sources.flatMap((source) => {
-    const contextTerms = new Set(contentTerms(`${source.title}\n${source.section}`));
+  const candidates = candidatesOf(sources);
+  const parts = questionParts(question);
+  const sentencesPerPart = parts.length > 1 ? maximumSentencesPerPart : maximumSentences;
+  const answers = parts.map((part) => quotedAnswer(part, candidates, sentencesPerPart));
+  if (answers.every((answer) => answer === null)) return notFoundAnswer;
+  if (parts.length === 1) return `${extractiveAnswerHeading}\n\n${answers[0]}`;
+  const answeredParts = parts.map((part, index) => `**${part}** ${answers[index] ?? uncoveredPartAnswer}`);
+  return [extractiveAnswerHeading, ...answeredParts].join("\n\n");
+}
+
+function candidatesOf(sources: readonly PromptSource[]): Candidate[] {
+  return sources.flatMap((source) => {
+    const context = new Set(contentTerms(`${source.title}\n${source.section}`));
+    const passage = new Set(contentTerms(source.text));
     return quotablePassages(source.text).map(({ text, table }) => {
       const terms = contentTerms(text);
       return {
@@ -134,52 +166,47 @@ export function composeExtractiveAnswer(question: string, sources: readonly Prom
         table,
         wordCount: wordTokens(text).length,
         terms,
-        termSet: new Set(terms),
-        contextTerms,
-        score: 0,
+        where: { sentence: new Set(terms), context, passage },
       };
     });
   });
-  if (questionTerms.length === 0 || candidates.length === 0) return notFoundAnswer;
+}
 
+// The cited sentences that answer one question part, or null when no sentence covers it.
+function quotedAnswer(part: string, candidates: readonly Candidate[], maximum: number): string | null {
+  const questionTermList = questionTerms(part);
+  const eligible = candidates.filter((candidate) => sentenceCoversQuestion(questionTermList, candidate.where));
+  if (eligible.length === 0) return null;
+
+  // BM25 over the sentences of the sources ranks the eligible ones.
   const averageLength = candidates.reduce((sum, candidate) => sum + candidate.terms.length, 0) / candidates.length;
   const weights = new Map(
-    questionTerms.map((term) => {
-      const documentFrequency = candidates.filter((candidate) => candidate.termSet.has(term)).length;
+    questionTermList.map((term) => {
+      const documentFrequency = candidates.filter((candidate) => candidate.where.sentence.has(term)).length;
       const inverse = Math.log(1 + (candidates.length - documentFrequency + 0.5) / (documentFrequency + 0.5));
       return [term, inverse] as const;
     }),
   );
-  const totalWeight = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
-
-  const eligible: Candidate[] = [];
-  for (const candidate of candidates) {
-    let matchedWeight = 0;
+  const scored = eligible.map((candidate): ScoredCandidate => {
+    let score = 0;
     for (const [term, weight] of weights) {
       const frequency = candidate.terms.filter((candidateTerm) => candidateTerm === term).length;
       if (frequency === 0) {
         // A sentence under a title or heading that names the term is about it, as a reader would see it.
-        if (candidate.contextTerms.has(term)) {
-          matchedWeight += weight;
-          candidate.score += weight * contextWeight;
-        }
+        if (candidate.where.context.has(term)) score += weight * contextWeight;
         continue;
       }
-      matchedWeight += weight;
       const lengthRatio = candidate.terms.length / (averageLength || 1);
       const saturation = bm25TermSaturation * (1 - bm25LengthNormalization + bm25LengthNormalization * lengthRatio);
-      candidate.score += (weight * frequency * (bm25TermSaturation + 1)) / (frequency + saturation);
+      score += (weight * frequency * (bm25TermSaturation + 1)) / (frequency + saturation);
     }
-    const matchesSentence = candidate.terms.some((term) => weights.has(term));
-    if (matchesSentence && matchedWeight / totalWeight >= minimumCoverage) eligible.push(candidate);
-  }
-  if (eligible.length === 0) return notFoundAnswer;
-
-  let answer = extractiveAnswerHeading;
+    return { candidate, score };
+  });
+  let answer = "";
   let previous: Candidate | null = null;
-  for (const candidate of pickSentences(eligible)) {
+  for (const { candidate } of pickSentences(scored, maximum)) {
     // A table stands apart, in paragraphs of its own; sentences run on in one paragraph.
-    answer += previous === null || previous.table || candidate.table ? "\n\n" : " ";
+    if (previous !== null) answer += previous.table || candidate.table ? "\n\n" : " ";
     answer += candidate.table
       ? `As listed in [${candidate.sourceId}]:\n\n${candidate.text}`
       : `${finishSentence(candidate.text)} [${candidate.sourceId}]`;
@@ -188,29 +215,34 @@ export function composeExtractiveAnswer(question: string, sources: readonly Prom
   return answer;
 }
 
-function pickSentences(eligible: Candidate[]): Candidate[] {
-  const bestScore = Math.max(...eligible.map((candidate) => candidate.score));
-  const picked: Candidate[] = [];
+function pickSentences(eligible: ScoredCandidate[], maximum: number): ScoredCandidate[] {
+  const bestScore = Math.max(...eligible.map((scored) => scored.score));
+  const picked: ScoredCandidate[] = [];
   const remaining = [...eligible];
   let words = 0;
-  while (picked.length < maximumSentences && remaining.length > 0) {
+  while (picked.length < maximum && remaining.length > 0) {
     let bestIndex = 0;
     let bestAdjusted = -1;
-    remaining.forEach((candidate, index) => {
-      const fromSameSource = picked.filter((chosen) => chosen.sourceId === candidate.sourceId).length;
-      const adjusted = candidate.score * sameSourcePenalty ** fromSameSource;
+    remaining.forEach((scored, index) => {
+      const fromSameSource = picked.filter((chosen) => chosen.candidate.sourceId === scored.candidate.sourceId).length;
+      const adjusted = scored.score * sameSourcePenalty ** fromSameSource;
       if (adjusted > bestAdjusted) {
         bestAdjusted = adjusted;
         bestIndex = index;
       }
     });
-    const [candidate] = remaining.splice(bestIndex, 1);
-    if (candidate === undefined || candidate.score < minimumRelativeScore * bestScore) break;
-    if (picked.some((chosen) => overlap(chosen.termSet, candidate.termSet) >= duplicateOverlap)) continue;
+    const [scored] = remaining.splice(bestIndex, 1);
+    if (scored === undefined || scored.score < minimumRelativeScore * bestScore) break;
+    const { candidate } = scored;
+    if (
+      picked.some((chosen) => overlap(chosen.candidate.where.sentence, candidate.where.sentence) >= duplicateOverlap)
+    ) {
+      continue;
+    }
     const wordCount = Math.min(candidate.wordCount, maximumSentenceWords);
     // The first sentence always goes in (shortened if need be); later ones only while the answer stays short.
     if (picked.length > 0 && words + wordCount > maximumAnswerWords) continue;
-    picked.push(candidate);
+    picked.push(scored);
     words += wordCount;
   }
   return picked;
@@ -381,7 +413,7 @@ function isOneOf(character: string, characters: string): boolean {
   return character.length === 1 && characters.includes(character);
 }
 
-function overlap(left: Set<string>, right: Set<string>): number {
+function overlap(left: ReadonlySet<string>, right: ReadonlySet<string>): number {
   let shared = 0;
   for (const term of left) if (right.has(term)) shared++;
   const union = left.size + right.size - shared;

@@ -3,7 +3,8 @@ import type { EmbeddingModelV4, LanguageModelV4 } from "@ai-sdk/provider";
 import { wrapEmbeddingModel } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
 import type { ModelConfig } from "../config";
-import { ExtractiveAnswerModel } from "./extractive-answer-model";
+import { foundForPart, type SourceRelevance } from "../rag/source-relevance";
+import { canQuote, ExtractiveAnswerModel } from "./extractive-answer-model";
 import { HashingEmbedder } from "./hashing-embedder";
 import { withRequestTimeout } from "./request-timeout";
 
@@ -39,6 +40,8 @@ export interface SelectedModels {
   capabilities: ChatCapabilities;
   /** True for the built-in extractive and hashing models, for display only: the UI and API say answers are quoted. */
   offline: boolean;
+  /** Which retrieved passages the chat model is given: all it can judge itself, or those it finds words to quote in. */
+  sourceRelevance: SourceRelevance;
 }
 
 /** Bindings a provider may need; only Workers AI needs one. */
@@ -104,6 +107,9 @@ function selectLocalModels(config: ModelConfig, options: SelectModelsOptions): S
     // The extractive model quotes the prompt's sources and is deterministic: an answer is regenerated, not continued.
     capabilities: { rewritesQueries: false, writesTitles: false, continuesAnswers: false },
     offline: true,
+    // It cannot tell a passage that answers from one that shares words, so it gets only those it can quote from.
+    sourceRelevance: (part, source) =>
+      canQuote(part, { title: source.title, section: source.headingPath, text: source.text }),
   };
 }
 
@@ -121,6 +127,7 @@ function selectWorkersAiModels(config: ModelConfig, bindings: ModelBindings): Se
     embeddingModelId,
     capabilities: generativeCapabilities,
     offline: false,
+    sourceRelevance: foundForPart,
   };
 }
 
@@ -147,6 +154,7 @@ function selectOpenAiModels(config: ModelConfig, options: SelectModelsOptions): 
     embeddingModelId,
     capabilities: generativeCapabilities,
     offline: false,
+    sourceRelevance: foundForPart,
   };
 }
 

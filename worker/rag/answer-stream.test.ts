@@ -6,6 +6,7 @@ import { ExtractiveAnswerModel } from "../models/extractive-answer-model";
 import { citedSourceIndexes, type FinishedAnswer, stoppedReason, streamAnswer } from "./answer-stream";
 import type { ConversationTurn } from "./prompt";
 import type { RetrievedChunk } from "./retrieved-chunk";
+import { foundForPart } from "./source-relevance";
 
 function passage(documentId: string, title: string, text: string, score = 1): RetrievedChunk {
   return { chunkId: `${documentId}:chunk`, documentId, externalId: null, title, headingPath: "", text, score };
@@ -14,6 +15,9 @@ function passage(documentId: string, title: string, text: string, score = 1): Re
 const sources = [1, 2, 3].map((index) =>
   passage(`doc-${index}`, `Document ${index}`, `Passage number ${index} explains which passage answers it.`, 1 / index),
 );
+
+// Every retrieved passage goes to the model, as for a generative model with no score floor.
+const everyPassage = { relevance: foundForPart, minimumScore: 0, topK: 6 };
 
 const usage = tokenUsage(10, 4);
 const finish: LanguageModelV4StreamPart = { type: "finish", usage, finishReason: { unified: "stop", raw: "stop" } };
@@ -35,6 +39,7 @@ function request(
     question: overrides.question ?? "Which passage answers the question?",
     history: overrides.history ?? [],
     retrieve: async () => overrides.retrieved ?? sources,
+    grounding: everyPassage,
     stopSignal: overrides.stop,
     onFinish: (answer) => {
       outcome.finished = answer;
@@ -193,6 +198,7 @@ describe("streamAnswer", () => {
         retrieve: async () => {
           throw new Error("D1_ERROR: no such table at 10.0.0.1");
         },
+        grounding: everyPassage,
         onFinish: (answer) => {
           outcome.finished = answer;
         },

@@ -2,6 +2,7 @@ import { APICallError, type LanguageModelV4 } from "@ai-sdk/provider";
 import { createUIMessageStream, type LanguageModelUsage, RetryError, streamText, type UIMessageChunk } from "ai";
 import type { AnswerStatus, ChatDataParts, ChatMessage, ChatMetadata, SourcesData, TimingsData } from "../contract";
 import { continuedText, continueInstruction } from "./continued-text";
+import { type GroundedSources, type GroundingOptions, groundingOf, retrieveGrounded } from "./grounded-retrieval";
 import { type AnswerPrompt, buildAnswerPrompt, type ConversationTurn } from "./prompt";
 import type { RetrievedChunk } from "./retrieved-chunk";
 
@@ -14,9 +15,12 @@ export interface AnswerRequest {
   question: string;
   /** Earlier turns, oldest first, already cut to fit the prompt. */
   history: readonly ConversationTurn[];
+  /** Retrieval for one query; each part of a question with several is retrieved on its own. */
   retrieve: (query: string) => Promise<RetrievedChunk[]>;
+  /** Which of the retrieved passages the model is given. */
+  grounding: GroundingOptions;
   /** Called with the sources before the answer cites any, so they can be kept for a continuation. */
-  onSources?: (sources: RetrievedChunk[]) => void;
+  onSources?: (grounded: GroundedSources) => void;
   /** An answer cut off part-way (e.g. by a restart) to be finished rather than started. */
   resumeFrom?: ResumeFrom | undefined;
   /** Aborting it stops the answer: the stream ends with an `abort` chunk and the answer counts as stopped. */
@@ -34,6 +38,8 @@ export interface AnswerRequest {
 export interface ResumeFrom {
   /** The passages the answer was written from; null when it was cut off before they were retrieved. */
   sources: RetrievedChunk[] | null;
+  /** The parts of the question those passages do not cover. */
+  uncoveredParts: string[];
   /** The text already sent. */
   text: string;
   /** True when the text was sent whole and only what follows it was lost: the model is not asked again. */
@@ -63,9 +69,10 @@ const modelTimeout = { firstChunkMs: 60_000, chunkMs: 30_000, totalMs: 5 * 60_00
 export const stoppedReason = "Stopped before the answer was complete.";
 
 /**
- * The ask flow after the request is accepted: retrieve, prompt with numbered sources, stream the model's answer as
- * UI message chunks (a `start` with the message id, a `data-sources` part, text deltas, one `source-document` part
- * per cited source, a `data-timings` part and a `finish` carrying the metadata), then hand the finished message to
+ * The ask flow after the request is accepted: retrieve (each part of the question, keeping the passages that pass the
+ * relevance test), prompt with numbered sources, stream the model's answer as UI message chunks (a `start` with the
+ * message id, a `data-sources` part, text deltas, one `source-document` part per cited source, a `data-grounding` part
+ * for a complete answer, a `data-timings` part and a `finish` carrying the metadata), then hand the finished message to
  * `onFinish`. A stop ends the stream with `abort`; a model failure, after retries, with an `error` chunk whose text a
  * user can read. Either way the partial text is kept.
  */
@@ -98,8 +105,11 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
     execute: async ({ writer }) => {
       writer.write({ type: "start", messageId: request.messageId });
       const resumed = request.resumeFrom;
-      sources = resumed?.sources ?? (await request.retrieve(request.question));
-      request.onSources?.(sources);
+      const grounded: GroundedSources = resumed?.sources
+        ? { sources: resumed.sources, uncoveredParts: resumed.uncoveredParts }
+        : await retrieveGrounded(request.question, request.retrieve, request.grounding);
+      sources = grounded.sources;
+      request.onSources?.(grounded);
       timings = { ...timings, retrievalMs: Date.now() - started };
       writer.write({ type: "data-sources", data: sourcesData(sources) });
 
@@ -129,7 +139,8 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
         writer.write(chunk);
       }
 
-      for (const index of citedSourceIndexes(text, sources.length)) {
+      const cited = citedSourceIndexes(text, sources.length);
+      for (const index of cited) {
         const source = sources[index - 1];
         if (source) {
           writer.write({
@@ -139,6 +150,12 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
             title: source.title,
           });
         }
+      }
+      if (status === "complete") {
+        writer.write({
+          type: "data-grounding",
+          data: groundingOf(request.question, grounded.uncoveredParts, cited.length),
+        });
       }
       // A stopped or failed call has no usage to report; its promise rejects with the same failure.
       const usage = await answer.usage().catch(() => undefined);

@@ -22,3 +22,17 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   fullTextColumnWeights: { title: 2, headingPath: 2, text: 1 },
   candidates: 100,
 };
+
+// A passage that no ranker placed in its top this many counts as not found (the floor below).
+const floorRank = 20;
+
+/**
+ * The least fused score a passage needs to be given to the answer model: what a passage ranked 20th by one ranker
+ * alone gets from the ranker of least (non-zero) weight. Deliberately conservative: with the default top 6 it rarely
+ * removes a passage, only the tail of a ranking that one weak ranker holds; a generative model's prompt, and the
+ * offline model's coverage test, do the real work of declining (docs/benchmarks.md, "Grounding").
+ */
+export function minimumFusedScore(settings: RetrievalSettings): number {
+  const weights = [settings.fusionWeights.fullText, settings.fusionWeights.vector].filter((weight) => weight > 0);
+  return weights.length === 0 ? 0 : Math.min(...weights) / (settings.rrfK + floorRank);
+}
