@@ -45,7 +45,8 @@ async function seed() {
 describe("chat retrieval", () => {
   it("answers only from the documents or collection the filter names", async () => {
     const { admin, leave, travel } = await seed();
-    const question = "How many days of paid leave do employees get?";
+    // Two parts, one for each document: only passages that bear on the question are given, so each filter keeps one.
+    const question = "How many days of paid leave do employees get? How are trains booked?";
 
     const unfiltered = await sourcesOf(await postJson("/api/chat", { id: "c-all", message: ask(question) }, admin));
     expect(unfiltered.map((source) => source.documentId)).toContain(leave.id);

@@ -298,7 +298,7 @@ export class ConversationObject extends DurableObject<Env> {
             }),
             unreadableCollections(db, key.tenantId, active.reader),
           ]);
-          return retrieveChunks(
+          const sources = await retrieveChunks(
             {
               chunkSearch: services.chunkSearch,
               vectorIndex: services.vectorIndex,
@@ -313,13 +313,14 @@ export class ConversationObject extends DurableObject<Env> {
               unreadableCollections: unreadable,
             },
           );
+          return { query, sources };
         },
-        // Kept before any text cites them, so that a continuation after a restart cites the same passages.
         grounding: {
           relevance: models.sourceRelevance,
           minimumScore: minimumFusedScore(config.retrieval),
           topK: config.retrievalTopK,
         },
+        // Kept before any text cites them, so that a continuation after a restart cites the same passages.
         onSources: ({ sources, uncoveredParts }) => {
           if (this.generation === generation) {
             this.settings.set("activeAnswer", { ...active, sources, uncoveredParts });

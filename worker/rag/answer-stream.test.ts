@@ -38,7 +38,7 @@ function request(
     messageId: "answer-1",
     question: overrides.question ?? "Which passage answers the question?",
     history: overrides.history ?? [],
-    retrieve: async () => overrides.retrieved ?? sources,
+    retrieve: async (query) => ({ query, sources: overrides.retrieved ?? sources }),
     grounding: everyPassage,
     stopSignal: overrides.stop,
     onFinish: (answer) => {

@@ -2,7 +2,13 @@ import { APICallError, type LanguageModelV4 } from "@ai-sdk/provider";
 import { createUIMessageStream, type LanguageModelUsage, RetryError, streamText, type UIMessageChunk } from "ai";
 import type { AnswerStatus, ChatDataParts, ChatMessage, ChatMetadata, SourcesData, TimingsData } from "../contract";
 import { continuedText, continueInstruction } from "./continued-text";
-import { type GroundedSources, type GroundingOptions, groundingOf, retrieveGrounded } from "./grounded-retrieval";
+import {
+  type GroundedSources,
+  type GroundingOptions,
+  groundingOf,
+  type PartRetrieval,
+  retrieveGrounded,
+} from "./grounded-retrieval";
 import { type AnswerPrompt, buildAnswerPrompt, type ConversationTurn } from "./prompt";
 import type { RetrievedChunk } from "./retrieved-chunk";
 
@@ -15,8 +21,8 @@ export interface AnswerRequest {
   question: string;
   /** Earlier turns, oldest first, already cut to fit the prompt. */
   history: readonly ConversationTurn[];
-  /** Retrieval for one query; each part of a question with several is retrieved on its own. */
-  retrieve: (query: string) => Promise<RetrievedChunk[]>;
+  /** Retrieval for one part of the question (each part of a question with several is retrieved on its own). */
+  retrieve: (part: string) => Promise<PartRetrieval>;
   /** Which of the retrieved passages the model is given. */
   grounding: GroundingOptions;
   /** Called with the sources before the answer cites any, so they can be kept for a continuation. */

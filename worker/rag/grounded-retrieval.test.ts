@@ -12,7 +12,7 @@ const byPart: Record<string, RetrievedChunk[]> = {
   "Which trains are preferred?": [passage("trains", "Trains are preferred."), passage("flights", "Flights", 0.001)],
   "What is the capital of France?": [passage("hotel", "Hotels in capital cities.")],
 };
-const retrieve = async (query: string) => byPart[query] ?? [];
+const retrieve = async (query: string) => ({ query, sources: byPart[query] ?? [] });
 // Relevant when the passage's text names the part's first content word, as a lexical test would.
 const namesIt: SourceRelevance = (part, source) =>
   source.text.toLowerCase().includes((part.split(" ")[1] ?? "").toLowerCase());

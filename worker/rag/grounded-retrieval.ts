@@ -9,6 +9,12 @@ export interface GroundedSources {
   uncoveredParts: string[];
 }
 
+/** What retrieval found for one part of a question, and the search query it used (a follow-up's includes context). */
+export interface PartRetrieval {
+  query: string;
+  sources: RetrievedChunk[];
+}
+
 /** How {@link retrieveGrounded} judges and caps what retrieval found. */
 export interface GroundingOptions {
   relevance: SourceRelevance;
@@ -24,24 +30,25 @@ export interface GroundingOptions {
  */
 export async function retrieveGrounded(
   question: string,
-  retrieve: (query: string) => Promise<RetrievedChunk[]>,
+  retrieve: (part: string) => Promise<PartRetrieval>,
   options: GroundingOptions,
 ): Promise<GroundedSources> {
   const parts = questionParts(question);
   const found = await Promise.all(parts.map((part) => retrieve(part)));
-  const aboveFloor = found.map((sources) => sources.filter((source) => source.score >= options.minimumScore));
+  const aboveFloor = found.map(({ sources }) => sources.filter((source) => source.score >= options.minimumScore));
   const pool = new Map<string, RetrievedChunk>();
   for (const sources of aboveFloor)
     for (const source of sources) if (!pool.has(source.chunkId)) pool.set(source.chunkId, source);
 
-  // A passage found for another part may still bear on this one (a test that reads it can tell).
-  const relevantByPart = parts.map((part, index) => {
+  // A passage found for another part may still bear on this one (a test that reads it can tell). Passages are judged
+  // against the part's search query, which for a follow-up carries what it refers to.
+  const relevantByPart = found.map(({ query }, index) => {
     const own = aboveFloor[index] ?? [];
     const ownIds = new Set(own.map((source) => source.chunkId));
     const others = [...pool.values()].filter((source) => !ownIds.has(source.chunkId));
     return [
-      ...own.filter((source) => options.relevance(part, source, true)),
-      ...others.filter((source) => options.relevance(part, source, false)),
+      ...own.filter((source) => options.relevance(query, source, true)),
+      ...others.filter((source) => options.relevance(query, source, false)),
     ];
   });
   const sources = takeInTurn(relevantByPart, options.topK);
