@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from "react";
 import type { ChatMessage } from "../../worker/contract";
-import { messageSources, messageText, messageTimings } from "../lib/chat-message";
+import { groundingNote, messageSources, messageText, messageTimings } from "../lib/chat-message";
 import { AnswerText } from "./answer-text";
 import { AnswerTimings } from "./answer-timings";
 import { SourceList } from "./source-list";
@@ -55,6 +55,7 @@ function AssistantMessage({
         idPrefix={`message-${message.id}`}
       />
       {!streaming ? <AnswerStatusNote message={message} /> : null}
+      {streaming ? null : <GroundingNote message={message} />}
       {timings ? <AnswerTimings timings={timings} /> : null}
       {actions}
     </article>
@@ -79,6 +80,16 @@ function AnswerStatusNote({ message }: { message: ChatMessage }) {
     );
   }
   return null;
+}
+
+// Says when the documents do not cover the question, or part of it.
+function GroundingNote({ message }: { message: ChatMessage }) {
+  const note = groundingNote(message);
+  return note ? (
+    <p className="answer-grounding hint" data-testid="answer-grounding">
+      {note}
+    </p>
+  ) : null;
 }
 
 /** One message of the conversation; an answer shows what the user can do with it (`actions`) under it. */

@@ -37,3 +37,13 @@ export function messageTimings(message: ChatMessage): TimingsData | undefined {
   }
   return undefined;
 }
+
+/** What the answer says of the documents' coverage, in a line for under it; null when it is fully answered. */
+export function groundingNote(message: ChatMessage): string | null {
+  for (const part of message.parts) {
+    if (part.type !== "data-grounding") continue;
+    if (part.data.status === "declined") return "The documents do not cover this question.";
+    if (part.data.status === "partial") return "Part of this question is not covered by the documents.";
+  }
+  return null;
+}
