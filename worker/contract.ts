@@ -168,12 +168,25 @@ export const conversationIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "id must be 1-64 characters of letters, digits, '_' and '-'");
 
+/** The longest question text (each text part of a user message) the chat takes. */
+export const maxQuestionCharacters = 8000;
+
+/** Why a question of `length` characters is refused, in words for the person who typed it. */
+export function questionTooLongMessage(length: number): string {
+  const count = (value: number) => value.toLocaleString("en-US");
+  return `Your question is ${count(length)} characters; the limit is ${count(maxQuestionCharacters)}.`;
+}
+
+const questionTextSchema = z.string().max(maxQuestionCharacters, {
+  error: (issue) => (typeof issue.input === "string" ? questionTooLongMessage(issue.input.length) : undefined),
+});
+
 /** The new user message, as the AI SDK's `useChat` sends it (a UI message with text parts). */
 export const userMessageSchema = z.object({
   id: z.string().min(1).max(128),
   role: z.literal("user"),
   parts: z
-    .array(z.object({ type: z.literal("text"), text: z.string().max(8000) }))
+    .array(z.object({ type: z.literal("text"), text: questionTextSchema }))
     .min(1)
     .max(16)
     .refine((parts) => parts.some((part) => part.text.trim().length > 0), "message text must not be empty"),

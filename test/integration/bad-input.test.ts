@@ -72,6 +72,8 @@ describe("bad input gets a clear 4xx error", () => {
     expect(error.code).toBe("invalid_request");
     expect(error.message).toMatch(/^message\.parts\[0\]\.text: /);
     expect(error.message).not.toContain("✖");
+    // The SPA shows this message as it is: it says how long the question is and what the limit is.
+    expect(error.message).toContain("Your question is 8,001 characters; the limit is 8,000.");
   });
 
   it("413 for an upload over the size limit, 415 for an unsupported type", async () => {

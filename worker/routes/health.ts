@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { maxQuestionCharacters } from "../contract";
 
 /** Liveness plus which models and vector index this deployment runs. */
 export const healthRoutes = new Hono<AppEnv>().get("/", (c) => {
@@ -10,6 +11,6 @@ export const healthRoutes = new Hono<AppEnv>().get("/", (c) => {
     devAuth: config.devAuth,
     models: { chat: models.chatModelId, embedding: models.embeddingModelId, offline: models.offline },
     vectorIndex: vectorIndexName,
-    limits: { maxUploadBytes: config.maxUploadBytes },
+    limits: { maxUploadBytes: config.maxUploadBytes, maxQuestionCharacters },
   });
 });
