@@ -1,5 +1,6 @@
 import { AccountBar } from "./components/account-bar";
 import { AdminsOnly } from "./components/admins-only";
+import { ConnectionBanner } from "./components/connection-banner";
 import { PageTabs } from "./components/page-tabs";
 import { mainContentId, SkipLink } from "./components/skip-link";
 import { ThemeToggle } from "./components/theme-toggle";
@@ -67,6 +68,7 @@ export function App() {
         </div>
       </header>
       <main className="app-main" id={mainContentId} tabIndex={-1}>
+        <ConnectionBanner />
         {state.status === "loading" ? (
           <p className="hint" role="status">
             Connecting…

@@ -36,7 +36,7 @@ const json =
     Response.json(body, { status });
 const document = { id: "doc-1", status: "queued" };
 const baseUrl = "http://server.test";
-const health: ServerHealth = { devAuth: true, limits: { maxUploadBytes: 10 } };
+const health: ServerHealth = { devAuth: true, limits: { maxUploadBytes: 10, maxQuestionCharacters: 8000 } };
 
 let folder: string;
 

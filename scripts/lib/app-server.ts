@@ -28,6 +28,11 @@ export interface ServerOptions {
    * false.
    */
   waitForSamples?: boolean;
+  /**
+   * The port to serve on; default a free one. A test that stops a server and starts another on its state passes the
+   * first one's port, so a page open in a browser talks to the new server at the same origin.
+   */
+  port?: number;
 }
 
 export interface RunningServer {
@@ -50,7 +55,7 @@ export interface RunningServer {
 /** Starts the app with `environment` added to its variables (e.g. `LOCAL_ANSWER_DELAY_MS`). */
 export async function startServer(
   environment: Record<string, string> = {},
-  { stateDirectory, waitForSamples = true }: ServerOptions = {},
+  { stateDirectory, waitForSamples = true, port }: ServerOptions = {},
 ): Promise<RunningServer> {
   const state = stateDirectory ?? (await mkdtemp(join(tmpdir(), "edge-rag-chat-e2e-")));
   // Its own process group, so stopping it also stops workerd.
@@ -58,7 +63,7 @@ export async function startServer(
     cwd: projectRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...environment, PORT: String(await freePort()), RAG_STATE_DIR: state },
+    env: { ...process.env, ...environment, PORT: String(port ?? (await freePort())), RAG_STATE_DIR: state },
   });
   let output = "";
   const lines: string[] = [];

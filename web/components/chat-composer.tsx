@@ -1,6 +1,11 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { maxQuestionCharacters, questionTooLongMessage } from "../../worker/contract";
 
-/** The question box: Enter sends, Shift+Enter starts a new line; while an answer streams, Stop replaces Send. */
+/**
+ * The question box: Enter sends, Shift+Enter starts a new line; while an answer streams, Stop replaces Send. A
+ * question over the server's length limit is not sent: the box says why, next to the text, and keeps it. (The limit
+ * is the contract's, which the server this page came from enforces.)
+ */
 export function ChatComposer({
   busy,
   onSend,
@@ -12,10 +17,12 @@ export function ChatComposer({
 }) {
   const [text, setText] = useState("");
   const inputId = useId();
+  const problemId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const stopRef = useRef<HTMLButtonElement>(null);
   const mounted = useRef(false);
+  const problem = text.length > maxQuestionCharacters ? questionTooLongMessage(text.length) : null;
 
   // The box takes the focus as it opens. While an answer streams the box is disabled, which drops the focus, so
   // Stop takes it; when the answer ends it goes back to the box, unless the user has moved it elsewhere meanwhile.
@@ -34,6 +41,10 @@ export function ChatComposer({
   function send() {
     const question = text.trim();
     if (!question || busy) return;
+    if (problem !== null) {
+      inputRef.current?.focus();
+      return;
+    }
     onSend(question);
     setText("");
   }
@@ -55,17 +66,26 @@ export function ChatComposer({
       <label htmlFor={inputId} className="visually-hidden">
         Your question
       </label>
-      <textarea
-        id={inputId}
-        ref={inputRef}
-        data-testid="chat-input"
-        rows={2}
-        placeholder="Ask a question about your documents…"
-        value={text}
-        disabled={busy}
-        onChange={(event) => setText(event.target.value)}
-        onKeyDown={handleKeyDown}
-      />
+      <div className="composer-field">
+        <textarea
+          id={inputId}
+          ref={inputRef}
+          data-testid="chat-input"
+          rows={2}
+          placeholder="Ask a question about your documents…"
+          value={text}
+          disabled={busy}
+          aria-invalid={problem !== null}
+          aria-describedby={problem !== null ? problemId : undefined}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={handleKeyDown}
+        />
+        {problem !== null ? (
+          <p id={problemId} className="composer-problem" role="alert" data-testid="composer-problem">
+            {problem}
+          </p>
+        ) : null}
+      </div>
       {busy ? (
         <button type="button" className="button-secondary" data-testid="chat-stop" ref={stopRef} onClick={onStop}>
           Stop

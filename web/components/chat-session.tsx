@@ -7,12 +7,14 @@ import { useConversationChat } from "../hooks/use-conversation-chat";
 import { olderPageVersions, splitAnswerVersions } from "../lib/answer-versions";
 import { getOlderMessages } from "../lib/api";
 import { messageText } from "../lib/chat-message";
+import { isNetworkFailure } from "../lib/server-reachability";
 import { AnswerActions } from "./answer-actions";
 import { ChatComposer } from "./chat-composer";
 import { ErrorMessage } from "./error-message";
 import { MessageItem } from "./message-item";
 import { QuestionEditor } from "./question-editor";
 import { ScopeChip } from "./scope-chip";
+import { UnsentQuestionItem } from "./unsent-question";
 
 /** A conversation: its messages, the streaming answer, and the question box. */
 export function ChatSession({
@@ -42,11 +44,14 @@ export function ChatSession({
   const versions = useAnswerVersions(initial.earlier);
   const [feedback, setFeedback] = useState(() => new Map(initialFeedback.map((entry) => [entry.messageId, entry])));
   const [editing, setEditing] = useState(false);
-  const { messages, setMessages, status, error, sendMessage, regenerate, stop, clearError, busy } = useConversationChat(
-    conversationId,
-    initial.thread,
-    { onAnswerEnd, onNothingToResume: answering ? onStale : undefined, filter: scope?.filter },
-  );
+  const chat = useConversationChat(conversationId, initial.thread, {
+    onAnswerEnd,
+    onNothingToResume: answering ? onStale : undefined,
+    onRefresh: onStale,
+    onRegenerateFailed: versions.unkeep,
+    filter: scope?.filter,
+  });
+  const { messages, setMessages, status, error, stop, clearError, busy } = chat;
   const earlier = useEarlierMessages(conversationId, olderCursor, (older) => {
     const page = olderPageVersions(older, messages[0]);
     versions.addOlder(page.earlier);
@@ -56,6 +61,8 @@ export function ChatSession({
   const endRef = useRef<HTMLDivElement>(null);
   const lastMessage = messages.at(-1);
   const waitingForAnswer = status === "submitted" && lastMessage?.role === "user";
+  // The last answer ended incomplete (the server said so, or its stream broke off): it can be asked for again.
+  const retryable = !busy && lastMessage?.role === "assistant" && lastMessage.metadata?.status === "errored";
 
   // Follow the answer as it grows; `messages` changes on every streamed chunk.
   useEffect(() => {
@@ -93,7 +100,7 @@ export function ChatSession({
                 onSend={(text) => {
                   setEditing(false);
                   versions.drop(message.id);
-                  void sendMessage({ text, messageId: message.id });
+                  void chat.editQuestion(message.id, text);
                 }}
               />
             );
@@ -127,34 +134,51 @@ export function ChatSession({
           const canRegenerate =
             questionId !== null && message === lastMessage && version.index === version.versions.length - 1 && !busy;
           return (
-            <MessageItem
-              key={shown.id}
-              message={shown}
-              streaming={streaming}
-              actions={
-                streaming ? null : (
-                  <AnswerActions
-                    conversationId={conversationId}
-                    text={messageText(shown)}
-                    messageId={shown.id}
-                    version={version}
-                    onChooseVersion={(index) => (questionId === null ? undefined : versions.choose(questionId, index))}
-                    onRegenerate={
-                      canRegenerate
-                        ? () => {
-                            versions.keep(questionId, message);
-                            void regenerate();
-                          }
-                        : undefined
-                    }
-                    feedback={feedback.get(shown.id)}
-                    onFeedbackSaved={(saved) => setFeedback((current) => new Map(current).set(saved.messageId, saved))}
-                  />
-                )
-              }
-            />
+            <Fragment key={shown.id}>
+              <MessageItem
+                message={shown}
+                streaming={streaming}
+                actions={
+                  streaming ? null : (
+                    <AnswerActions
+                      conversationId={conversationId}
+                      text={messageText(shown)}
+                      messageId={shown.id}
+                      version={version}
+                      onChooseVersion={(index) =>
+                        questionId === null ? undefined : versions.choose(questionId, index)
+                      }
+                      onRegenerate={
+                        canRegenerate
+                          ? () => {
+                              versions.keep(questionId, message);
+                              void chat.regenerateAnswer(questionId, message);
+                            }
+                          : undefined
+                      }
+                      feedback={feedback.get(shown.id)}
+                      onFeedbackSaved={(saved) =>
+                        setFeedback((current) => new Map(current).set(saved.messageId, saved))
+                      }
+                    />
+                  )
+                }
+              />
+              {retryable && message === lastMessage ? (
+                <RetryAnswer question={question} onRetry={chat.retryAnswer} />
+              ) : null}
+            </Fragment>
           );
         })}
+        {chat.unsent.map((question) => (
+          <UnsentQuestionItem
+            key={question.id}
+            question={question}
+            busy={busy}
+            onRetry={() => chat.retryQuestion(question.id)}
+            onDiscard={() => chat.discardQuestion(question.id)}
+          />
+        ))}
         {waitingForAnswer ? (
           <p className="message message-pending hint" data-testid="message-pending">
             Searching your documents…
@@ -162,10 +186,36 @@ export function ChatSession({
         ) : null}
         <div ref={endRef} />
       </div>
-      {error ? <ErrorMessage message={describeError(error)} onDismiss={clearError} /> : null}
+      {/* Failures to reach the server are the connection banner's to show; it clears itself. */}
+      {error && !isNetworkFailure(error) ? (
+        <ErrorMessage message={describeError(error)} onDismiss={clearError} />
+      ) : null}
       {earlier.error ? <ErrorMessage message={`Could not load earlier messages: ${earlier.error}`} /> : null}
       {scope ? <ScopeChip scope={scope} onRemove={clearScope} /> : null}
-      <ChatComposer busy={busy} onSend={(text) => void sendMessage({ text })} onStop={() => void stop()} />
+      <ChatComposer busy={busy} onSend={(text) => void chat.ask(text)} onStop={() => void stop()} />
+    </div>
+  );
+}
+
+// Retry under an incomplete answer: asks for the answer to the question before it again.
+function RetryAnswer({
+  question,
+  onRetry,
+}: {
+  question: ChatMessage | undefined;
+  onRetry: (question: ChatMessage) => Promise<void>;
+}) {
+  if (question?.role !== "user") return null;
+  return (
+    <div className="recovery-actions recovery-actions-answer">
+      <button
+        type="button"
+        className="button-secondary"
+        data-testid="answer-retry"
+        onClick={() => void onRetry(question)}
+      >
+        Retry
+      </button>
     </div>
   );
 }

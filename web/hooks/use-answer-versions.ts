@@ -32,6 +32,17 @@ export function useAnswerVersions(initial: Map<string, ChatMessage[]>) {
     [forget],
   );
 
+  /** Takes back the answer `keep` last kept for `questionId`: it is the latest again (its replacement never came). */
+  const unkeep = useCallback((questionId: string) => {
+    setEarlier((current) => {
+      const next = new Map(current);
+      const kept = current.get(questionId)?.slice(0, -1) ?? [];
+      if (kept.length > 0) next.set(questionId, kept);
+      else next.delete(questionId);
+      return next;
+    });
+  }, []);
+
   /** Adds the earlier answers of an older page, which come before any already known. */
   const addOlder = useCallback((older: Map<string, ChatMessage[]>) => {
     setEarlier((current) => {
@@ -65,5 +76,5 @@ export function useAnswerVersions(initial: Map<string, ChatMessage[]>) {
     return { versions, index };
   };
 
-  return { keep, addOlder, drop, choose, shown };
+  return { keep, unkeep, addOlder, drop, choose, shown };
 }

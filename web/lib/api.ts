@@ -23,13 +23,24 @@ import type {
   Role,
 } from "../../worker/contract";
 import { chatMessageSchemas } from "../../worker/contract";
+import { isNetworkFailure, ServerReachability } from "./server-reachability";
 import { getToken, setToken } from "./token-store";
 
-/** `send` (a `fetch`) that drops the stored token when the API rejects it, so the app signs in again and says why. */
+/**
+ * `send` (a `fetch`) that drops the stored token when the API rejects it, so the app signs in again and says why,
+ * and tells `serverReachability` whether the server could be reached.
+ */
 function withAuthRecovery(send: typeof fetch): typeof fetch {
   return async (input, init) => {
     const sentToken = getToken();
-    const response = await send(input, init);
+    let response: Response;
+    try {
+      response = await send(input, init);
+    } catch (error) {
+      if (isNetworkFailure(error)) serverReachability.markUnreachable();
+      throw error;
+    }
+    serverReachability.markReachable();
     if (response.status === 401 && sentToken !== null && getToken() === sentToken) {
       const { message } = await ApiError.fromResponse(response.clone());
       if (getToken() === sentToken) setToken(null, message);
@@ -42,6 +53,9 @@ function withAuthRecovery(send: typeof fetch): typeof fetch {
 export const fetchWithAuthRecovery: typeof fetch = withAuthRecovery((input, init) => fetch(input, init));
 
 const api = createApiClient({ baseUrl: "/", token: getToken, fetch: fetchWithAuthRecovery });
+
+/** Whether the server answers; while it does not, `GET /api/health` is polled until it does. */
+export const serverReachability = new ServerReachability(() => api.health.$get());
 
 const aborting = (signal: AbortSignal | undefined) => (signal ? { init: { signal } } : undefined);
 

@@ -9,6 +9,7 @@ import { useDocumentTitle } from "../hooks/use-document-title";
 import { useDrawer } from "../hooks/use-drawer";
 import { neighbourOf, useFocusAfterDelete } from "../hooks/use-focus-after-delete";
 import { chatHref, replaceHash } from "../hooks/use-hash-route";
+import { useOnReconnect } from "../hooks/use-server-reachable";
 import { getConversation } from "../lib/api";
 import {
   createConversationId,
@@ -19,6 +20,8 @@ import {
 
 function ConversationLoader({ conversationId, onAnswerEnd }: { conversationId: string; onAnswerEnd: () => void }) {
   const history = useApiData(conversationId, getConversation);
+  // Back from an outage: the server's copy may have moved on (an answer continued after a restart).
+  useOnReconnect(history.reload);
   if (history.error !== null && !history.loading) {
     return (
       <div className="panel">
@@ -72,6 +75,7 @@ export function ChatPage({ conversationId }: { conversationId: string | null }) 
   const sidebarRef = useRef<HTMLElement>(null);
   const newConversationRef = useRef<HTMLButtonElement>(null);
   const focusAfterDelete = useFocusAfterDelete(sidebarRef, newConversationRef);
+  useOnReconnect(list.reload);
 
   useEffect(() => {
     if (valid) rememberConversationId(conversationId);
