@@ -192,12 +192,21 @@ describe("recovering from failures in the browser", () => {
       expect(await status.textContent()).toMatch(/connection to the server was lost/);
       await page.getByTestId("answer-retry").waitFor();
       await page.getByTestId("connection-banner").waitFor();
+      await page.screenshot({ path: "/tmp/recovery-interrupted.png" });
 
-      // Back again, the page loads the answer the restarted server went on to finish.
+      // Retry while the server is still down cannot send the question: it waits, unsent, with its text.
+      await page.getByTestId("answer-retry").click();
+      const unsent = page.getByTestId("unsent-question").filter({ hasText: question });
+      await unsent.waitFor();
+      await page.screenshot({ path: "/tmp/recovery-unsent.png" });
+
+      // Back again, the page loads the answer the restarted server went on to finish; the server had the question.
       await restart();
       await page.getByTestId("connection-banner").waitFor({ state: "detached", timeout: reconnectTimeoutMs });
       await waitForCompleteAnswers(page, 1, reconnectTimeoutMs);
       expect(await page.getByTestId("answer-retry").count()).toBe(0);
+      expect(await page.getByTestId("unsent-question").count()).toBe(0);
+      expect(await page.getByTestId("message-user").allTextContents()).toEqual([question]);
       expect(await page.locator(".error-message").count()).toBe(0);
       expect(pageErrors).toEqual([]);
       await page.close();

@@ -83,7 +83,7 @@ export function ChatSession({
             {earlier.loading ? "Loading earlier messages…" : "Show earlier messages"}
           </button>
         ) : null}
-        {messages.length === 0 ? (
+        {messages.length === 0 && chat.unsent.length === 0 ? (
           <div className="empty-state">
             <h2>Ask your documents</h2>
             <p>Answers cite the passages they come from. Select a citation to read the passage.</p>
