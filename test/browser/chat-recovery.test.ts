@@ -192,13 +192,11 @@ describe("recovering from failures in the browser", () => {
       expect(await status.textContent()).toMatch(/connection to the server was lost/);
       await page.getByTestId("answer-retry").waitFor();
       await page.getByTestId("connection-banner").waitFor();
-      await page.screenshot({ path: "/tmp/recovery-interrupted.png" });
 
       // Retry while the server is still down cannot send the question: it waits, unsent, with its text.
       await page.getByTestId("answer-retry").click();
       const unsent = page.getByTestId("unsent-question").filter({ hasText: question });
       await unsent.waitFor();
-      await page.screenshot({ path: "/tmp/recovery-unsent.png" });
 
       // Back again, the page loads the answer the restarted server went on to finish; the server had the question.
       await restart();

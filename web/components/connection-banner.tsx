@@ -8,7 +8,7 @@ export function ConnectionBanner() {
   const reachable = useServerReachable();
   if (reachable) return null;
   return (
-    <p className="connection-banner" role="status" data-testid="connection-banner">
+    <p className="error-message connection-banner" role="status" data-testid="connection-banner">
       Cannot reach the server. Reconnecting… Unsent questions are kept and can be retried.
     </p>
   );
