@@ -12,8 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { connectWithDevToken } from "../../client/dev-token.ts";
 import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { launchChromium } from "../support/chromium";
+import { storeToken } from "./app-in-browser";
 
 // Slow enough that an answer is still streaming when the test acts on it.
 const environment = { LOCAL_ANSWER_DELAY_MS: "60" };
@@ -24,6 +26,8 @@ const reconnectTimeoutMs = 60_000;
 let stateDirectory = "";
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
+/** A member of the demo tenant; the token stays valid across restarts (same AUTH_SECRET). */
+let token = "";
 
 function running(): { server: RunningServer; browser: Browser } {
   if (!server || !browser) throw new Error("the server or the browser did not start");
@@ -39,6 +43,7 @@ async function restart(): Promise<void> {
 beforeAll(async () => {
   stateDirectory = await mkdtemp(join(tmpdir(), "edge-rag-chat-recovery-"));
   server = await startServer(environment, { stateDirectory });
+  token = (await connectWithDevToken({ baseUrl: server.baseUrl }, "member", "demo")).token;
   browser = await launchChromium();
 }, startupTimeoutMs + 60_000);
 
@@ -52,6 +57,7 @@ afterAll(async () => {
 async function openConversation(conversationId = `recovery-${crypto.randomUUID().slice(0, 8)}`): Promise<Page> {
   const page = await running().browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.setDefaultTimeout(30_000);
+  await storeToken(page, token);
   await page.goto(new URL(`/#/chat/${conversationId}`, running().server.baseUrl).toString());
   await page.getByTestId("chat-input").waitFor();
   return page;
