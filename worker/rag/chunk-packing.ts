@@ -28,6 +28,11 @@ interface Unit {
   joiner: string;
 }
 
+// A unit with the hash of its text (see `textHash`), which decides both where runs end and where they are cut.
+interface HashedUnit extends Unit {
+  hash: number;
+}
+
 // The prose a chunk ends with, which the next chunk of the section may repeat as overlap: its units (with the
 // joiners between them) and their total length. Only the end of it can become overlap, so units far enough from
 // the end are dropped as it grows; the first kept unit is context that is never repeated itself.
@@ -92,15 +97,16 @@ const maxRunRatio = 16;
 /** A cut inside a run leaves at least this share of a piece's budget on both sides, where it can. */
 const minPieceRatio = 0.4;
 
-function* anchoredRuns(blocks: Iterable<Block>, settings: ChunkSettings): Generator<Unit[]> {
+function* anchoredRuns(blocks: Iterable<Block>, settings: ChunkSettings): Generator<HashedUnit[]> {
   const spacing = settings.targetChars * anchorSpacingRatio;
-  let run: Unit[] = [];
+  let run: HashedUnit[] = [];
   let length = 0;
   for (const block of blocks) {
     for (const unit of toUnits(block, settings)) {
+      const hashed = { ...unit, hash: textHash(unit.text) };
       length += (run.length === 0 ? 0 : unit.joiner.length) + unit.text.length;
-      run.push(unit);
-      const anchored = length >= settings.targetChars * minRunRatio && textHash(unit.text) < unit.text.length / spacing;
+      run.push(hashed);
+      const anchored = length >= settings.targetChars * minRunRatio && hashed.hash < unit.text.length / spacing;
       if (anchored || length >= settings.targetChars * maxRunRatio) {
         yield run;
         run = [];
@@ -120,14 +126,15 @@ function textHash(text: string): number {
   return (hash >>> 0) / 2 ** 32;
 }
 
-// Cuts a run into pieces of at most `targetChars` of content (a chunk adds the overlap to it): a span too long for one piece is cut
-// after the unit with the lowest hash among those that leave enough on both sides, and both halves are cut the same
-// way. A half depends only on its own units, so an edit changes the pieces it falls in and rarely more. A unit too
+// Cuts a run into pieces of at most `targetChars` of content (a chunk adds the overlap to it): a span too long for
+// one piece is cut after the unit with the lowest hash among those that leave enough on both sides, and both halves
+// are cut the same way. A half depends only on its own units, so an edit changes the pieces it falls in and rarely more. A unit too
 // big for a piece stays with the text before it while that fits `maxChars`.
-function splitRun(run: Unit[], settings: ChunkSettings): Unit[][] {
+function splitRun(run: HashedUnit[], settings: ChunkSettings): Unit[][] {
   const budget = settings.targetChars;
   const minPiece = budget * minPieceRatio;
-  // ends[i]: the length of units 0..i joined, plus the joiner of unit 0 (so a span is ends[to] - ends[from] - joiner).
+  // ends[i]: the length of units 0..i joined, plus the joiner of unit 0, so units from..to-1 joined are
+  // ends[to - 1] - ends[from - 1] - the joiner of unit `from` long.
   const ends: number[] = [];
   let length = 0;
   for (const unit of run) {
@@ -136,7 +143,6 @@ function splitRun(run: Unit[], settings: ChunkSettings): Unit[][] {
   }
   const spanLength = (from: number, to: number) =>
     (ends[to - 1] ?? 0) - (ends[from - 1] ?? 0) - (run[from]?.joiner.length ?? 0);
-  const hashes = run.map((unit) => textHash(unit.text));
   const pieces: Unit[][] = [];
   const split = (from: number, to: number): void => {
     const span = spanLength(from, to);
@@ -147,15 +153,15 @@ function splitRun(run: Unit[], settings: ChunkSettings): Unit[][] {
       pieces.push(run.slice(from, to));
       return;
     }
-    let cut = -1;
-    let fallback = -1;
+    // The cut after the lowest-hash unit that leaves enough on both sides, else after the lowest-hash unit.
+    const best = { roomy: { at: -1, hash: 1 }, any: { at: -1, hash: 1 } };
     for (let candidate = from + 1; candidate < to; candidate += 1) {
-      const hash = hashes[candidate - 1] ?? 1;
-      if (fallback < 0 || hash < (hashes[fallback - 1] ?? 1)) fallback = candidate;
+      const hash = run[candidate - 1]?.hash ?? 1;
+      if (best.any.at < 0 || hash < best.any.hash) best.any = { at: candidate, hash };
       const roomy = spanLength(from, candidate) >= minPiece && spanLength(candidate, to) >= minPiece;
-      if (roomy && (cut < 0 || hash < (hashes[cut - 1] ?? 1))) cut = candidate;
+      if (roomy && (best.roomy.at < 0 || hash < best.roomy.hash)) best.roomy = { at: candidate, hash };
     }
-    const at = cut < 0 ? fallback : cut;
+    const at = best.roomy.at < 0 ? best.any.at : best.roomy.at;
     split(from, at);
     split(at, to);
   };
