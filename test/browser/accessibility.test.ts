@@ -11,6 +11,7 @@ import { describe, expect, test } from "vitest";
 import { connectWithDevToken } from "../../client/dev-token.ts";
 import { appInBrowser, type SignedInBrowser, storeToken } from "./app-in-browser";
 import { expectNoAxeViolations } from "./axe";
+import { startNewConversation } from "./new-conversation";
 
 declare global {
   interface Window {
@@ -82,9 +83,7 @@ async function startConversation(page: Page): Promise<void> {
   await page.getByTestId("chat-input").waitFor();
   const drawerToggle = page.getByTestId("conversations-toggle");
   if (await drawerToggle.isVisible()) await drawerToggle.click();
-  const before = page.url();
-  await page.getByTestId("new-conversation").click();
-  await page.waitForURL((url) => url.toString() !== before);
+  await startNewConversation(page);
 }
 
 /** Asks `question` in the open conversation and waits until its answer is complete. */
@@ -265,8 +264,7 @@ describe("with development sign-in and the sample documents", () => {
     await remove(first);
     await expect.poll(focusedConversation).toBe(third);
     // From a new, empty conversation (not listed yet), delete the last one listed.
-    await page.getByTestId("new-conversation").click();
-    await page.waitForURL((url) => !url.hash.endsWith(third ?? ""));
+    await startNewConversation(page);
     await remove(third);
     await expect
       .poll(() => page.getByTestId("new-conversation").evaluate((button) => button === document.activeElement))

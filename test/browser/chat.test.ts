@@ -12,6 +12,7 @@ import { connectWithDevToken } from "../../client/dev-token.ts";
 import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { launchChromium } from "../support/chromium";
 import { storeToken } from "./app-in-browser";
+import { startNewConversation } from "./new-conversation";
 
 declare global {
   interface Window {
@@ -182,8 +183,7 @@ describe("the chat app in a browser", () => {
 
     // The new document is searchable from the chat, in a new conversation.
     await page.getByTestId("chat-tab").click();
-    await page.getByTestId("new-conversation").click();
-    await page.getByTestId("chat-input").waitFor();
+    await startNewConversation(page);
     await ask(page, "How often does the fog horn sound when visibility drops?");
     await waitForAnswer(page);
     const sourceTitles = await page.locator('[data-testid="source-item"] .source-title').allInnerTexts();
@@ -197,10 +197,7 @@ describe("the chat app in a browser", () => {
     const page = await openApp("#/chat");
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.getByTestId("new-conversation").click();
-    await page.waitForURL(/#\/chat\/[A-Za-z0-9_-]+$/);
-    const conversationId = decodeURIComponent(new URL(page.url()).hash.split("/").at(-1) ?? "");
-    await page.getByTestId("chat-input").waitFor();
+    const conversationId = await startNewConversation(page);
 
     // Reload while the answer is being written: the page resumes it from the server and shows it once, whole.
     await ask(page, question);

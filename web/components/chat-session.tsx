@@ -70,7 +70,7 @@ export function ChatSession({
   }, [messages]);
 
   return (
-    <div className="chat-session">
+    <div className="chat-session" data-testid="chat-session" data-conversation-id={conversationId}>
       <div className="message-list" role="log" aria-live="polite" aria-relevant="additions">
         {earlier.cursor !== null ? (
           <button
