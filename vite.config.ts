@@ -2,37 +2,13 @@ import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
+import { varOverrides } from "./scripts/lib/var-overrides.ts";
 import { scheduledOverHttp, startLocalSchedule } from "./scripts/local-schedule.ts";
 
 // Local runs never call out: Miniflare would otherwise fetch the `Request.cf` object from Cloudflare.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-/** Vars that an environment variable of the same name overrides when running locally (`AI_PROVIDER=openai npm start`). */
-const overridableVars = [
-  "AI_PROVIDER",
-  "CHAT_MODEL",
-  "EMBEDDING_MODEL",
-  "EMBEDDING_DIMENSIONS",
-  "OPENAI_BASE_URL",
-  "DEV_AUTH",
-  "ALLOW_PRIVATE_URLS",
-  "URL_FETCH_TIMEOUT_SECONDS",
-  "MAX_UPLOAD_BYTES",
-  "MAX_FILE_BYTES",
-  "INGEST_SLICE_SIZE",
-  "CHUNK_TARGET_CHARS",
-  "CHUNK_OVERLAP_CHARS",
-  "RETRIEVAL_TOP_K",
-  "LOCAL_ANSWER_DELAY_MS",
-  "RRF_K",
-  "FUSION_WEIGHTS",
-  "FTS_COLUMN_WEIGHTS",
-  "RETRIEVAL_CANDIDATES",
-  "RATE_LIMITS",
-  "RECONCILE_AFTER_SECONDS",
-];
 
 /**
  * `npm run dev` runs the Worker's scheduled handler as `npm start` does (scripts/local-schedule.ts): "@reboot" once
@@ -106,12 +82,7 @@ export default defineConfig({
         // Local builds and `vite dev` (the default environment: no CLOUDFLARE_ENV) run the Worker as `wrangler dev`
         // would; a build for any deployed environment keeps wrangler.toml's entry (worker/local-entry.ts says why).
         ...(process.env.CLOUDFLARE_ENV ? {} : { main: fromRoot("./worker/local-entry.ts") }),
-        vars: {
-          ...worker.vars,
-          ...Object.fromEntries(
-            overridableVars.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
-          ),
-        },
+        vars: { ...worker.vars, ...varOverrides() },
       }),
     }),
   ],

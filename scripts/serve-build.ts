@@ -24,6 +24,8 @@ export interface ServeBuildOptions {
    * Where workerd's V8 inspector listens (Chrome DevTools, or a benchmark reading the Worker's heap); none without it.
    */
   inspectorPort?: number;
+  /** Vars that replace the build's (`varOverrides`), so one build serves several configurations. */
+  vars?: Record<string, string>;
 }
 
 /** Starts workerd with the built Worker, its bindings, vars, `.dev.vars` secrets and static assets. */
@@ -33,6 +35,7 @@ export async function serveBuild({
   host,
   port,
   inspectorPort,
+  vars = {},
 }: ServeBuildOptions): Promise<Miniflare> {
   const config = unstable_readConfig({ config: configPath });
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
@@ -60,7 +63,15 @@ export async function serveBuild({
       cf: false,
       resourcePersistencePath: join(stateDir, "v3"),
       resourceTmpPath: join(stateDir, "tmp"),
-      workers: [{ ...options, name: config.name, rootPath, modules: [{ type: "ESModule", path: entry }, ...chunks] }],
+      workers: [
+        {
+          ...options,
+          bindings: { ...(options.bindings ?? {}), ...vars },
+          name: config.name,
+          rootPath,
+          modules: [{ type: "ESModule", path: entry }, ...chunks],
+        },
+      ],
     }),
   );
   await miniflare.ready;
