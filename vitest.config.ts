@@ -56,6 +56,7 @@ export default defineConfig({
           include: ["test/browser/**/*.test.ts", "test/e2e/**/*.test.ts"],
           environment: "node",
           fileParallelism: false,
+          globalSetup: ["./test/e2e/prebuilt-app.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -64,7 +64,8 @@ async function ask(page: Page, text: string): Promise<void> {
 
 beforeAll(async () => {
   // Slow the offline answer model down a little so the streaming is observable.
-  server = await startServer({ LOCAL_ANSWER_DELAY_MS: "25" });
+  // Slow enough that Stop, clicked once the answer shows, lands before it ends on a busy machine.
+  server = await startServer({ LOCAL_ANSWER_DELAY_MS: "60" });
   baseUrl = server.baseUrl;
 
   // The seeded documents are the ones present before this test uploads anything; wait for their ingestion.
