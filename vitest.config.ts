@@ -5,6 +5,8 @@ const migrations = await readD1Migrations(new URL("./migrations", import.meta.ur
 
 export default defineConfig({
   test: {
+    // Two test files at a time even on a two-core machine: a workerd file waits on its runtime as much as it computes.
+    maxWorkers: 2,
     projects: [
       {
         plugins: [
