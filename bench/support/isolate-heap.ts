@@ -7,11 +7,20 @@ import { z } from "zod";
 
 const targetList = z.array(z.object({ id: z.string(), webSocketDebuggerUrl: z.string() }));
 const reply = z.object({ id: z.number(), result: z.unknown().optional(), error: z.unknown().optional() });
-const heapUsage = z.object({ usedSize: z.number(), totalSize: z.number() });
+// `backingStorageSize` (ArrayBuffer contents, which V8 keeps outside its heap) is experimental in the protocol.
+const heapUsage = z.object({ usedSize: z.number(), totalSize: z.number(), backingStorageSize: z.number().optional() });
+
+/** What the isolate holds after a collection, in megabytes; backing stores are NaN where V8 does not report them. */
+export interface RetainedMemory {
+  heapMb: number;
+  backingStoresMb: number;
+}
 
 export interface IsolateHeap {
   /** Collects garbage, then returns the megabytes still in use: what the app holds on to. */
   retainedMb(): Promise<number>;
+  /** Collects garbage, then returns the heap still in use and the ArrayBuffer contents still held. */
+  retained(): Promise<RetainedMemory>;
   close(): void;
 }
 
@@ -47,11 +56,17 @@ export async function connectIsolateHeap(inspectorPort: number): Promise<Isolate
       });
       socket.send(JSON.stringify({ id, method }));
     });
+  const retained = async (): Promise<RetainedMemory> => {
+    await call("HeapProfiler.collectGarbage");
+    const usage = heapUsage.parse(await call("Runtime.getHeapUsage"));
+    return {
+      heapMb: usage.usedSize / 1024 / 1024,
+      backingStoresMb: (usage.backingStorageSize ?? Number.NaN) / 1024 / 1024,
+    };
+  };
   return {
-    async retainedMb() {
-      await call("HeapProfiler.collectGarbage");
-      return heapUsage.parse(await call("Runtime.getHeapUsage")).usedSize / 1024 / 1024;
-    },
+    retainedMb: async () => (await retained()).heapMb,
+    retained,
     close: () => socket.close(),
   };
 }
