@@ -6,8 +6,9 @@
  * of `support/synthetic-corpus.ts`). At each size it prints the ingest time of the step and its chunks/s (from the
  * first request until the queue has indexed everything), the client-side latency (p50/p99) of `POST /api/search` run
  * one at a time, both hybrid and with the vector ranker alone (admin `mode: "vector"`: embedding, the vector query and
- * hydration), and the JavaScript heap of the app's isolate (the Worker and its Durable Objects, the vector index
- * among them) after a garbage collection, with the ArrayBuffer backing stores that V8 keeps outside it.
+ * hydration), and the memory of the app's isolate (the Worker and its Durable Objects, the vector index among
+ * them) after a garbage collection: the JavaScript heap, and the ArrayBuffer contents (typed arrays) that V8 keeps
+ * outside it, from a heap snapshot.
  * `--restart` then stops the server, starts it again on the same state and times the first vector search, which
  * loads the index from its storage.
  */
@@ -58,13 +59,13 @@ try {
   const corpus = new SyntheticCorpus(seed);
   const queries = Array.from({ length: queryCount }, () => corpus.searchQuery());
   const isolateHeap = await connectIsolateHeap(inspectorPort);
-  const baseline = await isolateHeap.retained();
   console.log(
     `Server ${server.baseUrl}; tenant ${tenant}; ${queryCount} searches per size; app isolate before ingest: ` +
-      `${baseline.heapMb.toFixed(1)} MB heap + ${baseline.backingStoresMb.toFixed(1)} MB backing stores`,
+      `${(await isolateHeap.retainedMb()).toFixed(1)} MB heap + ${(await isolateHeap.arrayBuffersMb()).toFixed(1)} MB ` +
+      "of ArrayBuffers",
   );
   console.log(
-    "chunks   ingest s  chunks/s  hybrid p50  hybrid p99  vector p50  vector p99  heap MB  buffers MB  load avg",
+    "chunks   ingest s  chunks/s  hybrid p50  hybrid p99  vector p50  vector p99  heap MB  buffers MB          load avg",
   );
 
   let documents = 0;
@@ -98,7 +99,8 @@ try {
     for (const query of queries) hybrid.push(await search(query, "hybrid"));
     const vector: number[] = [];
     for (const query of queries) vector.push(await search(query, "vector"));
-    const memory = await isolateHeap.retained();
+    const heapMb = await isolateHeap.retainedMb();
+    const arrayBuffersMb = await isolateHeap.arrayBuffersMb();
 
     const cells = [
       String(chunks).padEnd(7),
@@ -107,8 +109,8 @@ try {
       ...[hybrid, vector].flatMap((latencies) =>
         [50, 99].map((p) => `${percentile(latencies, p).toFixed(1)} ms`.padStart(11)),
       ),
-      memory.heapMb.toFixed(1).padStart(8),
-      memory.backingStoresMb.toFixed(1).padStart(11),
+      heapMb.toFixed(1).padStart(8),
+      arrayBuffersMb.toFixed(1).padStart(11),
       loadavg()
         .map((load) => load.toFixed(2))
         .join(" ")

@@ -4,23 +4,24 @@
  * counts only what the app's code keeps alive, not what the local runtime around it holds.
  */
 import { z } from "zod";
+import { arrayBufferBytes } from "./heap-snapshot.ts";
 
 const targetList = z.array(z.object({ id: z.string(), webSocketDebuggerUrl: z.string() }));
 const reply = z.object({ id: z.number(), result: z.unknown().optional(), error: z.unknown().optional() });
-// `backingStorageSize` (ArrayBuffer contents, which V8 keeps outside its heap) is experimental in the protocol.
-const heapUsage = z.object({ usedSize: z.number(), totalSize: z.number(), backingStorageSize: z.number().optional() });
-
-/** What the isolate holds after a collection, in megabytes; backing stores are NaN where V8 does not report them. */
-export interface RetainedMemory {
-  heapMb: number;
-  backingStoresMb: number;
-}
+const heapUsage = z.object({ usedSize: z.number(), totalSize: z.number() });
+const snapshotChunk = z.object({
+  method: z.literal("HeapProfiler.addHeapSnapshotChunk"),
+  params: z.object({ chunk: z.string() }),
+});
 
 export interface IsolateHeap {
   /** Collects garbage, then returns the megabytes still in use: what the app holds on to. */
   retainedMb(): Promise<number>;
-  /** Collects garbage, then returns the heap still in use and the ArrayBuffer contents still held. */
-  retained(): Promise<RetainedMemory>;
+  /**
+   * The megabytes of ArrayBuffer contents (typed arrays) the isolate holds, which V8 keeps outside the heap that
+   * `retainedMb` measures; read from a heap snapshot (which collects garbage first), so it pauses the isolate a while.
+   */
+  arrayBuffersMb(): Promise<number>;
   close(): void;
 }
 
@@ -40,10 +41,15 @@ export async function connectIsolateHeap(inspectorPort: number): Promise<Isolate
     });
   });
   const pending = new Map<number, (message: z.infer<typeof reply>) => void>();
+  // The chunks of the heap snapshot being taken, if one is.
+  let snapshotChunks: string[] | null = null;
   socket.addEventListener("message", (event) => {
-    // Replies carry the id of their call; events (no id) are not asked for and ignored.
-    const message = reply.safeParse(JSON.parse(String(event.data)));
+    // Replies carry the id of their call; of the events (no id), only a snapshot's chunks are asked for.
+    const data: unknown = JSON.parse(String(event.data));
+    const message = reply.safeParse(data);
     if (message.success) pending.get(message.data.id)?.(message.data);
+    const chunk = snapshotChunk.safeParse(data);
+    if (chunk.success) snapshotChunks?.push(chunk.data.params.chunk);
   });
   let lastId = 0;
   const call = (method: string) =>
@@ -56,17 +62,19 @@ export async function connectIsolateHeap(inspectorPort: number): Promise<Isolate
       });
       socket.send(JSON.stringify({ id, method }));
     });
-  const retained = async (): Promise<RetainedMemory> => {
-    await call("HeapProfiler.collectGarbage");
-    const usage = heapUsage.parse(await call("Runtime.getHeapUsage"));
-    return {
-      heapMb: usage.usedSize / 1024 / 1024,
-      backingStoresMb: (usage.backingStorageSize ?? Number.NaN) / 1024 / 1024,
-    };
-  };
   return {
-    retainedMb: async () => (await retained()).heapMb,
-    retained,
+    async retainedMb() {
+      await call("HeapProfiler.collectGarbage");
+      return heapUsage.parse(await call("Runtime.getHeapUsage")).usedSize / 1024 / 1024;
+    },
+    async arrayBuffersMb() {
+      snapshotChunks = [];
+      // The reply comes after the last chunk.
+      await call("HeapProfiler.takeHeapSnapshot");
+      const text = snapshotChunks.join("");
+      snapshotChunks = null;
+      return arrayBufferBytes(JSON.parse(text)) / 1024 / 1024;
+    },
     close: () => socket.close(),
   };
 }
