@@ -1,7 +1,9 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SyntheticCorpus } from "../../bench/support/synthetic-corpus";
 import { seededRandom } from "../../scripts/lib/seeded-random";
+import { embedText } from "../models/hashing-embedder";
 import type { LocalVectorIndex } from "./local-vector-index";
 import type { VectorFilter, VectorRecord } from "./vector-index";
 
@@ -187,6 +189,70 @@ describe("LocalVectorIndex", () => {
     expect(await index.getByIds(["north-east"])).toEqual([
       { id: "north-east", values: [0.800000011920929, 0.6000000238418579, 0], metadata: compass[1]?.metadata },
     ]);
+  });
+
+  it("keeps thousands of vectors across eviction, with replaced ones replaced and deleted ones gone", async () => {
+    const index = freshIndex();
+    const random = seededRandom(8);
+    const vectorOf = () => Array.from({ length: 12 }, () => random() * 2 - 1);
+    const ids = Array.from({ length: 2600 }, (_, position) => `v${position}`);
+    for (let start = 0; start < ids.length; start += 1000) {
+      await index.upsert(
+        ids.slice(start, start + 1000).map((id) => ({ id, values: vectorOf(), metadata: { documentId: id } })),
+      );
+    }
+    const replaced = ids.filter((_, position) => position % 5 === 0);
+    await index.upsert(replaced.map((id) => ({ id, values: vectorOf(), metadata: { documentId: `${id}-new` } })));
+    const deleted = ids.filter((_, position) => position % 7 === 0);
+    expect(await index.deleteByIds(deleted)).toEqual({ count: deleted.length });
+    const query = vectorOf();
+    const before = await index.query(query, { topK: 100, returnMetadata: "indexed" });
+    const kept = await index.getByIds(ids.slice(0, 50));
+
+    await evictDurableObject(index);
+    expect(await index.describe()).toEqual({ vectorCount: ids.length - deleted.length, dimensions: 12 });
+    expect(await index.query(query, { topK: 100, returnMetadata: "indexed" })).toEqual(before);
+    expect(await index.getByIds(ids.slice(0, 50))).toEqual(kept);
+    expect(kept.map((record) => record.id)).toEqual(ids.slice(0, 50).filter((id) => !deleted.includes(id)));
+    expect(
+      kept.filter((record) => record.metadata?.documentId === `${record.id}-new`).map((record) => record.id),
+    ).toEqual(replaced.filter((id) => kept.some((record) => record.id === id)));
+    const everyId = (await index.query(query, { topK: 100 })).map((match) => match.id);
+    expect(everyId.filter((id) => deleted.includes(id))).toEqual([]);
+  });
+
+  it("returns the exact float top 10 of hashed text, though it scans int8 codes", async () => {
+    const index = freshIndex();
+    const corpus = new SyntheticCorpus(21);
+    const vectors: Array<{ id: string; values: number[] }> = [];
+    for (let document = 0; vectors.length < 3000; document += 1) {
+      corpus
+        .document(document, 1)
+        .text.split("\n## ")
+        .forEach((section, position) => {
+          vectors.push({ id: `doc-${document}-${position}`, values: embedText(section, 768) });
+        });
+    }
+    for (let start = 0; start < vectors.length; start += 1000) await index.upsert(vectors.slice(start, start + 1000));
+    let found = 0;
+    let wanted = 0;
+    for (let query = 0; query < 30; query += 1) {
+      const values = embedText(query % 2 === 0 ? corpus.question() : corpus.searchQuery(), 768);
+      const exact = vectors
+        .map(({ id, values: stored }) => ({ id, score: cosine(Float32Array.from(stored), Float32Array.from(values)) }))
+        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+        .slice(0, 10);
+      const matches = await index.query(values, { topK: 10 });
+      const ids = new Set(matches.map((match) => match.id));
+      found += exact.filter(({ id }) => ids.has(id)).length;
+      wanted += exact.length;
+      // Rescored with the stored floats: the scores are the exact ones.
+      for (const match of matches) {
+        const score = exact.find(({ id }) => id === match.id)?.score;
+        if (score !== undefined) expect(match.score).toBeCloseTo(score, 5);
+      }
+    }
+    expect(found / wanted).toBeGreaterThanOrEqual(0.98);
   });
 
   it("stores one small row per vector", async () => {
