@@ -58,10 +58,15 @@ try {
   const { api } = await connectWithDevToken({ baseUrl: server.baseUrl }, "admin", tenant);
   const corpus = new SyntheticCorpus(seed);
   const queries = Array.from({ length: queryCount }, () => corpus.searchQuery());
-  const isolateHeap = await connectIsolateHeap(inspectorPort);
+  const isolateHeap = await connectIsolateHeap(inspectorPort, new URL("/api/health", server.baseUrl).href);
+  const isolateMemory = async () => ({
+    heapMb: await isolateHeap.retainedMb(),
+    arrayBuffersMb: await isolateHeap.arrayBuffersMb(),
+  });
+  const baseline = await isolateMemory();
   console.log(
     `Server ${server.baseUrl}; tenant ${tenant}; ${queryCount} searches per size; app isolate before ingest: ` +
-      `${(await isolateHeap.retainedMb()).toFixed(1)} MB heap + ${(await isolateHeap.arrayBuffersMb()).toFixed(1)} MB ` +
+      `${baseline.heapMb.toFixed(1)} MB heap + ${baseline.arrayBuffersMb.toFixed(1)} MB ` +
       "of ArrayBuffers",
   );
   console.log(
@@ -99,8 +104,7 @@ try {
     for (const query of queries) hybrid.push(await search(query, "hybrid"));
     const vector: number[] = [];
     for (const query of queries) vector.push(await search(query, "vector"));
-    const heapMb = await isolateHeap.retainedMb();
-    const arrayBuffersMb = await isolateHeap.arrayBuffersMb();
+    const { heapMb, arrayBuffersMb } = await isolateMemory();
 
     const cells = [
       String(chunks).padEnd(7),

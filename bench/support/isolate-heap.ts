@@ -25,8 +25,13 @@ export interface IsolateHeap {
   close(): void;
 }
 
-/** Connects to the user Worker's isolate (inspector target `core:user:<name>`) of the server on `inspectorPort`. */
-export async function connectIsolateHeap(inspectorPort: number): Promise<IsolateHeap> {
+/**
+ * Connects to the user Worker's isolate (inspector target `core:user:<name>`) of the server on `inspectorPort`.
+ * workerd answers the inspector only while the isolate has work to do: with `wakeUrl` (a cheap page of the app, e.g.
+ * its health check), a call keeps requesting it until the answer comes, so a reading taken while the app is idle
+ * does not wait forever.
+ */
+export async function connectIsolateHeap(inspectorPort: number, wakeUrl?: string): Promise<IsolateHeap> {
   const targets = targetList.parse(await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json());
   const userWorkers = targets.filter((target) => target.id.startsWith("core:user:"));
   const [app] = userWorkers;
@@ -52,7 +57,8 @@ export async function connectIsolateHeap(inspectorPort: number): Promise<Isolate
     if (chunk.success) snapshotChunks?.push(chunk.data.params.chunk);
   });
   let lastId = 0;
-  const call = (method: string) =>
+  const call = (method: string) => whileWaking(wakeUrl, send(method));
+  const send = (method: string) =>
     new Promise<unknown>((resolve, reject) => {
       const id = ++lastId;
       pending.set(id, (message) => {
@@ -77,4 +83,19 @@ export async function connectIsolateHeap(inspectorPort: number): Promise<Isolate
     },
     close: () => socket.close(),
   };
+}
+
+/** Requests `wakeUrl` one request at a time until `answer` settles, and returns what it settles with. */
+async function whileWaking<Result>(wakeUrl: string | undefined, answer: Promise<Result>): Promise<Result> {
+  if (wakeUrl === undefined) return answer;
+  let settled = false;
+  const waking = (async () => {
+    while (!settled) await (await fetch(wakeUrl)).arrayBuffer();
+  })();
+  try {
+    return await answer;
+  } finally {
+    settled = true;
+    await waking;
+  }
 }
