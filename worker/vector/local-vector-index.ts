@@ -1,8 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { platformLimits } from "../lib/platform-limits";
-import { cosineSimilarity } from "./cosine-similarity";
-import { type Candidate, QuantizedMatrix } from "./quantized-matrix";
-import { TopK } from "./top-k";
+import { QuantizedMatrix } from "./quantized-matrix";
+import { rescore } from "./rescore";
 import { compileFilter } from "./vector-filter";
 import type { VectorMatch, VectorQueryOptions, VectorRecord } from "./vector-index";
 import { toFloat32Values, toMetadata, validateIds, validateRecord } from "./vector-record-validation";
@@ -31,19 +30,20 @@ const {
 const rescoredPerResult = 2;
 const rescoredExtra = 20;
 
-/** Stored float rows read per SQLite statement when rescoring (the ids go in as one JSON parameter). */
-interface StoredRow {
+/** A vector's row in SQLite: its float32 values and its metadata as JSON. */
+type StoredRow = {
   id: string;
   values: ArrayBuffer;
   metadata: string | null;
-}
+};
 
 /**
  * The offline stand-in for Vectorize: one instance per namespace, vectors as float32 in SQLite (one small row
  * each), searched by brute force over an in-memory int8 copy ({@link QuantizedMatrix}, a quarter of the floats' size,
  * so 100,000 vectors of 768 dimensions fit in a Durable Object's 128 MB) that is loaded on first use and kept in step
- * with every write; the best approximate matches are rescored with the stored floats, so scores are exact. Same limits and errors as Vectorize where they matter (ids ≤ 64 bytes, one
- * dimension per index, ≤ 1000 vectors per upsert, topK ≤ 100 or ≤ 20 with all metadata, 10 KiB metadata).
+ * with every write; the best approximate matches are rescored with the stored floats, so scores are exact. Same
+ * limits and errors as Vectorize where they matter (ids ≤ 64 bytes, one dimension per index, ≤ 1000 vectors per
+ * upsert, topK ≤ 100 or ≤ 20 with all metadata, 10 KiB metadata).
  * Unlike Vectorize, every metadata property is filterable and writes are visible immediately.
  */
 export class LocalVectorIndex extends DurableObject<Env> {
@@ -111,7 +111,12 @@ export class LocalVectorIndex extends DurableObject<Env> {
       throw new Error(`query vector has ${values.length} dimensions; this index has ${matrix.dimensions}`);
     }
     const candidates = matrix.candidates(values, topK * rescoredPerResult + rescoredExtra, accepts);
-    return this.#rescore(values, candidates, topK).map(({ id, score, metadata }) =>
+    const stored = this.#storedRows(candidates.map((candidate) => candidate.id));
+    const storedValues = (id: string) => {
+      const row = stored.get(id);
+      return row === undefined ? undefined : new Float32Array(row.values);
+    };
+    return rescore(values, candidates, storedValues, topK).map(({ id, score, metadata }) =>
       returnMetadata === "none" || metadata === undefined ? { id, score } : { id, score, metadata },
     );
   }
@@ -147,27 +152,9 @@ export class LocalVectorIndex extends DurableObject<Env> {
     return { vectorCount: matrix.size, dimensions: matrix.dimensions };
   }
 
-  /** The `topK` of `candidates` by their exact cosine similarity to `query`, from the stored floats, ties by id. */
-  #rescore(
-    query: Float32Array,
-    candidates: Candidate[],
-    topK: number,
-  ): Array<Omit<Candidate, "approximateScore"> & { score: number }> {
-    const stored = this.#storedRows(candidates.map((candidate) => candidate.id));
-    const best = new TopK(topK, (position) => candidates[position]?.id ?? "");
-    candidates.forEach((candidate, position) => {
-      const row = stored.get(candidate.id);
-      if (row !== undefined) best.offer(cosineSimilarity(query, new Float32Array(row.values)), position);
-    });
-    return best.sorted().flatMap(({ score, entry }) => {
-      const candidate = candidates[entry];
-      return candidate === undefined ? [] : [{ id: candidate.id, score, metadata: candidate.metadata }];
-    });
-  }
-
-  /** The stored rows of these ids, by id; unknown ids are left out. */
+  /** The stored rows of these ids, by id; unknown ids are left out. One statement: the ids go in as one JSON array. */
   #storedRows(ids: string[]): Map<string, StoredRow> {
-    const rows = this.ctx.storage.sql.exec<{ id: string; values: ArrayBuffer; metadata: string | null }>(
+    const rows = this.ctx.storage.sql.exec<StoredRow>(
       `SELECT id, "values", metadata FROM vectors WHERE id IN (SELECT value FROM json_each(?))`,
       JSON.stringify(ids),
     );
@@ -179,9 +166,7 @@ export class LocalVectorIndex extends DurableObject<Env> {
   #loadMatrix(): QuantizedMatrix {
     if (this.#matrix !== null) return this.#matrix;
     const matrix = new QuantizedMatrix();
-    const rows = this.ctx.storage.sql.exec<{ id: string; values: ArrayBuffer; metadata: string | null }>(
-      `SELECT id, "values", metadata FROM vectors`,
-    );
+    const rows = this.ctx.storage.sql.exec<StoredRow>(`SELECT id, "values", metadata FROM vectors`);
     for (const row of rows) matrix.set(row.id, new Float32Array(row.values), row.metadata);
     this.#matrix = matrix;
     return matrix;
