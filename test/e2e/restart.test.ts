@@ -154,6 +154,17 @@ describe("after npm start is killed or interrupted and started again on the same
       // Small valid Markdown files: each one indexed, none failed (a failure's reason would show here).
       const notReady = settled.filter((document) => document.status !== "ready");
       expect(notReady.map((document) => `${document.externalId}: ${document.status}, ${document.error}`)).toEqual([]);
+      // No vector written before the kill was lost, and none is missing: the vector ranker alone finds every
+      // document's chunk (50 documents a search, the most a filter names).
+      for (let start = 0; start < settled.length; start += 50) {
+        const documentIds = settled.slice(start, start + 50).map((document) => document.id);
+        const { results } = await readBody(
+          admin.search.$post({
+            json: { query: "Restart note: warehouse ships parcel", topK: 100, mode: "vector", filter: { documentIds } },
+          }),
+        );
+        expect(new Set(results.map((result) => result.documentId))).toEqual(new Set(documentIds));
+      }
     },
     2 * startupTimeoutMs + recoveryDeadlineMs,
   );
