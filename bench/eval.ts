@@ -4,7 +4,10 @@
  * waits until every document is indexed, runs every query of the split through `POST /api/search`, ranks the
  * corpus documents by their best chunk, and prints nDCG@10, Recall@10, Recall@100, MRR@10 and the search
  * latency. Without --url it starts the app itself with fresh local state and the current environment (e.g.
- * AI_PROVIDER=openai); with --url an unchanged corpus is recognised and not embedded again.
+ * AI_PROVIDER=openai); with --url an unchanged corpus is recognised and not embedded again. `--settings <json>`
+ * replaces groups of the server's retrieval settings for every query (e.g. `'{"reranking":{"candidates":0,
+ * "weight":0}}'` turns reranking off), so one running server serves every step of a tuning run. Also prints the
+ * server's time per retrieval stage (first pass, feedback, hydration, reranking).
  */
 import { writeFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
@@ -12,6 +15,7 @@ import { parseArgs } from "node:util";
 import { readBody } from "../client/api-client.ts";
 import { connectWithDevToken } from "../client/dev-token.ts";
 import { type RunningServer, startServer } from "../scripts/lib/app-server.ts";
+import { retrievalSettingsOverrideSchema } from "../worker/rag/retrieval-settings.ts";
 import { readBeirSplit } from "./eval/beir-dataset.ts";
 import { rankDocuments } from "./eval/rank-documents.ts";
 import { mean, ndcgAtK, percentile, recallAtK, reciprocalRankAtK } from "./eval/retrieval-metrics.ts";
@@ -19,7 +23,7 @@ import { submitDocuments, waitForIndexing } from "./support/bulk-ingest.ts";
 
 const usage =
   "usage: npm run eval -- --dataset <BEIR folder> [--split test] [--out report.json] [--url <server>] " +
-  "[--mode hybrid|fts|vector] [--tenant <slug>] [--concurrency 1]";
+  "[--mode hybrid|fts|vector] [--settings <json>] [--tenant <slug>] [--concurrency 1]";
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +35,7 @@ const { values } = parseArgs({
     tenant: { type: "string" },
     "top-k": { type: "string", default: "100" },
     concurrency: { type: "string", default: "1" },
+    settings: { type: "string" },
   },
 });
 const modes = ["hybrid", "fts", "vector"] as const;
@@ -39,6 +44,7 @@ if (!values.dataset || !mode) {
   console.error(usage);
   process.exit(2);
 }
+const retrieval = values.settings ? retrievalSettingsOverrideSchema.parse(JSON.parse(values.settings)) : undefined;
 const datasetFolder = resolve(values.dataset);
 const split = values.split;
 const topK = Number(values["top-k"]);
@@ -65,7 +71,8 @@ try {
   const { api } = await connectWithDevToken({ baseUrl }, "admin", tenant);
   console.log(
     `Dataset ${datasetFolder}: ${documents.length} documents, ${dataset.queries.length} ${split} queries; ` +
-      `server ${baseUrl}; tenant ${tenant}; mode ${mode}`,
+      `server ${baseUrl}; tenant ${tenant}; mode ${mode}` +
+      (retrieval ? `; settings ${JSON.stringify(retrieval)}` : ""),
   );
   const health = await readBody(api.health.$get());
 
@@ -76,7 +83,7 @@ try {
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;
   console.log(`Indexed in ${ingestSeconds.toFixed(1)} s`);
 
-  const perQuery: Array<{ id: string; ranking: string[]; latencyMs: number }> = [];
+  const perQuery: Array<{ id: string; ranking: string[]; latencyMs: number; stages: Record<string, number> }> = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -84,8 +91,15 @@ try {
         const query = dataset.queries[index];
         if (query === undefined) continue;
         const started = performance.now();
-        const { results } = await readBody(api.search.$post({ json: { query: query.text, topK, mode } }));
-        perQuery.push({ id: query.id, ranking: rankDocuments(results), latencyMs: performance.now() - started });
+        const { results, timings } = await readBody(
+          api.search.$post({ json: { query: query.text, topK, mode, ...(retrieval ? { retrieval } : {}) } }),
+        );
+        perQuery.push({
+          id: query.id,
+          ranking: rankDocuments(results),
+          latencyMs: performance.now() - started,
+          stages: { ...timings.stages, total: timings.retrievalMs },
+        });
       }
     }),
   );
@@ -104,6 +118,19 @@ try {
   console.log("");
   for (const [name, value] of Object.entries(metrics)) console.log(`${name.padEnd(11)} ${value.toFixed(4)}`);
   console.log(`search latency p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms`);
+  const stageNames = [...new Set(perQuery.flatMap((entry) => Object.keys(entry.stages)))];
+  const stages = Object.fromEntries(
+    stageNames.map((name) => {
+      const times = perQuery.map((entry) => entry.stages[name] ?? 0);
+      return [name, { mean: mean(times), p50: percentile(times, 50), p95: percentile(times, 95) }];
+    }),
+  );
+  console.log("server time per retrieval stage (ms):");
+  for (const [name, time] of Object.entries(stages)) {
+    console.log(
+      `  ${name.padEnd(9)} mean ${time.mean.toFixed(1)}, p50 ${time.p50.toFixed(1)}, p95 ${time.p95.toFixed(1)}`,
+    );
+  }
 
   if (values.out) {
     const report = {
@@ -116,6 +143,8 @@ try {
       server: health,
       metrics,
       latencyMs: latency,
+      retrieval: retrieval ?? null,
+      stagesMs: stages,
       ingestSeconds,
       // Per query, the ranked corpus ids (a TREC-style run), for error analysis.
       run: Object.fromEntries(perQuery.map((entry) => [entry.id, entry.ranking])),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { TenantProvisioning } from "./auth/tenant-provisioning";
 import type { TokenPolicy } from "./auth/token";
 import { tenantSlugSchema } from "./contract";
-import { defaultRetrievalSettings, type RetrievalSettings } from "./rag/retrieval-settings";
+import { defaultRetrievalSettings, type RetrievalSettings, retrievalSettingsSchema } from "./rag/retrieval-settings";
 
 const flag = z
   .string()
@@ -48,6 +48,7 @@ const configSchema = z
     AI_PROVIDER: z.enum(["local", "workers-ai", "openai"]).default("local"),
     CHAT_MODEL: z.string().default(""),
     EMBEDDING_MODEL: z.string().default(""),
+    RERANK_MODEL: z.string().default(""),
     EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(1536).default(768),
     OPENAI_BASE_URL: z.string().default(""),
     OPENAI_API_KEY: z.string().default(""),
@@ -90,6 +91,9 @@ const configSchema = z
     FUSION_WEIGHTS: namedWeights(["fts", "vector"]),
     FTS_COLUMN_WEIGHTS: namedWeights(["title", "heading", "text"]),
     RETRIEVAL_CANDIDATES: z.coerce.number().int().min(1).max(100).default(defaultRetrievalSettings.candidates),
+    FLAT_BM25_WEIGHT: z.coerce.number().min(0).max(100).default(defaultRetrievalSettings.flatFullTextWeight),
+    RETRIEVAL_FEEDBACK: namedWeights(["chunks", "terms", "query", "vector"]),
+    RERANKING: namedWeights(["candidates", "weight"]),
     RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   })
   .refine(
@@ -113,6 +117,8 @@ export interface ModelConfig {
   /** Empty means the provider's default. */
   chatModel: string;
   embeddingModel: string;
+  /** Empty means the provider's default reranker (none for `openai`); "none" turns reranking off. */
+  rerankModel: string;
   embeddingDimensions: number;
   openaiBaseUrl: string;
   openaiApiKey: string;
@@ -169,6 +175,7 @@ function parseConfig(vars: object): AppConfig {
       provider: parsed.AI_PROVIDER,
       chatModel: parsed.CHAT_MODEL,
       embeddingModel: parsed.EMBEDDING_MODEL,
+      rerankModel: parsed.RERANK_MODEL,
       embeddingDimensions: parsed.EMBEDDING_DIMENSIONS,
       openaiBaseUrl: parsed.OPENAI_BASE_URL,
       openaiApiKey: parsed.OPENAI_API_KEY,
@@ -203,7 +210,7 @@ function parseConfig(vars: object): AppConfig {
     reconcileAfterSeconds: parsed.RECONCILE_AFTER_SECONDS,
     chunking: { targetChars: parsed.CHUNK_TARGET_CHARS, overlapChars: parsed.CHUNK_OVERLAP_CHARS },
     retrievalTopK: parsed.RETRIEVAL_TOP_K,
-    retrieval: {
+    retrieval: retrievalSettingsSchema.parse({
       rrfK: parsed.RRF_K,
       fusionWeights: parsed.FUSION_WEIGHTS
         ? { fullText: parsed.FUSION_WEIGHTS.fts ?? 0, vector: parsed.FUSION_WEIGHTS.vector ?? 0 }
@@ -216,7 +223,19 @@ function parseConfig(vars: object): AppConfig {
           }
         : defaultRetrievalSettings.fullTextColumnWeights,
       candidates: parsed.RETRIEVAL_CANDIDATES,
-    },
+      flatFullTextWeight: parsed.FLAT_BM25_WEIGHT,
+      feedback: parsed.RETRIEVAL_FEEDBACK
+        ? {
+            chunks: parsed.RETRIEVAL_FEEDBACK.chunks,
+            expansionTerms: parsed.RETRIEVAL_FEEDBACK.terms,
+            originalQueryWeight: parsed.RETRIEVAL_FEEDBACK.query,
+            vectorShift: parsed.RETRIEVAL_FEEDBACK.vector,
+          }
+        : defaultRetrievalSettings.feedback,
+      reranking: parsed.RERANKING
+        ? { candidates: parsed.RERANKING.candidates, weight: parsed.RERANKING.weight }
+        : defaultRetrievalSettings.reranking,
+    }),
     answerDelayMs: parsed.LOCAL_ANSWER_DELAY_MS,
     rateLimits: parsed.RATE_LIMITS === "on",
   };

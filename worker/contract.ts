@@ -5,6 +5,7 @@
 import type { UIMessage } from "ai";
 import { z } from "zod";
 import { hasControlCharacters, removeControlCharacters } from "./lib/control-characters.ts";
+import { retrievalSettingsOverrideSchema } from "./rag/retrieval-settings.ts";
 
 /**
  * What a caller may do within its tenant: `admin` everything, `member` ask and search, `ingest` (integrations) only
@@ -227,7 +228,18 @@ export const searchRequestSchema = z.object({
   filter: retrievalFilterSchema.optional(),
   /** Admins only: run one ranker alone, for ablations. */
   mode: retrievalModeSchema.default("hybrid"),
+  /** Admins only: replace whole groups of the deployment's retrieval settings for this search (the eval's stages). */
+  retrieval: retrievalSettingsOverrideSchema.optional(),
 });
+
+/** Milliseconds retrieval took in each stage (first pass, feedback, hydration, reranking); a stage not run is absent. */
+export const retrievalStageTimingsSchema = z.object({
+  search: z.number().optional(),
+  feedback: z.number().optional(),
+  hydrate: z.number().optional(),
+  rerank: z.number().optional(),
+});
+export type RetrievalStageTimings = z.infer<typeof retrievalStageTimingsSchema>;
 
 export const searchResultSchema = z.object({
   chunkId: z.string(),
@@ -597,6 +609,8 @@ export type SourcesData = z.infer<typeof sourcesDataSchema>;
 /** `data-timings` stream part, in milliseconds. */
 export const timingsDataSchema = z.object({
   retrievalMs: z.number(),
+  /** Where the retrieval time went, summed over the parts of the question; absent from older answers. */
+  retrievalStages: retrievalStageTimingsSchema.optional(),
   firstTokenMs: z.number().nullable(),
   totalMs: z.number(),
   /** Tokens the model reported (the offline model counts words); null when the model did not say. */

@@ -53,6 +53,52 @@ describe("POST /api/search", () => {
     }
   });
 
+  it("reranks a crafted case for the better: the passage with the query's words together comes first", async () => {
+    const tenant = uniqueTenant();
+    const admin = await devToken("admin", tenant);
+    await batchUpload(admin, [
+      {
+        externalId: "scattered",
+        title: "Vitamin shops",
+        text:
+          "Elderly patients buy vitamin tablets. Shops sell vitamin drinks to the elderly. " +
+          "A deficiency of stock is rare.",
+        collection: "health",
+      },
+      {
+        externalId: "together",
+        title: "Bone health",
+        text:
+          "Vitamin D deficiency in elderly patients weakens their bones, as a long study of hospital records over " +
+          "many years in several countries found when it followed thousands of people through winters and summers.",
+        collection: "health",
+      },
+      { externalId: "filler", title: "Gardening", text: "Tomatoes need sun and water.", collection: "health" },
+    ]);
+    const query = "vitamin D deficiency in elderly patients";
+    const fusedOnly = { reranking: { candidates: 0, weight: 0 } };
+    const reranked = { reranking: { candidates: 10, weight: 2 } };
+    expect((await externalIds(admin, { query, retrieval: fusedOnly })).slice(0, 2)).toEqual(["scattered", "together"]);
+    expect((await externalIds(admin, { query, retrieval: reranked })).slice(0, 2)).toEqual(["together", "scattered"]);
+
+    const response = await search(admin, { query, retrieval: reranked });
+    const { timings } = await response.json<{ timings: { retrievalMs: number; stages: Record<string, number> } }>();
+    expect(Object.keys(timings.stages).sort()).toEqual(["hydrate", "rerank", "search"]);
+  });
+
+  it("lets only admins change retrieval settings, and checks them", async () => {
+    const tenant = uniqueTenant();
+    const admin = await devToken("admin", tenant);
+    const member = await devToken("member", tenant);
+    const reranking = { reranking: { candidates: 10, weight: 1 } };
+    expect((await search(member, { query: "penguins", retrieval: reranking })).status).toBe(403);
+    expect((await search(admin, { query: "penguins", retrieval: reranking })).status).toBe(200);
+    expect((await search(admin, { query: "penguins", retrieval: { reranking: { candidates: 500 } } })).status).toBe(
+      400,
+    );
+    expect((await search(admin, { query: "penguins", retrieval: { unknown: 1 } })).status).toBe(400);
+  });
+
   it("lets only admins pick a single ranker, and takes topK up to 100", async () => {
     const tenant = uniqueTenant();
     const admin = await devToken("admin", tenant);

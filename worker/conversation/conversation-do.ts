@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { UIMessageChunk } from "ai";
 import { type Reader, unreadableCollections } from "../auth/collection-access";
-import type { ChatMessage, ConversationSummary, RetrievalFilter } from "../contract";
+import type { ChatMessage, ConversationSummary, RetrievalFilter, RetrievalStageTimings } from "../contract";
 import type { Db } from "../db/client";
 import { usage } from "../db/schema";
 import { newId } from "../lib/ids";
@@ -278,6 +278,7 @@ export class ConversationObject extends DurableObject<Env> {
     try {
       const question = messageText((await this.messages.get(questionId)) ?? undefined);
       const history = await historyWindow(this.messages.newestFirst({ before: questionId }));
+      const retrievalStages: RetrievalStageTimings = {};
       const stream = streamAnswer({
         model: models.chat,
         modelId: models.chatModelId,
@@ -303,6 +304,7 @@ export class ConversationObject extends DurableObject<Env> {
               chunkSearch: services.chunkSearch,
               vectorIndex: services.vectorIndex,
               embedding: models.embedding,
+              reranker: models.reranker,
               settings: config.retrieval,
             },
             {
@@ -311,10 +313,12 @@ export class ConversationObject extends DurableObject<Env> {
               topK: config.retrievalTopK,
               filter: active.filter,
               unreadableCollections: unreadable,
+              stageTimings: retrievalStages,
             },
           );
           return { query, sources };
         },
+        retrievalStages,
         grounding: {
           relevance: models.sourceRelevance,
           minimumScore: minimumFusedScore(config.retrieval),

@@ -5,6 +5,7 @@ import { runBatch } from "../db/run-batch";
 import { inGroups } from "../lib/in-groups";
 import { inSizeBudget } from "../lib/in-size-budget";
 import { platformLimits } from "../lib/platform-limits";
+import { passageText } from "../rag/passage-text";
 import type { VectorRecord } from "../vector/vector-index";
 import { isPendingVersion, versionOf } from "./document-version";
 import { duringStep } from "./failure-reason";
@@ -52,10 +53,13 @@ export async function embedSlices(deps: IngestDependencies, messages: EmbedSlice
       const { embeddings } = await duringStep("embedding service", () =>
         embedMany({
           model: deps.embedding,
-          values: round.map((chunk) => {
-            const title = documents.get(chunk.documentId)?.title;
-            return [title, chunk.headingPath, chunk.text].filter(Boolean).join("\n");
-          }),
+          values: round.map((chunk) =>
+            passageText({
+              title: documents.get(chunk.documentId)?.title,
+              headingPath: chunk.headingPath,
+              text: chunk.text,
+            }),
+          ),
           maxRetries: 2,
         }),
       );

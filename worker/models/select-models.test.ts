@@ -10,6 +10,7 @@ function modelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
     provider: "local",
     chatModel: "",
     embeddingModel: "",
+    rerankModel: "",
     embeddingDimensions: 384,
     openaiBaseUrl: "",
     openaiApiKey: "",
@@ -60,6 +61,11 @@ function requestTo(fetchMock: ReturnType<typeof fakeOpenAiFetch>, path: string) 
   return { url: String(input), headers: new Headers(init?.headers), body: JSON.parse(String(init?.body)) };
 }
 
+// The provider calls nothing of the binding but `run`, so a stand-in with `run` is a binding as far as it can tell.
+function isAiBinding(value: unknown): value is Ai {
+  return typeof value === "object" && value !== null && "run" in value && typeof value.run === "function";
+}
+
 describe("selectModels", () => {
   it("uses the offline models for the local provider", async () => {
     const models = selectModels(modelConfig({ chatModel: "extractive-v1" }), {});
@@ -81,6 +87,47 @@ describe("selectModels", () => {
 
   it("needs the AI binding for Workers AI", () => {
     expect(() => selectModels(modelConfig({ provider: "workers-ai" }), {})).toThrow(/Workers AI binding/);
+  });
+
+  it("reranks with the offline lexical reranker, or none when RERANK_MODEL is none", () => {
+    expect(selectModels(modelConfig(), {}).reranker?.modelId).toBe("lexical-reranker");
+    expect(selectModels(modelConfig({ rerankModel: "none" }), {}).reranker).toBeNull();
+    expect(() => selectModels(modelConfig({ rerankModel: "@cf/baai/bge-reranker-base" }), {})).toThrow(
+      /lexical-reranker/,
+    );
+  });
+
+  it("reranks through the Workers AI binding with bge-reranker-base", async () => {
+    const calls: Array<{ model: string; inputs: unknown }> = [];
+    // Only the binding is a stand-in: it answers as Workers AI's reranker does, ids with scores.
+    const binding = {
+      run: async (model: string, inputs: unknown) => {
+        calls.push({ model, inputs });
+        return {
+          response: [
+            { id: 1, score: 0.9 },
+            { id: 0, score: 0.2 },
+          ],
+        };
+      },
+    };
+    if (!isAiBinding(binding)) throw new Error("the stand-in binding has no run()");
+    const models = selectModels(modelConfig({ provider: "workers-ai" }), { ai: binding });
+    expect(models.reranker?.modelId).toBe("@cf/baai/bge-reranker-base");
+    const scores = await models.reranker?.score("penguin diet", [
+      { title: "Glaciers", headingPath: "", text: "Ice moves slowly." },
+      { title: "Penguins", headingPath: "Diet", text: "Penguins eat krill." },
+    ]);
+    expect(scores).toEqual([0.2, 0.9]);
+    expect(calls).toEqual([
+      {
+        model: "@cf/baai/bge-reranker-base",
+        inputs: {
+          query: "penguin diet",
+          contexts: [{ text: "Glaciers\nIce moves slowly." }, { text: "Penguins\nDiet\nPenguins eat krill." }],
+        },
+      },
+    ]);
   });
 
   it("needs a key or a base URL for the OpenAI provider", () => {

@@ -3,6 +3,8 @@ import type { EmbeddingModelV4, LanguageModelV4 } from "@ai-sdk/provider";
 import { wrapEmbeddingModel } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
 import type { ModelConfig } from "../config";
+import { LexicalReranker } from "../rag/lexical-reranker";
+import { type PassageReranker, rerankerOfModel } from "../rag/passage-reranker";
 import { foundForPart, type SourceRelevance } from "../rag/source-relevance";
 import { canQuote, ExtractiveAnswerModel } from "./extractive-answer-model";
 import { HashingEmbedder } from "./hashing-embedder";
@@ -37,6 +39,8 @@ export interface SelectedModels {
   embedding: EmbeddingModelV4;
   chatModelId: string;
   embeddingModelId: string;
+  /** Reorders retrieval's best candidates; null when the provider has none or `RERANK_MODEL` is "none". */
+  reranker: PassageReranker | null;
   capabilities: ChatCapabilities;
   /** True for the built-in extractive and hashing models, for display only: the UI and API say answers are quoted. */
   offline: boolean;
@@ -61,9 +65,16 @@ export interface SelectModelsOptions {
 const chatRequestTimeoutMs = 30_000;
 
 const defaultModels = {
-  "workers-ai": { chat: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", embedding: "@cf/baai/bge-base-en-v1.5" },
+  "workers-ai": {
+    chat: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    embedding: "@cf/baai/bge-base-en-v1.5",
+    reranker: "@cf/baai/bge-reranker-base",
+  },
   openai: { chat: "gpt-4o-mini", embedding: "text-embedding-3-small" },
 } as const;
+
+// `RERANK_MODEL=none` turns reranking off whatever the provider.
+const noReranker = "none";
 
 /**
  * Builds the models named by the config: the offline extractive and hashing models (`local`), Workers AI through
@@ -88,14 +99,17 @@ export function selectModels(
 function selectLocalModels(config: ModelConfig, options: SelectModelsOptions): SelectedModels {
   const chat = new ExtractiveAnswerModel({ delayMs: options.answerDelayMs ?? 0 });
   const embedding = new HashingEmbedder({ dimensions: config.embeddingDimensions });
+  const reranker = new LexicalReranker();
   // Silently swapping in a different model than the one configured would hide a misconfiguration.
   for (const [configured, available] of [
     [config.chatModel, chat.modelId],
     [config.embeddingModel, embedding.modelId],
+    [config.rerankModel === noReranker ? "" : config.rerankModel, reranker.modelId],
   ]) {
     if (configured !== "" && configured !== available) {
       throw new Error(
-        `AI_PROVIDER "local" offers only the models "${chat.modelId}" and "${embedding.modelId}", not "${configured}"`,
+        `AI_PROVIDER "local" offers only the models "${chat.modelId}", "${embedding.modelId}" and ` +
+          `"${reranker.modelId}", not "${configured}"`,
       );
     }
   }
@@ -104,6 +118,7 @@ function selectLocalModels(config: ModelConfig, options: SelectModelsOptions): S
     embedding,
     chatModelId: chat.modelId,
     embeddingModelId: embedding.modelId,
+    reranker: config.rerankModel === noReranker ? null : reranker,
     // The extractive model quotes the prompt's sources and is deterministic: an answer is regenerated, not continued.
     capabilities: { rewritesQueries: false, writesTitles: false, continuesAnswers: false },
     offline: true,
@@ -125,6 +140,10 @@ function selectWorkersAiModels(config: ModelConfig, bindings: ModelBindings): Se
     embedding: workersAi.embedding(embeddingModelId),
     chatModelId,
     embeddingModelId,
+    reranker:
+      config.rerankModel === noReranker
+        ? null
+        : rerankerOfModel(workersAi.reranking(config.rerankModel || defaultModels["workers-ai"].reranker)),
     capabilities: generativeCapabilities,
     offline: false,
     sourceRelevance: foundForPart,
@@ -144,6 +163,10 @@ function selectOpenAiModels(config: ModelConfig, options: SelectModelsOptions): 
   const chatModelId = config.chatModel || defaultModels.openai.chat;
   const embeddingModelId = config.embeddingModel || defaultModels.openai.embedding;
   const embedding = openai.embedding(embeddingModelId);
+  // OpenAI-compatible servers have no reranking endpoint in common.
+  if (config.rerankModel !== "" && config.rerankModel !== noReranker) {
+    throw new Error(`AI_PROVIDER "openai" has no reranking models; set RERANK_MODEL to "" or "none"`);
+  }
   return {
     // Chat completions rather than the Responses API: it is what OpenAI-compatible servers implement.
     chat: withRequestTimeout(openai.chat(chatModelId), chatRequestTimeoutMs),
@@ -152,6 +175,7 @@ function selectOpenAiModels(config: ModelConfig, options: SelectModelsOptions): 
       : embedding,
     chatModelId,
     embeddingModelId,
+    reranker: null,
     capabilities: generativeCapabilities,
     offline: false,
     sourceRelevance: foundForPart,

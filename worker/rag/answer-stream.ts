@@ -1,6 +1,14 @@
 import { APICallError, type LanguageModelV4 } from "@ai-sdk/provider";
 import { createUIMessageStream, type LanguageModelUsage, RetryError, streamText, type UIMessageChunk } from "ai";
-import type { AnswerStatus, ChatDataParts, ChatMessage, ChatMetadata, SourcesData, TimingsData } from "../contract";
+import type {
+  AnswerStatus,
+  ChatDataParts,
+  ChatMessage,
+  ChatMetadata,
+  RetrievalStageTimings,
+  SourcesData,
+  TimingsData,
+} from "../contract";
 import { continuedText, continueInstruction } from "./continued-text";
 import {
   type GroundedSources,
@@ -23,6 +31,8 @@ export interface AnswerRequest {
   history: readonly ConversationTurn[];
   /** Retrieval for one part of the question (each part of a question with several is retrieved on its own). */
   retrieve: (part: string) => Promise<PartRetrieval>;
+  /** The time of each retrieval stage, as `retrieve` adds it up, reported in `data-timings`. */
+  retrievalStages?: RetrievalStageTimings;
   /** Which of the retrieved passages the model is given. */
   grounding: GroundingOptions;
   /** Called with the sources before the answer cites any, so they can be kept for a continuation. */
@@ -117,6 +127,7 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
       sources = grounded.sources;
       request.onSources?.(grounded);
       timings = { ...timings, retrievalMs: Date.now() - started };
+      if (request.retrievalStages) timings = { ...timings, retrievalStages: { ...request.retrievalStages } };
       writer.write({ type: "data-sources", data: sourcesData(sources) });
 
       const prompt = buildAnswerPrompt({ question: request.question, history: request.history, sources });

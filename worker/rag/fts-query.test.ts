@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { toFtsMatchQuery } from "./fts-query";
+import { toFtsMatchQuery, toWeightedFtsMatchQuery } from "./fts-query";
 
 describe("toFtsMatchQuery", () => {
   it("quotes distinct lower-cased words joined with OR", () => {
@@ -32,6 +32,25 @@ describe("toFtsMatchQuery", () => {
   it("caps the number of terms", () => {
     const text = Array.from({ length: 50 }, (_, index) => `word${index}`).join(" ");
     expect(toFtsMatchQuery(text)?.split(" OR ")).toHaveLength(32);
+  });
+});
+
+describe("toWeightedFtsMatchQuery", () => {
+  it("repeats each term in proportion to its weight, out of 64 phrases", () => {
+    const match = toWeightedFtsMatchQuery([
+      { term: "penguin", weight: 0.75 },
+      { term: "ice", weight: 0.25 },
+      { term: "rare", weight: 0.001 },
+    ]);
+    const phrases = match?.split(" OR ") ?? [];
+    expect(phrases.filter((phrase) => phrase === '"penguin"')).toHaveLength(48);
+    expect(phrases.filter((phrase) => phrase === '"ice"')).toHaveLength(16);
+    expect(phrases).not.toContain('"rare"');
+  });
+
+  it("returns null without weight", () => {
+    expect(toWeightedFtsMatchQuery([])).toBeNull();
+    expect(toWeightedFtsMatchQuery([{ term: "x", weight: 0 }])).toBeNull();
   });
 });
 
@@ -85,5 +104,37 @@ describe("toFtsMatchQuery against a real FTS5 table", () => {
     ["deploy", [1]],
   ] satisfies Array<[string, number[]]>)("runs %j without error and matches sensibly", async (input, expected) => {
     expect(await matchRowIds(input)).toEqual(expected);
+  });
+});
+
+describe("toWeightedFtsMatchQuery against a real FTS5 table", () => {
+  beforeAll(async () => {
+    await env.DB.exec(
+      "CREATE VIRTUAL TABLE IF NOT EXISTS fts_weight_test USING fts5(text, tokenize='porter unicode61')",
+    );
+    await env.DB.prepare("DELETE FROM fts_weight_test").run();
+    await env.DB.batch(
+      ["Seals rest on the beach.", "Walruses rest on the ice.", "Gulls fly over the harbour."].map((text, index) =>
+        env.DB.prepare("INSERT INTO fts_weight_test (rowid, text) VALUES (?, ?)").bind(index + 1, text),
+      ),
+    );
+  });
+
+  async function bestRowId(seal: number, walrus: number): Promise<number | undefined> {
+    const query = toWeightedFtsMatchQuery([
+      { term: "seals", weight: seal },
+      { term: "walruses", weight: walrus },
+    ]);
+    const result = await env.DB.prepare(
+      "SELECT rowid FROM fts_weight_test WHERE fts_weight_test MATCH ? ORDER BY bm25(fts_weight_test) LIMIT 1",
+    )
+      .bind(query)
+      .first<{ rowid: number }>();
+    return result?.rowid;
+  }
+
+  it("ranks by the weighted terms: bm25() counts a repeated phrase each time", async () => {
+    expect(await bestRowId(0.8, 0.2)).toBe(1);
+    expect(await bestRowId(0.2, 0.8)).toBe(2);
   });
 });

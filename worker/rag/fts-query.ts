@@ -1,5 +1,7 @@
 // Enough terms for any real question; more only slows BM25 down and widens the match set.
 const maxTerms = 32;
+// A weighted query repeats its phrases; this many in all keeps the statement small and FTS5 quick.
+const maxWeightedPhrases = 64;
 
 // Marks (\p{M}) belong to words: scripts such as Devanagari write vowels as combining marks, and splitting
 // on them would break every word apart.
@@ -11,18 +13,45 @@ const stopwords: ReadonlySet<string> = new Set(
    we were what when where which who why will with would you your`.split(/\s+/),
 );
 
+/** A search word and how much it counts relative to the others. */
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+}
+
 /**
- * Turns arbitrary user text into a safe SQLite FTS5 MATCH expression: the distinct words of the text (minus
- * English stopwords, unless nothing else is left), each as a quoted string, joined with OR so BM25 ranks
- * passages by how many and how rare the matched words are. FTS5 operators, column filters, prefixes and
- * punctuation in the input become plain words or disappear. Returns null when the text has no words.
+ * The words a full-text search looks for in user text: its distinct lower-cased words, minus English stopwords
+ * unless nothing else is left, at most 32. FTS5 operators, column filters, prefixes and punctuation in the input
+ * become plain words or disappear.
  */
-export function toFtsMatchQuery(userText: string): string | null {
+export function ftsQueryTerms(userText: string): string[] {
   const words = Array.from(userText.normalize("NFC").toLowerCase().matchAll(wordPattern), (match) => match[0]);
   const contentWords = words.filter((word) => !stopwords.has(word));
-  const terms = [...new Set(contentWords.length > 0 ? contentWords : words)].slice(0, maxTerms);
-  if (terms.length === 0) return null;
-  return terms.map(quoteFtsString).join(" OR ");
+  return [...new Set(contentWords.length > 0 ? contentWords : words)].slice(0, maxTerms);
+}
+
+/**
+ * Turns arbitrary user text into a safe SQLite FTS5 MATCH expression: the {@link ftsQueryTerms}, each as a quoted
+ * string, joined with OR so BM25 ranks passages by how many and how rare the matched words are. Returns null when
+ * the text has no words.
+ */
+export function toFtsMatchQuery(userText: string): string | null {
+  const terms = ftsQueryTerms(userText);
+  return terms.length === 0 ? null : terms.map(quoteFtsString).join(" OR ");
+}
+
+/**
+ * A MATCH expression whose terms count by weight: FTS5's bm25() sums over the phrases of the query, so a term
+ * repeated n times counts n times. Weights are rounded to whole repeats out of 64 phrases in all; a term whose share
+ * rounds to nothing is left out. Terms must be words (as {@link ftsQueryTerms} returns them). Null when none is left.
+ */
+export function toWeightedFtsMatchQuery(terms: readonly WeightedTerm[]): string | null {
+  const total = terms.reduce((sum, { weight }) => sum + Math.max(0, weight), 0);
+  if (total === 0) return null;
+  const phrases = terms.flatMap(({ term, weight }) =>
+    Array.from({ length: Math.round((Math.max(0, weight) / total) * maxWeightedPhrases) }, () => quoteFtsString(term)),
+  );
+  return phrases.length === 0 ? null : phrases.join(" OR ");
 }
 
 // Inside an FTS5 string only `"` is special, and it is escaped by doubling.

@@ -1,11 +1,15 @@
-import { type EmbeddingModel, embed } from "ai";
-import type { RetrievalFilter, RetrievalMode } from "../contract";
+import { type EmbeddingModel, embed, embedMany } from "ai";
+import type { RetrievalFilter, RetrievalMode, RetrievalStageTimings } from "../contract";
 import { platformLimits } from "../lib/platform-limits";
 import type { VectorIndex } from "../vector/vector-index";
-import type { ChunkScope, ChunkSearch } from "./chunk-search";
-import { toFtsMatchQuery } from "./fts-query";
-import { fuseByReciprocalRank } from "./reciprocal-rank-fusion";
+import type { ChunkScope, ChunkSearch, StoredChunk } from "./chunk-search";
+import { toFtsMatchQuery, toWeightedFtsMatchQuery } from "./fts-query";
+import type { PassageReranker } from "./passage-reranker";
+import { passageText } from "./passage-text";
+import { type FusedResult, fuseByReciprocalRank } from "./reciprocal-rank-fusion";
+import { expandQuery, shiftTowardsFeedback } from "./relevance-feedback";
 import { defaultRetrievalSettings, type RetrievalSettings } from "./retrieval-settings";
+import { timeStage } from "./retrieval-stages";
 import type { RetrievedChunk } from "./retrieved-chunk";
 import { scopeVectorFilter } from "./scope-vector-filter";
 
@@ -13,6 +17,8 @@ export interface RetrievalDependencies {
   chunkSearch: ChunkSearch;
   vectorIndex: VectorIndex;
   embedding: EmbeddingModel;
+  /** Reorders the best fused candidates (`settings.reranking`); none: the fused order stands. */
+  reranker?: PassageReranker | null | undefined;
   /** Defaults to {@link defaultRetrievalSettings}. */
   settings?: RetrievalSettings;
 }
@@ -29,6 +35,8 @@ export interface RetrievalQuery {
    * whatever the filter says.
    */
   unreadableCollections: readonly string[];
+  /** Where the time of each stage is added up, when the caller reports it. */
+  stageTimings?: RetrievalStageTimings | undefined;
 }
 
 // Vectorize answers at most 100 ids per query, so no ranker goes deeper than that.
@@ -38,58 +46,165 @@ const spareCandidates = 10;
 /**
  * Hybrid retrieval: the vector query and the FTS5 BM25 query run in parallel within the tenant's data (and
  * the filter), their rankings are fused by weighted reciprocal rank, and the best `topK` chunks are loaded
- * through the chunk search port. `mode` runs one ranker alone, for evaluation.
+ * through the chunk search port. Optional stages (see {@link RetrievalSettings}): a flat-weighted BM25 view fused
+ * beside the column-weighted one, pseudo-relevance feedback that queries both rankers again with what the first
+ * pass found, and a reranker over the best fused candidates. `mode` runs one ranker alone, for evaluation.
  */
 export async function retrieveChunks(deps: RetrievalDependencies, request: RetrievalQuery): Promise<RetrievedChunk[]> {
   const scope: ChunkScope = { ...request.filter, excludedCollections: request.unreadableCollections };
   // A filter naming a collection the caller may not read finds what an empty collection would: nothing.
   if (scope.collection !== undefined && scope.excludedCollections.includes(scope.collection)) return [];
   const settings = deps.settings ?? defaultRetrievalSettings;
-  const mode = request.mode ?? "hybrid";
-  const candidates = Math.min(maxCandidates, Math.max(settings.candidates, request.topK));
-  const match = toFtsMatchQuery(request.query);
-  const [vectorIds, textIds] = await Promise.all([
-    mode === "fts" ? Promise.resolve([]) : queryVectors(deps, request, scope, candidates),
+  const ranking: Ranking = {
+    deps,
+    request,
+    scope,
+    settings,
+    mode: request.mode ?? "hybrid",
+    candidates: Math.min(maxCandidates, Math.max(settings.candidates, request.topK)),
+  };
+  const firstPass = await timeStage(request.stageTimings, "search", async () => {
+    const queryVector = ranking.mode === "fts" ? null : await embedQuery(deps.embedding, request.query);
+    return { queryVector, fused: await rankAndFuse(ranking, toFtsMatchQuery(request.query), queryVector) };
+  });
+  const { feedback, reranking } = settings;
+  const fused =
+    feedback.chunks > 0
+      ? await timeStage(request.stageTimings, "feedback", () =>
+          rankWithFeedback(ranking, firstPass.fused, firstPass.queryVector),
+        )
+      : firstPass.fused;
+  const reranker = reranking.candidates > 0 && reranking.weight > 0 ? deps.reranker : null;
+  // A few spare candidates cover vectors whose rows were just deleted (Vectorize deletes are eventual).
+  const loaded = fused.slice(0, Math.max(request.topK, reranker ? reranking.candidates : 0) + spareCandidates);
+  const hydrated = await timeStage(request.stageTimings, "hydrate", () => hydrateInOrder(ranking, loaded));
+  const ordered = reranker
+    ? await timeStage(request.stageTimings, "rerank", () => rerank(reranker, ranking, hydrated))
+    : hydrated;
+  return ordered.slice(0, request.topK);
+}
+
+/** One retrieval's inputs, as the stages below share them. */
+interface Ranking {
+  deps: RetrievalDependencies;
+  request: RetrievalQuery;
+  scope: ChunkScope;
+  settings: RetrievalSettings;
+  mode: RetrievalMode;
+  candidates: number;
+}
+
+/** The rankers' results for a full-text match and a query vector (either may be absent), fused. */
+async function rankAndFuse(ranking: Ranking, match: string | null, vector: number[] | null): Promise<FusedResult[]> {
+  const { deps, request, scope, settings, mode, candidates } = ranking;
+  const fullText = (weights: RetrievalSettings["fullTextColumnWeights"]) =>
     mode === "vector" || match === null
       ? Promise.resolve([])
-      : deps.chunkSearch.searchFullText(request.tenantId, match, {
-          limit: candidates,
-          weights: settings.fullTextColumnWeights,
-          scope,
-        }),
+      : deps.chunkSearch.searchFullText(request.tenantId, match, { limit: candidates, weights, scope });
+  const flat = { title: 1, headingPath: 1, text: 1 };
+  const [columnWeighted, flatWeighted, vectorIds] = await Promise.all([
+    fullText(settings.fullTextColumnWeights),
+    settings.flatFullTextWeight > 0 ? fullText(flat) : Promise.resolve([]),
+    vector === null ? Promise.resolve([]) : queryVectors(deps.vectorIndex, request.tenantId, scope, vector, candidates),
   ]);
-  // A few spare candidates cover vectors whose rows were just deleted (Vectorize deletes are eventual).
-  const fused = fuseByReciprocalRank([textIds, vectorIds], {
+  return fuseByReciprocalRank([columnWeighted, flatWeighted, vectorIds], {
     k: settings.rrfK,
-    weights: [settings.fusionWeights.fullText, settings.fusionWeights.vector],
-  }).slice(0, request.topK + spareCandidates);
-  // Hydration re-checks the tenant and the scope, so a stray id from the vector index can never leak another
-  // tenant's text, a collection the caller may not read, or step outside the filter.
-  const hydrated = await deps.chunkSearch.hydrate(
+    weights: [settings.fusionWeights.fullText, settings.flatFullTextWeight, settings.fusionWeights.vector],
+  });
+}
+
+/**
+ * Pseudo-relevance feedback: the first pass's best passages are taken as relevant, and both rankers are queried
+ * again, the full-text one with the query expanded by their words (RM3), the vector one with the query vector moved
+ * towards theirs (Rocchio). A side whose feedback is off, or that found nothing to go on, keeps its first ranking.
+ */
+async function rankWithFeedback(
+  ranking: Ranking,
+  firstPass: FusedResult[],
+  queryVector: number[] | null,
+): Promise<FusedResult[]> {
+  const { deps, request, settings } = ranking;
+  const { feedback } = settings;
+  const passages = await hydrateInOrder(ranking, firstPass.slice(0, feedback.chunks));
+  if (passages.length === 0) return firstPass;
+  const expanded =
+    feedback.expansionTerms > 0
+      ? toWeightedFtsMatchQuery(expandQuery(request.query, passages, feedback))
+      : toFtsMatchQuery(request.query);
+  const shifted =
+    queryVector !== null && feedback.vectorShift > 0
+      ? shiftTowardsFeedback(
+          queryVector,
+          (await embedMany({ model: deps.embedding, values: passages.map(passageText), maxRetries: 2 })).embeddings,
+          feedback.vectorShift,
+        )
+      : queryVector;
+  return rankAndFuse(ranking, expanded, shifted);
+}
+
+/**
+ * Reranking: the reranker scores the best `reranking.candidates` passages, and its order is fused with the fused
+ * order (reciprocal ranks, the reranker's counting `reranking.weight` times as much). The passage at each rank takes
+ * the fused score of that rank, so scores still fall with rank and the grounding floor keeps its meaning.
+ */
+async function rerank(
+  reranker: PassageReranker,
+  { request, settings }: Ranking,
+  passages: RetrievedChunk[],
+): Promise<RetrievedChunk[]> {
+  const head = passages.slice(0, settings.reranking.candidates);
+  const scores = await reranker.score(request.query, head);
+  const byScore = head
+    .map((passage, index) => ({ id: passage.chunkId, score: scores[index] ?? Number.NEGATIVE_INFINITY, index }))
+    .sort((a, b) => b.score - a.score || a.index - b.index)
+    .map((entry) => entry.id);
+  const order = fuseByReciprocalRank([head.map((passage) => passage.chunkId), byScore], {
+    k: settings.rrfK,
+    weights: [1, settings.reranking.weight],
+  });
+  const byId = new Map(head.map((passage) => [passage.chunkId, passage]));
+  const reranked = order.flatMap((entry, rank) => {
+    const passage = byId.get(entry.id);
+    return passage ? [{ ...passage, score: head[rank]?.score ?? passage.score }] : [];
+  });
+  return [...reranked, ...passages.slice(head.length)];
+}
+
+/**
+ * The passages of these fused results, in their order, with their fused scores. Hydration re-checks the tenant and
+ * the scope, so a stray id from the vector index can never leak another tenant's text, a collection the caller may
+ * not read, or step outside the filter.
+ */
+async function hydrateInOrder({ deps, request, scope }: Ranking, results: FusedResult[]): Promise<RetrievedChunk[]> {
+  if (results.length === 0) return [];
+  const hydrated: StoredChunk[] = await deps.chunkSearch.hydrate(
     request.tenantId,
-    fused.map((entry) => entry.id),
+    results.map((entry) => entry.id),
     scope,
   );
   const byId = new Map(hydrated.map((chunk) => [chunk.chunkId, chunk]));
-  return fused
-    .flatMap((entry) => {
-      const chunk = byId.get(entry.id);
-      return chunk ? [{ ...chunk, score: entry.score }] : [];
-    })
-    .slice(0, request.topK);
+  return results.flatMap((entry) => {
+    const chunk = byId.get(entry.id);
+    return chunk ? [{ ...chunk, score: entry.score }] : [];
+  });
+}
+
+async function embedQuery(model: EmbeddingModel, query: string): Promise<number[]> {
+  const { embedding } = await embed({ model, value: query, maxRetries: 2 });
+  return embedding;
 }
 
 async function queryVectors(
-  deps: RetrievalDependencies,
-  request: RetrievalQuery,
+  vectorIndex: VectorIndex,
+  tenantId: string,
   scope: ChunkScope,
+  vector: number[],
   topK: number,
 ): Promise<string[]> {
-  const { embedding } = await embed({ model: deps.embedding, value: request.query, maxRetries: 2 });
   const filter = scopeVectorFilter(scope);
   // Ids only: Vectorize allows topK 100 without metadata (20 with it), and the text comes from the chunk store anyway.
-  const matches = await deps.vectorIndex.query(embedding, {
-    namespace: request.tenantId,
+  const matches = await vectorIndex.query(vector, {
+    namespace: tenantId,
     topK,
     returnMetadata: "none",
     ...(filter ? { filter } : {}),

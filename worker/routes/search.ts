@@ -3,12 +3,12 @@ import type { AppEnv } from "../app-env";
 import { unreadableCollections } from "../auth/collection-access";
 import { addressRateLimit, perUser, rateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
-import { searchRequestSchema } from "../contract";
+import { type RetrievalStageTimings, searchRequestSchema } from "../contract";
 import { AppError } from "../lib/app-error";
 import { validate } from "../lib/validate";
 import { retrieveChunks } from "../rag/hybrid-retrieve";
 
-/** Retrieval only: the ranked chunks a chat answer would be grounded on. */
+/** Retrieval only: the ranked chunks a chat answer would be grounded on, and where the time went. */
 export const searchRoutes = new Hono<AppEnv>().post(
   "/",
   addressRateLimit,
@@ -16,15 +16,24 @@ export const searchRoutes = new Hono<AppEnv>().post(
   validate("json", searchRequestSchema),
   rateLimit("SEARCH_RATE_LIMITER", perUser, "Too many searches in a short time; try again in a minute"),
   async (c) => {
-    const { query, topK, filter, mode } = c.req.valid("json");
-    // Single-ranker modes exist for evaluation; members always get what chat uses.
-    if (mode !== "hybrid" && c.var.principal.role !== "admin") {
-      throw new AppError("forbidden", `mode "${mode}" needs the admin role`);
+    const { query, topK, filter, mode, retrieval } = c.req.valid("json");
+    // Single-ranker modes and other settings exist for evaluation; members always get what chat uses.
+    if (c.var.principal.role !== "admin") {
+      if (mode !== "hybrid") throw new AppError("forbidden", `mode "${mode}" needs the admin role`);
+      if (retrieval !== undefined) throw new AppError("forbidden", "retrieval settings need the admin role");
     }
     const { chunkSearch, vectorIndex, models, config, db } = c.var.services;
     const { tenantId } = c.var.principal;
+    const started = performance.now();
+    const stages: RetrievalStageTimings = {};
     const results = await retrieveChunks(
-      { chunkSearch, vectorIndex, embedding: models.embedding, settings: config.retrieval },
+      {
+        chunkSearch,
+        vectorIndex,
+        embedding: models.embedding,
+        reranker: models.reranker,
+        settings: { ...config.retrieval, ...retrieval },
+      },
       {
         tenantId,
         query,
@@ -32,8 +41,9 @@ export const searchRoutes = new Hono<AppEnv>().post(
         filter,
         mode,
         unreadableCollections: await unreadableCollections(db, tenantId, c.var.principal),
+        stageTimings: stages,
       },
     );
-    return c.json({ results });
+    return c.json({ results, timings: { retrievalMs: performance.now() - started, stages } });
   },
 );

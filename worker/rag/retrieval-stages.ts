@@ -1,0 +1,22 @@
+import type { RetrievalStageTimings } from "../contract";
+
+/**
+ * The stages of retrieval whose time is reported (`data-timings`, `POST /api/search`): the first pass of the rankers
+ * (embedding, vector and full-text queries), pseudo-relevance feedback (loading the feedback passages and querying
+ * again), hydration of the candidates, and reranking. A stage run several times (one per part of a question) adds up.
+ */
+export type RetrievalStage = keyof RetrievalStageTimings;
+
+/** Runs `work`, adding its time to `stage` in `timings` (when given). */
+export async function timeStage<T>(
+  timings: RetrievalStageTimings | undefined,
+  stage: RetrievalStage,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    if (timings) timings[stage] = (timings[stage] ?? 0) + (performance.now() - started);
+  }
+}
