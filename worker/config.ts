@@ -92,7 +92,7 @@ const configSchema = z
     FTS_COLUMN_WEIGHTS: namedWeights(["title", "heading", "text"]),
     RETRIEVAL_CANDIDATES: z.coerce.number().int().min(1).max(100).default(defaultRetrievalSettings.candidates),
     FLAT_BM25_WEIGHT: z.coerce.number().min(0).max(100).default(defaultRetrievalSettings.flatFullTextWeight),
-    RETRIEVAL_FEEDBACK: namedWeights(["chunks", "terms", "query", "vector"]),
+    RETRIEVAL_FEEDBACK: namedWeights(["chunks", "weight", "terms", "query", "vector"]),
     RERANKING: namedWeights(["candidates", "weight"]),
     RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   })
@@ -227,6 +227,7 @@ function parseConfig(vars: object): AppConfig {
       feedback: parsed.RETRIEVAL_FEEDBACK
         ? {
             chunks: parsed.RETRIEVAL_FEEDBACK.chunks,
+            weight: parsed.RETRIEVAL_FEEDBACK.weight,
             expansionTerms: parsed.RETRIEVAL_FEEDBACK.terms,
             originalQueryWeight: parsed.RETRIEVAL_FEEDBACK.query,
             vectorShift: parsed.RETRIEVAL_FEEDBACK.vector,

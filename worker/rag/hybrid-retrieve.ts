@@ -65,15 +65,15 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
   };
   const firstPass = await timeStage(request.stageTimings, "search", async () => {
     const queryVector = ranking.mode === "fts" ? null : await embedQuery(deps.embedding, request.query);
-    return { queryVector, fused: await rankAndFuse(ranking, toFtsMatchQuery(request.query), queryVector) };
+    return { queryVector, rankings: await rank(ranking, toFtsMatchQuery(request.query), queryVector) };
   });
   const { feedback, reranking } = settings;
   const fused =
-    feedback.chunks > 0
+    feedback.chunks > 0 && feedback.weight > 0
       ? await timeStage(request.stageTimings, "feedback", () =>
-          rankWithFeedback(ranking, firstPass.fused, firstPass.queryVector),
+          rankWithFeedback(ranking, firstPass.rankings, firstPass.queryVector),
         )
-      : firstPass.fused;
+      : fuse(firstPass.rankings, settings);
   const reranker = reranking.candidates > 0 && reranking.weight > 0 ? deps.reranker : null;
   // A few spare candidates cover vectors whose rows were just deleted (Vectorize deletes are eventual).
   const loaded = fused.slice(0, Math.max(request.topK, reranker ? reranking.candidates : 0) + spareCandidates);
@@ -94,8 +94,14 @@ interface Ranking {
   candidates: number;
 }
 
-/** The rankers' results for a full-text match and a query vector (either may be absent), fused. */
-async function rankAndFuse(ranking: Ranking, match: string | null, vector: number[] | null): Promise<FusedResult[]> {
+/** One ranker's ids, best first, and how much its reciprocal ranks count in the fusion. */
+interface WeightedRanking {
+  ids: string[];
+  weight: number;
+}
+
+/** The rankers' results for a full-text match and a query vector (either may be absent). */
+async function rank(ranking: Ranking, match: string | null, vector: number[] | null): Promise<WeightedRanking[]> {
   const { deps, request, scope, settings, mode, candidates } = ranking;
   const fullText = (weights: RetrievalSettings["fullTextColumnWeights"]) =>
     mode === "vector" || match === null
@@ -107,30 +113,36 @@ async function rankAndFuse(ranking: Ranking, match: string | null, vector: numbe
     settings.flatFullTextWeight > 0 ? fullText(flat) : Promise.resolve([]),
     vector === null ? Promise.resolve([]) : queryVectors(deps.vectorIndex, request.tenantId, scope, vector, candidates),
   ]);
-  return fuseByReciprocalRank([columnWeighted, flatWeighted, vectorIds], {
-    k: settings.rrfK,
-    weights: [settings.fusionWeights.fullText, settings.flatFullTextWeight, settings.fusionWeights.vector],
-  });
+  return [
+    { ids: columnWeighted, weight: settings.fusionWeights.fullText },
+    { ids: flatWeighted, weight: settings.flatFullTextWeight },
+    { ids: vectorIds, weight: settings.fusionWeights.vector },
+  ];
+}
+
+function fuse(rankings: readonly WeightedRanking[], settings: RetrievalSettings): FusedResult[] {
+  return fuseByReciprocalRank(
+    rankings.map((ranking) => ranking.ids),
+    { k: settings.rrfK, weights: rankings.map((ranking) => ranking.weight) },
+  );
 }
 
 /**
  * Pseudo-relevance feedback: the first pass's best passages are taken as relevant, and both rankers are queried
  * again, the full-text one with the query expanded by their words (RM3), the vector one with the query vector moved
- * towards theirs (Rocchio). A side whose feedback is off, or that found nothing to go on, keeps its first ranking.
+ * towards theirs (Rocchio). The new rankings are fused beside the first pass's, counting `feedback.weight` as much.
  */
 async function rankWithFeedback(
   ranking: Ranking,
-  firstPass: FusedResult[],
+  firstPass: WeightedRanking[],
   queryVector: number[] | null,
 ): Promise<FusedResult[]> {
   const { deps, request, settings } = ranking;
   const { feedback } = settings;
-  const passages = await hydrateInOrder(ranking, firstPass.slice(0, feedback.chunks));
-  if (passages.length === 0) return firstPass;
+  const passages = await hydrateInOrder(ranking, fuse(firstPass, settings).slice(0, feedback.chunks));
+  if (passages.length === 0) return fuse(firstPass, settings);
   const expanded =
-    feedback.expansionTerms > 0
-      ? toWeightedFtsMatchQuery(expandQuery(request.query, passages, feedback))
-      : toFtsMatchQuery(request.query);
+    feedback.expansionTerms > 0 ? toWeightedFtsMatchQuery(expandQuery(request.query, passages, feedback)) : null;
   const shifted =
     queryVector !== null && feedback.vectorShift > 0
       ? shiftTowardsFeedback(
@@ -138,8 +150,12 @@ async function rankWithFeedback(
           (await embedMany({ model: deps.embedding, values: passages.map(passageText), maxRetries: 2 })).embeddings,
           feedback.vectorShift,
         )
-      : queryVector;
-  return rankAndFuse(ranking, expanded, shifted);
+      : null;
+  const secondPass = await rank(ranking, expanded, shifted);
+  return fuse(
+    [...firstPass, ...secondPass.map((entry) => ({ ...entry, weight: entry.weight * feedback.weight }))],
+    settings,
+  );
 }
 
 /**

@@ -25,11 +25,13 @@ export const retrievalSettingsSchema = z.object({
   /**
    * Pseudo-relevance feedback: the best `chunks` of a first pass are taken as relevant; their `expansionTerms` most
    * typical words expand the full-text query (RM3), the original words keeping `originalQueryWeight` of its weight,
-   * and the query vector moves towards their mean by `vectorShift` (Rocchio). 0 chunks turns feedback off; 0 terms
-   * or 0 shift turns off one side.
+   * and the query vector moves towards their mean by `vectorShift` (Rocchio). The rankers' new rankings are fused
+   * beside the first ones, counting `weight` times as much. 0 chunks or weight turns feedback off; 0 terms or 0
+   * shift leaves out one side.
    */
   feedback: z.object({
     chunks: count(10),
+    weight,
     expansionTerms: count(40),
     originalQueryWeight: z.number().min(0).max(1),
     vectorShift: weight,
@@ -56,7 +58,7 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   fullTextColumnWeights: { title: 2, headingPath: 2, text: 1 },
   flatFullTextWeight: 0,
   candidates: 100,
-  feedback: { chunks: 0, expansionTerms: 10, originalQueryWeight: 0.6, vectorShift: 0.5 },
+  feedback: { chunks: 0, weight: 0.5, expansionTerms: 10, originalQueryWeight: 0.6, vectorShift: 0.5 },
   reranking: { candidates: 0, weight: 0.5 },
 };
 
