@@ -9,6 +9,28 @@ describe("readConfig", () => {
     expect(config.models.provider).toBe("local");
   });
 
+  it("reads the retrieval stages' settings, and refuses ones out of range", () => {
+    const secret = { AUTH_SECRET: "x".repeat(16) };
+    const config = readConfig({
+      ...secret,
+      RERANK_MODEL: "none",
+      RERANKING: "candidates:20,weight:1.5",
+      RETRIEVAL_FEEDBACK: "chunks:4,weight:0.5,terms:12,query:0.7,vector:0",
+      FLAT_BM25_WEIGHT: "0.5",
+    });
+    expect(config.models.rerankModel).toBe("none");
+    expect(config.retrieval).toMatchObject({
+      flatFullTextWeight: 0.5,
+      feedback: { chunks: 4, weight: 0.5, expansionTerms: 12, originalQueryWeight: 0.7, vectorShift: 0 },
+      reranking: { candidates: 20, weight: 1.5 },
+    });
+    expect(() => readConfig({ ...secret, RERANKING: "candidates:2.5,weight:1" })).toThrow();
+    expect(() =>
+      readConfig({ ...secret, RETRIEVAL_FEEDBACK: "chunks:3,weight:1,terms:10,query:2,vector:0" }),
+    ).toThrow();
+    expect(() => readConfig({ ...secret, RERANKING: "candidates:20" })).toThrow();
+  });
+
   it("turns rate limits off only where dev auth is on (local benchmarks)", () => {
     const secret = "x".repeat(16);
     expect(readConfig({ AUTH_SECRET: secret }).rateLimits).toBe(true);
