@@ -54,6 +54,15 @@ describe("the RAG loop, through the HTTP API", () => {
     });
     const timings = chunks.find((chunk) => chunk.type === "data-timings");
     expect(timings?.data).toMatchObject({ offline: true, model: "extractive-v1" });
+    // The default stages, reranking and pseudo-relevance feedback among them, each with its time.
+    expect(timings?.data).toMatchObject({
+      retrievalStages: {
+        search: expect.any(Number),
+        feedback: expect.any(Number),
+        hydrate: expect.any(Number),
+        rerank: expect.any(Number),
+      },
+    });
 
     const history = await call(`/api/conversations/${conversationId}`, { token: admin });
     expect(history.status).toBe(200);
