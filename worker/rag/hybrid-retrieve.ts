@@ -64,8 +64,10 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
     candidates: Math.min(maxCandidates, Math.max(settings.candidates, request.topK)),
   };
   const firstPass = await timeStage(request.stageTimings, "search", async () => {
-    const queryVector = ranking.mode === "fts" ? null : await embedQuery(deps.embedding, request.query);
-    return { queryVector, rankings: await rank(ranking, toFtsMatchQuery(request.query), queryVector) };
+    // The full-text query does not wait for the embedding.
+    const queryVector = ranking.mode === "fts" ? Promise.resolve(null) : embedQuery(deps.embedding, request.query);
+    const rankings = await rank(ranking, toFtsMatchQuery(request.query), queryVector);
+    return { queryVector: await queryVector, rankings };
   });
   const { feedback, reranking } = settings;
   const fused =
@@ -101,7 +103,11 @@ interface WeightedRanking {
 }
 
 /** The rankers' results for a full-text match and a query vector (either may be absent). */
-async function rank(ranking: Ranking, match: string | null, vector: number[] | null): Promise<WeightedRanking[]> {
+async function rank(
+  ranking: Ranking,
+  match: string | null,
+  vector: Promise<number[] | null>,
+): Promise<WeightedRanking[]> {
   const { deps, request, scope, settings, mode, candidates } = ranking;
   const fullText = (weights: RetrievalSettings["fullTextColumnWeights"]) =>
     mode === "vector" || match === null
@@ -111,7 +117,9 @@ async function rank(ranking: Ranking, match: string | null, vector: number[] | n
   const [columnWeighted, flatWeighted, vectorIds] = await Promise.all([
     fullText(settings.fullTextColumnWeights),
     settings.flatFullTextWeight > 0 ? fullText(flat) : Promise.resolve([]),
-    vector === null ? Promise.resolve([]) : queryVectors(deps.vectorIndex, request.tenantId, scope, vector, candidates),
+    vector.then((values) =>
+      values === null ? [] : queryVectors(deps.vectorIndex, request.tenantId, scope, values, candidates),
+    ),
   ]);
   return [
     { ids: columnWeighted, weight: settings.fusionWeights.fullText },
@@ -151,7 +159,7 @@ async function rankWithFeedback(
           feedback.vectorShift,
         )
       : null;
-  const secondPass = await rank(ranking, expanded, shifted);
+  const secondPass = await rank(ranking, expanded, Promise.resolve(shifted));
   return fuse(
     [...firstPass, ...secondPass.map((entry) => ({ ...entry, weight: entry.weight * feedback.weight }))],
     settings,
