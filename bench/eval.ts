@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { readBody } from "../client/api-client.ts";
 import { connectWithDevToken } from "../client/dev-token.ts";
 import { type RunningServer, startServer } from "../scripts/lib/app-server.ts";
-import { retrievalSettingsOverrideSchema } from "../worker/rag/retrieval-settings.ts";
+import { retrievalSettingsOverrideSchema } from "../worker/contract.ts";
 import { readBeirSplit } from "./eval/beir-dataset.ts";
 import { rankDocuments } from "./eval/rank-documents.ts";
 import { mean, ndcgAtK, percentile, recallAtK, reciprocalRankAtK } from "./eval/retrieval-metrics.ts";

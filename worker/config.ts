@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { TenantProvisioning } from "./auth/tenant-provisioning";
 import type { TokenPolicy } from "./auth/token";
-import { tenantSlugSchema } from "./contract";
-import { defaultRetrievalSettings, type RetrievalSettings, retrievalSettingsSchema } from "./rag/retrieval-settings";
+import { retrievalSettingsSchema, tenantSlugSchema } from "./contract";
+import { defaultRetrievalSettings, type RetrievalSettings } from "./rag/retrieval-settings";
 
 const flag = z
   .string()

@@ -5,7 +5,6 @@
 import type { UIMessage } from "ai";
 import { z } from "zod";
 import { hasControlCharacters, removeControlCharacters } from "./lib/control-characters.ts";
-import { retrievalSettingsOverrideSchema } from "./rag/retrieval-settings.ts";
 
 /**
  * What a caller may do within its tenant: `admin` everything, `member` ask and search, `ingest` (integrations) only
@@ -220,6 +219,53 @@ export const chatRequestSchema = z.object({
   trigger: chatTriggerSchema.default("submit-message"),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+const settingWeight = z.number().min(0).max(100);
+const settingCount = (max: number) => z.number().int().min(0).max(max);
+
+/**
+ * The knobs of hybrid retrieval; deployments set them with vars (see `readConfig`), and an admin's search may
+ * replace whole groups of them for one request (`retrieval` in `POST /api/search`), which is how the eval tries a
+ * stage on or off without restarting the server.
+ */
+export const retrievalSettingsSchema = z.object({
+  /** Reciprocal rank fusion constant: larger values flatten the advantage of top ranks. */
+  rrfK: z.number().min(0).max(1000),
+  /** How much each ranker's reciprocal ranks count in the fusion. */
+  fusionWeights: z.object({ fullText: settingWeight, vector: settingWeight }),
+  /** BM25 weights of the title, heading path and text columns. */
+  fullTextColumnWeights: z.object({ title: settingWeight, headingPath: settingWeight, text: settingWeight }),
+  /**
+   * Multi-view BM25: a second full-text ranking with every column weighted alike, fused with this weight beside the
+   * column-weighted one; 0 leaves it out.
+   */
+  flatFullTextWeight: settingWeight,
+  /** How many candidates each ranker contributes to the fusion (at most 100, Vectorize's topK limit). */
+  candidates: z.number().int().min(1).max(100),
+  /**
+   * Pseudo-relevance feedback: the best `chunks` of a first pass are taken as relevant; their `expansionTerms` most
+   * typical words expand the full-text query (RM3), the original words keeping `originalQueryWeight` of its weight,
+   * and the query vector moves towards their mean by `vectorShift` (Rocchio). The rankers' new rankings are fused
+   * beside the first ones, counting `weight` times as much. 0 chunks or weight turns feedback off; 0 terms or 0
+   * shift leaves out one side.
+   */
+  feedback: z.object({
+    chunks: settingCount(10),
+    weight: settingWeight,
+    expansionTerms: settingCount(40),
+    originalQueryWeight: z.number().min(0).max(1),
+    vectorShift: settingWeight,
+  }),
+  /**
+   * Reranking: the best `candidates` fused passages are scored by the reranker, and its order is fused with the
+   * fused order, counting `weight` times as much; 0 candidates turns it off.
+   */
+  reranking: z.object({ candidates: settingCount(100), weight: settingWeight }),
+});
+export type RetrievalSettings = z.infer<typeof retrievalSettingsSchema>;
+
+/** A search's replacements for whole groups of settings (admins only). */
+export const retrievalSettingsOverrideSchema = retrievalSettingsSchema.partial().strict();
 
 export const searchRequestSchema = z.object({
   query: z.string().trim().min(1).max(2000),

@@ -76,8 +76,11 @@ describe("POST /api/search", () => {
       { externalId: "filler", title: "Gardening", text: "Tomatoes need sun and water.", collection: "health" },
     ]);
     const query = "vitamin D deficiency in elderly patients";
-    const fusedOnly = { reranking: { candidates: 0, weight: 0 } };
-    const reranked = { reranking: { candidates: 10, weight: 2 } };
+    const noFeedback = {
+      feedback: { chunks: 0, weight: 0, expansionTerms: 0, originalQueryWeight: 1, vectorShift: 0 },
+    };
+    const fusedOnly = { ...noFeedback, reranking: { candidates: 0, weight: 0 } };
+    const reranked = { ...noFeedback, reranking: { candidates: 10, weight: 2 } };
     expect((await externalIds(admin, { query, retrieval: fusedOnly })).slice(0, 2)).toEqual(["scattered", "together"]);
     expect((await externalIds(admin, { query, retrieval: reranked })).slice(0, 2)).toEqual(["together", "scattered"]);
 
@@ -108,11 +111,13 @@ describe("POST /api/search", () => {
       { externalId: "other", title: "Gardening", text: "Tomatoes need sun and water.", collection: "a" },
     ]);
     const feedback = { chunks: 1, weight: 1, expansionTerms: 5, originalQueryWeight: 0.5, vectorShift: 0 };
-    expect(await externalIds(admin, { query: "emperor penguins", mode: "fts" })).toEqual(["named"]);
+    const noFeedback = { ...feedback, chunks: 0 };
+    const withoutFeedback = { query: "emperor penguins", mode: "fts", retrieval: { feedback: noFeedback } };
+    expect(await externalIds(admin, withoutFeedback)).toEqual(["named"]);
     const response = await search(admin, { query: "emperor penguins", mode: "fts", retrieval: { feedback } });
     const { results, timings } = await response.json<{ results: Hit[]; timings: { stages: Record<string, number> } }>();
     expect(results.map((result) => result.externalId)).toEqual(["named", "related"]);
-    expect(Object.keys(timings.stages).sort()).toEqual(["feedback", "hydrate", "search"]);
+    expect(Object.keys(timings.stages).sort()).toEqual(["feedback", "hydrate", "rerank", "search"]);
   });
 
   it("lets only admins pick a single ranker, and takes topK up to 100", async () => {

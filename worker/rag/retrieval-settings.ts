@@ -1,52 +1,6 @@
-import { z } from "zod";
+import type { RetrievalSettings } from "../contract";
 
-const weight = z.number().min(0).max(100);
-const count = (max: number) => z.number().int().min(0).max(max);
-
-/**
- * The knobs of hybrid retrieval; deployments set them with vars (see `readConfig`), and an admin's search may
- * replace whole groups of them for one request (`retrieval` in `POST /api/search`), which is how the eval tries a
- * stage on or off without restarting the server.
- */
-export const retrievalSettingsSchema = z.object({
-  /** Reciprocal rank fusion constant: larger values flatten the advantage of top ranks. */
-  rrfK: z.number().min(0).max(1000),
-  /** How much each ranker's reciprocal ranks count in the fusion. */
-  fusionWeights: z.object({ fullText: weight, vector: weight }),
-  /** BM25 weights of the title, heading path and text columns. */
-  fullTextColumnWeights: z.object({ title: weight, headingPath: weight, text: weight }),
-  /**
-   * Multi-view BM25: a second full-text ranking with every column weighted alike, fused with this weight beside the
-   * column-weighted one; 0 leaves it out.
-   */
-  flatFullTextWeight: weight,
-  /** How many candidates each ranker contributes to the fusion (at most 100, Vectorize's topK limit). */
-  candidates: z.number().int().min(1).max(100),
-  /**
-   * Pseudo-relevance feedback: the best `chunks` of a first pass are taken as relevant; their `expansionTerms` most
-   * typical words expand the full-text query (RM3), the original words keeping `originalQueryWeight` of its weight,
-   * and the query vector moves towards their mean by `vectorShift` (Rocchio). The rankers' new rankings are fused
-   * beside the first ones, counting `weight` times as much. 0 chunks or weight turns feedback off; 0 terms or 0
-   * shift leaves out one side.
-   */
-  feedback: z.object({
-    chunks: count(10),
-    weight,
-    expansionTerms: count(40),
-    originalQueryWeight: z.number().min(0).max(1),
-    vectorShift: weight,
-  }),
-  /**
-   * Reranking: the best `candidates` fused passages are scored by the reranker, and its order is fused with the
-   * fused order, counting `weight` times as much; 0 candidates turns it off.
-   */
-  reranking: z.object({ candidates: count(100), weight }),
-});
-export type RetrievalSettings = z.infer<typeof retrievalSettingsSchema>;
-
-/** A search's replacements for whole groups of settings (admins only). */
-export const retrievalSettingsOverrideSchema = retrievalSettingsSchema.partial().strict();
-export type RetrievalSettingsOverride = z.infer<typeof retrievalSettingsOverrideSchema>;
+export type { RetrievalSettings };
 
 /** Defaults tuned on the SciFact train split (docs/benchmarks.md, "Retrieval"). */
 export const defaultRetrievalSettings: RetrievalSettings = {
