@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { StreamBuffer } from "./stream-buffer";
 
 /** Runs `test` with a stream buffer in a fresh Durable Object's SQLite storage. */
@@ -79,14 +79,64 @@ describe("StreamBuffer", () => {
     const delta = "é".repeat(1_500_000);
     const stored = await withBuffer(async (buffer, sql) => {
       buffer.append({ type: "text-delta", id: "t", delta });
+      const chunks = await buffer.chunks();
       const longest = sql.exec<{ longest: number }>(
         "SELECT max(length(CAST(body AS BLOB))) AS longest FROM stream_events",
       );
-      return { chunks: await buffer.chunks(), longestBytes: longest.one().longest };
+      return { chunks, longestBytes: longest.one().longest };
     });
     expect(stored.chunks.length).toBeGreaterThan(1);
     expect(stored.longestBytes).toBeLessThan(256 * 1024);
     expect(stored.chunks.map((chunk) => (chunk.type === "text-delta" ? chunk.delta : "")).join("")).toBe(delta);
+  });
+
+  it("stores the events appended in one turn together, at the end of the turn", async () => {
+    const counts = await withBuffer(async (buffer, sql) => {
+      const stored = () => sql.exec<{ count: number }>("SELECT count(*) AS count FROM stream_events").one().count;
+      for (let index = 0; index < 10; index++) buffer.append({ type: "text-delta", id: "t", delta: `${index}` });
+      const duringTheTurn = stored();
+      await vi.waitUntil(() => stored() === 10);
+      return { duringTheTurn, after: stored() };
+    });
+    expect(counts).toEqual({ duringTheTurn: 0, after: 10 });
+  });
+
+  it("gives a reader resuming after any event every later event exactly once, in order", async () => {
+    // Bursts of appends, some larger than one batch, each stored before the next; a reader starts after every event
+    // appended so far (stored or not) at every burst, and once more after the answer has ended.
+    const bursts = [1, 3, 64, 70, 2, 130, 5];
+    const total = bursts.reduce((sum, burst) => sum + burst, 0);
+    const received = await withBuffer(async (buffer, sql) => {
+      const stored = () => sql.exec<{ count: number }>("SELECT count(*) AS count FROM stream_events").one().count;
+      let live = true;
+      let appended = 0;
+      const readers: { afterId: number; text: Promise<string> }[] = [];
+      const startReaders = () => {
+        for (let afterId = 0; afterId <= appended; afterId++) {
+          readers.push({ afterId, text: readText(buffer.subscribe({ afterId, isLive: () => live })) });
+        }
+      };
+      for (const burst of bursts) {
+        for (let index = 0; index < burst; index++) {
+          appended++;
+          buffer.append({ type: "text-delta", id: "t", delta: `${appended} ` });
+        }
+        startReaders();
+        await vi.waitUntil(() => stored() === appended);
+      }
+      live = false;
+      buffer.wake();
+      startReaders();
+      return Promise.all(readers.map(async (reader) => ({ afterId: reader.afterId, text: await reader.text })));
+    });
+    expect(received.length).toBeGreaterThan(total);
+    for (const { afterId, text } of received) {
+      const expected = Array.from({ length: total - afterId }, (_, index) => {
+        const id = afterId + index + 1;
+        return `id: ${id}\ndata: {"type":"text-delta","id":"t","delta":"${id} "}\n\n`;
+      });
+      expect(text).toBe(`${expected.join("")}data: [DONE]\n\n`);
+    }
   });
 
   it("refuses a stored event that is not a UI message chunk instead of passing it on", async () => {

@@ -7,6 +7,8 @@ const heartbeatIntervalMs = 15_000;
 const maximumDeltaLength = 64 * 1024;
 // Events read from storage at a time while catching a reader up.
 const pageSize = 64;
+// Most events written in one INSERT: one bound parameter each, within SQLite's limit of 100 per statement.
+const maximumBatch = 64;
 
 // One buffered event: its SSE id and the UI message chunk as JSON.
 interface StoredEvent {
@@ -35,9 +37,18 @@ const encoder = new TextEncoder();
  * ever-growing id (the SSE `id:`), so any reader can replay the answer from its start or continue after the last
  * event it saw, and then follow the live tail. The events stay until the next answer starts, so a reader that missed
  * the end of an answer can still catch up on it.
+ *
+ * Appends are written in batches: the events appended in one turn of the event loop (at most {@link maximumBatch})
+ * become one INSERT at the end of that turn, or sooner when the batch is full or someone reads. Readers are woken
+ * only once their events are stored, so a reader is never sent an event that a restart could lose, and the ids it
+ * has seen stay those of the stored events: resuming after any of them continues exactly after it.
  */
 export class StreamBuffer {
   private readonly waiters = new Set<() => void>();
+  private pending: string[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  // A batch that could not be written, raised to the next caller that appends or reads.
+  private failure: unknown = null;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec("CREATE TABLE IF NOT EXISTS stream_events (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)");
@@ -45,25 +56,51 @@ export class StreamBuffer {
 
   /** Drops the previous answer's events; AUTOINCREMENT keeps the next ids above every id already handed out. */
   clear(): void {
+    this.flush();
     this.sql.exec("DELETE FROM stream_events");
   }
 
+  /** Adds a chunk; it is stored, and its readers woken, by the end of this turn of the event loop. */
   append(chunk: UIMessageChunk): void {
+    this.raiseFailure();
     const pieces =
       chunk.type === "text-delta" && chunk.delta.length > maximumDeltaLength
         ? splitIntoPieces(chunk.delta, maximumDeltaLength).map((delta) => ({ ...chunk, delta }))
         : [chunk];
-    for (const piece of pieces) this.sql.exec("INSERT INTO stream_events (body) VALUES (?)", JSON.stringify(piece));
-    this.wake();
+    for (const piece of pieces) {
+      this.pending.push(JSON.stringify(piece));
+      if (this.pending.length >= maximumBatch) this.flush();
+    }
+    if (this.pending.length > 0) this.flushTimer ??= setTimeout(() => this.flushLater(), 0);
   }
 
-  /** Tells waiting readers to look again, e.g. because the answer has ended. */
+  /** Stores the chunks appended so far and wakes the readers waiting for them. */
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.raiseFailure();
+    if (this.pending.length === 0) return;
+    const bodies = this.pending;
+    this.pending = [];
+    // One statement for the batch; the rows get their ids in the order of the VALUES list.
+    this.sql.exec(`INSERT INTO stream_events (body) VALUES ${bodies.map(() => "(?)").join(", ")}`, ...bodies);
+    this.notify();
+  }
+
+  /** Tells waiting readers to look again, e.g. because the answer has ended; what was appended is stored first. */
   wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    try {
+      this.flush();
+    } catch (error) {
+      // Readers then end after the events that were stored, as they would had the append itself failed.
+      console.error("Could not store the last events of the answer", error);
+    }
+    this.notify();
   }
 
   /** The buffered chunks, in order, each checked against the AI SDK's schema of a UI message chunk. */
   async chunks(): Promise<UIMessageChunk[]> {
+    this.flush();
     const rows = this.sql.exec<{ body: string }>("SELECT body FROM stream_events ORDER BY id").toArray();
     const chunks: UIMessageChunk[] = [];
     for (const row of rows) chunks.push(await parseChunk(row.body));
@@ -71,6 +108,7 @@ export class StreamBuffer {
   }
 
   hasEventsAfter(id: number): boolean {
+    this.flush();
     return this.sql.exec("SELECT 1 FROM stream_events WHERE id > ? LIMIT 1", id).toArray().length > 0;
   }
 
@@ -116,7 +154,31 @@ export class StreamBuffer {
     });
   }
 
+  // The end-of-turn flush: a failure is kept for whoever appends or reads next, as a write of their own would fail.
+  private flushLater(): void {
+    this.flushTimer = undefined;
+    try {
+      this.flush();
+    } catch (error) {
+      this.failure = error;
+      this.notify();
+    }
+  }
+
+  private raiseFailure(): void {
+    const failure = this.failure;
+    if (failure === null) return;
+    this.failure = null;
+    this.pending = [];
+    throw failure;
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
   private eventsAfter(id: number): StoredEvent[] {
+    this.flush();
     return this.sql
       .exec<{ id: number; body: string }>(
         "SELECT id, body FROM stream_events WHERE id > ? ORDER BY id LIMIT ?",
