@@ -21,7 +21,7 @@ import { tenantRoutes } from "./routes/tenant";
 import { uploadRoutes } from "./routes/uploads";
 import { usageRoutes } from "./routes/usage";
 import { webhookRoutes } from "./routes/webhooks";
-import { createServices } from "./services";
+import { servicesOf } from "./services";
 
 // The code of an HTTP error Hono raised itself (e.g. malformed JSON is a 400): the code of that status.
 // The first code of each status is its general meaning (429: rate_limited, not budget_exhausted).
@@ -34,9 +34,9 @@ export const app = new Hono<AppEnv>()
   .basePath("/api")
   // Cloudflare's ray id names the request in its logs too; locally a random id does.
   .use(requestId({ generator: (c) => c.req.header("cf-ray") ?? crypto.randomUUID(), limitLength: 64 }))
-  // One services object per request; its parts are built on first use.
+  // The isolate's services; their parts are built on first use.
   .use(async (c, next) => {
-    c.set("services", createServices(c.env));
+    c.set("services", servicesOf(c.env));
     await next();
   })
   .use(apiSecurityHeaders)

@@ -3,14 +3,14 @@ import { ConversationObject } from "./conversation/conversation-do";
 import { consumeDeadLetters, consumeIngestBatch } from "./ingest/ingest-consumer";
 import { reconcileOnSchedule } from "./ingest/reconcile-pending-work";
 import { runSourceSchedule } from "./ingest/schedule-source-syncs";
-import { createServices, ingestDependencies } from "./services";
+import { createServices, ingestDependencies, servicesOf } from "./services";
 
 export { LocalVectorIndex } from "./vector/local-vector-index";
 
 /** One conversation's Durable Object, with the services of this Worker. */
 export class ConversationDO extends ConversationObject {
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env, createServices);
+    super(ctx, env, servicesOf);
   }
 }
 

@@ -60,6 +60,20 @@ export function createServices(env: Env, config: AppConfig = readConfig(env)): S
   };
 }
 
+// The bindings object of an isolate stays the same from request to request (see `readConfig`), so its services, and
+// the models and database client they build on first use, are built once rather than for every request.
+const servicesByBindings = new WeakMap<Env, Services>();
+
+/** {@link createServices} for these bindings, built on the first call and shared by every later one. */
+export function servicesOf(env: Env): Services {
+  let services = servicesByBindings.get(env);
+  if (!services) {
+    services = createServices(env);
+    servicesByBindings.set(env, services);
+  }
+  return services;
+}
+
 /** The ingestion pipeline's dependencies, as the queue consumer runs it. */
 export function ingestDependencies(services: Services): IngestDependencies {
   const { config } = services;
