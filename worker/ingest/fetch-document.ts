@@ -10,7 +10,6 @@ import { acceptDocumentContent, acceptDocumentSize, documentHeadBytes } from "./
 import { guardedFetch, type IngestDependencies } from "./ingest-dependencies";
 import type { FetchMessage } from "./ingest-message";
 import { fetchedObjectKey } from "./object-keys";
-import { pageLinks } from "./page-links";
 import { addSourcePages } from "./source-pages";
 import { submitDocuments } from "./submit-document";
 
@@ -126,6 +125,8 @@ async function followLinks(deps: IngestDependencies, document: DocumentRow, url:
   if (source?.kind !== "site") return;
   const start = new URL(source.url);
   const scope = { origin: start.origin, pathPrefix: source.pathPrefix ?? "/" };
+  // Imported on first use, as the document parsers are: the HTML parser stays out of a question-answering isolate.
+  const { pageLinks } = await import("./page-links");
   const links = pageLinks(decoder.decode(body), url, scope, source.pageLimit).filter((link) => link.length <= 256);
   await addSourcePages(deps, source, document.syncId, links);
 }

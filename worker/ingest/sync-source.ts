@@ -13,7 +13,6 @@ import { RefusedUrlError } from "../lib/url-guard";
 import { guardedFetch, type IngestDependencies } from "./ingest-dependencies";
 import type { SyncSourceMessage } from "./ingest-message";
 import { requestDeletions } from "./request-deletion";
-import { parseSitemap } from "./sitemap";
 import { addSourcePages, requestRefetches } from "./source-pages";
 
 const decoder = new TextDecoder();
@@ -103,6 +102,8 @@ async function discoverPages(deps: IngestDependencies, source: SourceRow): Promi
     const urls = known.flatMap((page) => (page.url && page.status !== "deleting" ? [page.url] : []));
     return [...new Set([source.url, ...urls])].slice(0, source.pageLimit);
   }
+  // Imported on first use, as the document parsers are: the XML parser stays out of a question-answering isolate.
+  const { parseSitemap } = await import("./sitemap");
   const origin = new URL(source.url).origin;
   const pages = new Set<string>();
   const sitemaps = [source.url];

@@ -1,11 +1,7 @@
-import { parseCsv } from "./csv";
 import { DocumentParseError } from "./document-parse-error";
-import { parseDocx } from "./docx";
-import { parseHtml } from "./html";
 import { parseJson } from "./json";
 import { parseMarkdown } from "./markdown";
 import type { ParsedDocument } from "./parsed-document";
-import { parsePdf } from "./pdf";
 import { parsePlainText } from "./plain-text";
 import { docxContentType, type SupportedContentType } from "./supported-types";
 
@@ -16,6 +12,9 @@ export type { DocumentSegment, ParsedDocument, SegmentKind } from "./parsed-docu
  * Markdown segments for Markdown, HTML and DOCX; text segments for plain text and for PDF (one per page,
  * with its page number); one records segment per CSV row or JSON record. Throws a `DocumentParseError`
  * whose message is meant for the person who uploaded the file when it cannot be read as that type.
+ *
+ * The HTML, CSV, PDF and DOCX parsers are imported on first use: they are most of the Worker's code, and an isolate
+ * that only answers questions never evaluates them (docs/benchmarks.md, "Cold start").
  */
 export async function parseDocument(bytes: Uint8Array, contentType: SupportedContentType): Promise<ParsedDocument> {
   switch (contentType) {
@@ -24,15 +23,15 @@ export async function parseDocument(bytes: Uint8Array, contentType: SupportedCon
     case "text/markdown":
       return parseMarkdown(decodeUtf8(bytes));
     case "text/html":
-      return parseHtml(decodeUtf8(bytes));
+      return (await import("./html")).parseHtml(decodeUtf8(bytes));
     case "text/csv":
-      return parseCsv(decodeUtf8(bytes));
+      return (await import("./csv")).parseCsv(decodeUtf8(bytes));
     case "application/json":
       return parseJson(decodeUtf8(bytes));
     case "application/pdf":
-      return parsePdf(bytes);
+      return (await import("./pdf")).parsePdf(bytes);
     case docxContentType:
-      return parseDocx(bytes);
+      return (await import("./docx")).parseDocx(bytes);
   }
 }
 
