@@ -95,6 +95,7 @@ const configSchema = z
     RETRIEVAL_FEEDBACK: namedWeights(["chunks", "weight", "terms", "query", "vector"]),
     RERANKING: namedWeights(["candidates", "weight"]),
     RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+    ANSWER_CACHE: z.enum(["on", "off"]).default("on"),
   })
   .refine(
     (vars) => vars.RATE_LIMITS === "on" || vars.DEV_AUTH,
@@ -154,6 +155,8 @@ export interface AppConfig {
   answerDelayMs: number;
   /** False only for local benchmarks that send more than a person could (`RATE_LIMITS=off`, with dev auth). */
   rateLimits: boolean;
+  /** Whether first-turn answers are cached and served again to the same question (`ANSWER_CACHE`). */
+  answerCache: boolean;
 }
 
 // The bindings object of an isolate stays the same from request to request, so its config is read once.
@@ -239,5 +242,6 @@ function parseConfig(vars: object): AppConfig {
     }),
     answerDelayMs: parsed.LOCAL_ANSWER_DELAY_MS,
     rateLimits: parsed.RATE_LIMITS === "on",
+    answerCache: parsed.ANSWER_CACHE === "on",
   };
 }

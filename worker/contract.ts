@@ -664,6 +664,8 @@ export const timingsDataSchema = z.object({
   outputTokens: z.number().nullable(),
   model: z.string(),
   offline: z.boolean(),
+  /** True when the answer was served from the answer cache (an earlier answer to the same question); absent: no. */
+  cached: z.boolean().optional(),
 });
 export type TimingsData = z.infer<typeof timingsDataSchema>;
 
@@ -734,6 +736,8 @@ export const chatMetadataSchema = z.object({
   status: answerStatusSchema.optional(),
   /** Why it stopped or failed, in words a user can read. */
   reason: z.string().optional(),
+  /** True when the answer came from the answer cache rather than the model. */
+  cached: z.boolean().optional(),
 });
 export type ChatMetadata = z.infer<typeof chatMetadataSchema>;
 

@@ -21,6 +21,7 @@ const overridableVars = [
   "RETRIEVAL_CANDIDATES",
   "RATE_LIMITS",
   "RECONCILE_AFTER_SECONDS",
+  "ANSWER_CACHE",
 ];
 
 /** The overridable vars that `environment` sets (to a non-empty value), by name. */

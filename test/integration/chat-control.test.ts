@@ -11,8 +11,8 @@ import {
 } from "../support/chat-stream";
 import { hotelQuestion, tenantWithHandbook } from "../support/handbook";
 
-/** Slow enough that the answer is certainly still being written when the test acts on it. */
-const slowVars = { LOCAL_ANSWER_DELAY_MS: "50" };
+/** Slow enough that the answer is certainly still being written when the test acts on it; never from the cache. */
+const slowVars = { LOCAL_ANSWER_DELAY_MS: "50", ANSWER_CACHE: "off" };
 
 function stop(token: string, conversationId: string): Promise<Response> {
   return call(`/api/chat/${conversationId}/stop`, { method: "POST", token });

@@ -27,8 +27,11 @@ import {
 import { hotelQuestion, tenantWithHandbook } from "../support/handbook";
 import { promptText, tokenUsage } from "../support/model-doubles";
 
-/** Slow enough that the answer is still being written when its object is restarted. */
-const pacedVars = { LOCAL_ANSWER_DELAY_MS: "30" };
+/**
+ * Slow enough that the answer is still being written when its object is restarted; written live, never taken whole
+ * from the answer cache (the reference answer to the same question is cached).
+ */
+const pacedVars = { LOCAL_ANSWER_DELAY_MS: "30", ANSWER_CACHE: "off" };
 
 /** Reads the client's stream until it has seen some text, then leaves; the answer is still being written. */
 async function readSomeTextThenLeave(client: StreamReader, characters = 1): Promise<StreamEvent[]> {

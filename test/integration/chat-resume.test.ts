@@ -22,8 +22,11 @@ import { hotelQuestion, tenantWithHandbook } from "../support/handbook";
 
 const runs = 50;
 const batchSize = 10;
-/** Paces the offline model so that an answer is still being written when the client comes back. */
-const pacedVars = { LOCAL_ANSWER_DELAY_MS: "5" };
+/**
+ * Paces the offline model so that an answer is still being written when the client comes back; never from the
+ * answer cache, which would send a repeated question's answer whole.
+ */
+const pacedVars = { LOCAL_ANSWER_DELAY_MS: "5", ANSWER_CACHE: "off" };
 /** A disconnect leaves at least this many text deltas unwritten, so the answer is still active at the resume. */
 const deltasLeftAtDisconnect = 10;
 

@@ -9,6 +9,7 @@ export function AnswerTimings({ timings }: { timings: TimingsData }) {
   return (
     <>
       <p className="timings" data-testid="answer-timings">
+        {timings.cached ? <span data-testid="cached-answer">Cached answer</span> : null}
         <span>Retrieval {formatMs(timings.retrievalMs)}</span>
         {timings.firstTokenMs !== null ? <span>First token {formatMs(timings.firstTokenMs)}</span> : null}
         <span>Total {formatMs(timings.totalMs)}</span>

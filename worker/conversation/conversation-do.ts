@@ -5,11 +5,14 @@ import type { ChatMessage, ConversationSummary, RetrievalFilter, RetrievalStageT
 import type { Db } from "../db/client";
 import { usage } from "../db/schema";
 import { newId } from "../lib/ids";
-import { type FinishedAnswer, messageText, streamAnswer } from "../rag/answer-stream";
+import { type AnswerChunk, type FinishedAnswer, messageText, streamAnswer } from "../rag/answer-stream";
+import { type CachedAnswer, cachedFormOf, streamCachedAnswer } from "../rag/cached-answer-stream";
 import { retrieveChunks } from "../rag/hybrid-retrieve";
+import type { ConversationTurn } from "../rag/prompt";
 import { minimumFusedScore } from "../rag/retrieval-settings";
 import { standaloneQuery } from "../rag/standalone-query";
 import type { Services } from "../services";
+import { type AnswerCache, openAnswerCache } from "./answer-cache";
 import { assembleMessage } from "./assemble-message";
 import {
   type ConversationIndexEntry,
@@ -72,6 +75,15 @@ interface AnswerPlan {
   active: ActiveAnswer;
   services: Services;
   sent: SentAnswer | null;
+  /** Answer the question again rather than from the answer cache. */
+  regenerate: boolean;
+}
+
+// A first question's answer cache, and the cached answer it is given (null: it is answered live, then cached).
+interface FirstTurnCaching {
+  cache: AnswerCache;
+  question: string;
+  hit: CachedAnswer | null;
 }
 
 // While an answer is generated the alarm fires this often; it keeps the object awake and catches a lost answer.
@@ -161,7 +173,7 @@ export class ConversationObject extends DurableObject<Env> {
     this.events.clear();
     this.settings.set("activeAnswer", active);
     this.touch();
-    const generation = this.begin({ key, questionId: message.id, active, services, sent: null });
+    const generation = this.begin({ key, questionId: message.id, active, services, sent: null, regenerate });
     // The pending answer keeps the object alive; the alarm is the safety net if it is restarted anyway.
     await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
     this.queueIndexWrite(services.db, key);
@@ -271,79 +283,33 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   private async generate(generation: Generation, plan: AnswerPlan): Promise<void> {
-    const { key, questionId, active, services, sent } = plan;
+    const { key, questionId, services, sent } = plan;
     const { models, db, config } = services;
+    const startedAt = Date.now();
     const outcome: { answer?: FinishedAnswer } = {};
     let failure: unknown = null;
+    let caching: FirstTurnCaching | null = null;
     try {
       const question = messageText((await this.messages.get(questionId)) ?? undefined);
       const history = await historyWindow(this.messages.newestFirst({ before: questionId }));
-      const retrievalStages: RetrievalStageTimings = {};
-      const stream = streamAnswer({
-        model: models.chat,
-        modelId: models.chatModelId,
-        offline: models.offline,
-        messageId: generation.answerId,
-        question,
-        history,
-        retrieve: async (latest) => {
-          // The asker's unreadable collections are read when the answer retrieves, so a continuation after a restart
-          // honours access as it is then.
-          const [query, unreadable] = await Promise.all([
-            standaloneQuery({
-              question: latest,
-              history,
-              model: models.chat,
-              rewritesQueries: models.capabilities.rewritesQueries,
-              abortSignal: generation.stop.signal,
-            }),
-            unreadableCollections(db, key.tenantId, active.reader),
-          ]);
-          const sources = await retrieveChunks(
-            {
-              chunkSearch: services.chunkSearch,
-              vectorIndex: services.vectorIndex,
-              embedding: models.embedding,
-              reranker: models.reranker,
-              settings: config.retrieval,
-            },
-            {
-              tenantId: key.tenantId,
-              query,
-              topK: config.retrievalTopK,
-              filter: active.filter,
-              unreadableCollections: unreadable,
-              stageTimings: retrievalStages,
-            },
-          );
-          return { query, sources };
-        },
-        retrievalStages,
-        grounding: {
-          relevance: models.sourceRelevance,
-          minimumScore: minimumFusedScore(config.retrieval),
-          topK: config.retrievalTopK,
-        },
-        // Kept before any text cites them, so that a continuation after a restart cites the same passages.
-        onSources: ({ sources, uncoveredParts }) => {
-          if (this.generation === generation) {
-            this.settings.set("activeAnswer", { ...active, sources, uncoveredParts });
-          }
-        },
-        resumeFrom: sent
-          ? {
-              sources: active.sources,
-              uncoveredParts: active.uncoveredParts ?? [],
-              text: sent.text,
-              textComplete: sent.textEnded,
-              continuesAnswers: models.capabilities.continuesAnswers,
-            }
-          : undefined,
-        stopSignal: generation.stop.signal,
-        onFinish: (answer) => {
-          outcome.answer = answer;
-        },
-      });
+      // Only a first question is answered from the cache: a follow-up's answer depends on what came before it.
+      if (config.answerCache && history.length === 0 && sent === null) {
+        caching = await this.lookUpAnswer(services, plan, question);
+      }
+      const cached = caching?.hit ?? null;
+      const onFinish = (answer: FinishedAnswer) => {
+        outcome.answer = answer;
+      };
+      const stream = cached
+        ? streamCachedAnswer({
+            answer: cached,
+            messageId: generation.answerId,
+            modelId: models.chatModelId,
+            offline: models.offline,
+            startedAt,
+            onFinish,
+          })
+        : this.liveAnswer(generation, plan, question, history, onFinish);
       // Readers of a continued answer already have its beginning; they get only what is new.
       const chunks = sent ? stream.pipeThrough(skipSentChunks(sent)) : stream;
       for await (const chunk of chunks) this.events.append(chunk);
@@ -354,6 +320,9 @@ export class ConversationObject extends DurableObject<Env> {
     }
 
     const answer = failure === null ? outcome.answer : undefined;
+    // Kept before the stream ends, so that the asker's next question already finds it.
+    const cachedForm = caching && !caching.hit && answer ? cachedFormOf(answer) : null;
+    if (caching && cachedForm) await this.keepAnswer(caching, cachedForm);
     const message = answer ? await this.savedForm(answer, sent !== null) : await this.salvage(generation.answerId);
     this.messages.save(message);
     this.settings.delete("activeAnswer");
@@ -414,7 +383,7 @@ export class ConversationObject extends DurableObject<Env> {
       ) {
         const continued = { ...active, continuations: active.continuations + 1 };
         this.settings.set("activeAnswer", continued);
-        this.begin({ key, questionId, active: continued, services: this.services(), sent });
+        this.begin({ key, questionId, active: continued, services: this.services(), sent, regenerate: false });
         await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
         return;
       }
@@ -435,6 +404,114 @@ export class ConversationObject extends DurableObject<Env> {
       if (key) await this.queueIndexWrite(this.services().db, key);
     } catch (error) {
       console.error("Could not update the conversation index", error);
+    }
+  }
+
+  // The answer the model writes from what retrieval finds.
+  private liveAnswer(
+    generation: Generation,
+    plan: AnswerPlan,
+    question: string,
+    history: ConversationTurn[],
+    onFinish: (answer: FinishedAnswer) => void,
+  ): ReadableStream<AnswerChunk> {
+    const { key, active, services, sent } = plan;
+    const { models, db, config } = services;
+    const retrievalStages: RetrievalStageTimings = {};
+    return streamAnswer({
+      model: models.chat,
+      modelId: models.chatModelId,
+      offline: models.offline,
+      messageId: generation.answerId,
+      question,
+      history,
+      retrieve: async (latest) => {
+        // The asker's unreadable collections are read when the answer retrieves, so a continuation after a restart
+        // honours access as it is then.
+        const [query, unreadable] = await Promise.all([
+          standaloneQuery({
+            question: latest,
+            history,
+            model: models.chat,
+            rewritesQueries: models.capabilities.rewritesQueries,
+            abortSignal: generation.stop.signal,
+          }),
+          unreadableCollections(db, key.tenantId, active.reader),
+        ]);
+        const sources = await retrieveChunks(
+          {
+            chunkSearch: services.chunkSearch,
+            vectorIndex: services.vectorIndex,
+            embedding: models.embedding,
+            reranker: models.reranker,
+            settings: config.retrieval,
+          },
+          {
+            tenantId: key.tenantId,
+            query,
+            topK: config.retrievalTopK,
+            filter: active.filter,
+            unreadableCollections: unreadable,
+            stageTimings: retrievalStages,
+          },
+        );
+        return { query, sources };
+      },
+      retrievalStages,
+      grounding: {
+        relevance: models.sourceRelevance,
+        minimumScore: minimumFusedScore(config.retrieval),
+        topK: config.retrievalTopK,
+      },
+      // Kept before any text cites them, so that a continuation after a restart cites the same passages.
+      onSources: ({ sources, uncoveredParts }) => {
+        if (this.generation === generation) {
+          this.settings.set("activeAnswer", { ...active, sources, uncoveredParts });
+        }
+      },
+      resumeFrom: sent
+        ? {
+            sources: active.sources,
+            uncoveredParts: active.uncoveredParts ?? [],
+            text: sent.text,
+            textComplete: sent.textEnded,
+            continuesAnswers: models.capabilities.continuesAnswers,
+          }
+        : undefined,
+      stopSignal: generation.stop.signal,
+      onFinish,
+    });
+  }
+
+  private async keepAnswer(caching: FirstTurnCaching, answer: CachedAnswer): Promise<void> {
+    try {
+      await caching.cache.store(caching.question, answer);
+    } catch (error) {
+      console.error("Could not keep the answer in the answer cache", error);
+    }
+  }
+
+  // The cache of answers the asker may be given (its tenant, the collections it may read, its filter, the same models
+  // and settings), and its answer to the question unless it is to be answered again. A cache that fails is skipped.
+  private async lookUpAnswer(services: Services, plan: AnswerPlan, question: string): Promise<FirstTurnCaching | null> {
+    const { db, models, config } = services;
+    const { key, active } = plan;
+    try {
+      const cache = await openAnswerCache(db, {
+        tenantId: key.tenantId,
+        unreadableCollections: await unreadableCollections(db, key.tenantId, active.reader),
+        filter: active.filter,
+        answerSettings: {
+          chatModel: models.chatModelId,
+          embeddingModel: models.embeddingModelId,
+          topK: config.retrievalTopK,
+          retrieval: config.retrieval,
+        },
+      });
+      return { cache, question, hit: plan.regenerate ? null : await cache.find(question) };
+    } catch (error) {
+      console.error("Could not read the answer cache", error);
+      return null;
     }
   }
 

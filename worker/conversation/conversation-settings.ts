@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { retrievalFilterSchema, roleSchema } from "../contract";
-import type { RetrievedChunk } from "../rag/retrieved-chunk";
+import { retrievedChunkSchema } from "../rag/retrieved-chunk";
 
 const ownerSchema = z.object({ tenantId: z.string(), subject: z.string() });
 
@@ -14,17 +14,6 @@ const titleSchema = z.object({
 });
 
 export type ConversationTitle = z.infer<typeof titleSchema>;
-
-const retrievedChunkSchema = z.object({
-  chunkId: z.string(),
-  documentId: z.string(),
-  externalId: z.string().nullable(),
-  title: z.string(),
-  headingPath: z.string(),
-  page: z.number().nullable().optional(),
-  text: z.string(),
-  score: z.number(),
-}) satisfies z.ZodType<RetrievedChunk>;
 
 const activeAnswerSchema = z.object({
   answerId: z.string(),

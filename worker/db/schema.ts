@@ -408,3 +408,47 @@ export const feedback = sqliteTable(
     index("feedback_tenant").on(table.tenantId, table.seq),
   ],
 );
+
+/**
+ * Answers to first-turn questions, served again to the same question in the same scope (worker/rag/answer-cache.ts).
+ * `scope_key` hashes what decides which passages an asker may be given (the collections it cannot read, its filter)
+ * and how the answer was made (models, retrieval settings); `documents` lists `{id, version, collection}` of every
+ * document among the answer's sources, and an entry whose documents changed since is never served.
+ */
+export const answerCache = sqliteTable(
+  "answer_cache",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    scopeKey: text("scope_key").notNull(),
+    /** SHA-256 of the normalised question (`normaliseQuestion`). */
+    questionHash: text("question_hash").notNull(),
+    /** The question's content terms, a JSON array, for the similarity of near-duplicates. */
+    terms: text("terms", { mode: "json" }).$type<string[]>().notNull(),
+    /** The answer as it streamed (`CachedAnswer`), JSON. */
+    answer: text("answer", { mode: "json" }).$type<unknown>().notNull(),
+    documents: text("documents", { mode: "json" }).$type<unknown>().notNull(),
+    createdAt: timestampNow("created_at"),
+  },
+  (table) => [
+    index("answer_cache_question").on(table.tenantId, table.scopeKey, table.questionHash),
+    index("answer_cache_created").on(table.tenantId, table.createdAt),
+  ],
+);
+
+/** The MinHash bands of each cached question: questions sharing a band are candidate near-duplicates. */
+export const answerCacheBands = sqliteTable(
+  "answer_cache_bands",
+  {
+    entryId: text("entry_id")
+      .notNull()
+      .references(() => answerCache.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id").notNull(),
+    scopeKey: text("scope_key").notNull(),
+    band: text("band").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.entryId, table.band] }),
+    index("answer_cache_bands_lookup").on(table.tenantId, table.scopeKey, table.band),
+  ],
+);

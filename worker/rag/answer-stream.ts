@@ -74,7 +74,8 @@ export interface FinishedAnswer {
   timings: TimingsData;
 }
 
-type AnswerChunk = UIMessageChunk<ChatMetadata, ChatDataParts>;
+/** One chunk of the chat's UI message stream. */
+export type AnswerChunk = UIMessageChunk<ChatMetadata, ChatDataParts>;
 
 // Model calls that fail before any text streamed (429, 5xx, request timeouts) are tried this many more times.
 const modelRetries = 2;
@@ -157,17 +158,7 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
       }
 
       const cited = citedSourceIndexes(text, sources.length);
-      for (const index of cited) {
-        const source = sources[index - 1];
-        if (source) {
-          writer.write({
-            type: "source-document",
-            sourceId: source.chunkId,
-            mediaType: "text/plain",
-            title: source.title,
-          });
-        }
-      }
+      for (const chunk of sourceDocumentChunks(cited, sources)) writer.write(chunk);
       if (status === "complete") {
         writer.write({
           type: "data-grounding",
@@ -248,7 +239,8 @@ function sentWhole(text: string): ModelAnswer {
 
 const timeoutMessage = "The model took too long to answer; please try again.";
 
-function answerMetadata(
+/** The metadata of a finished answer, which its `finish` chunk carries and its saved message keeps. */
+export function answerMetadata(
   model: string,
   timings: TimingsData,
   status: AnswerStatus,
@@ -292,7 +284,18 @@ export function citedSourceIndexes(text: string, count: number): number[] {
   return [...cited];
 }
 
-function sourcesData(sources: RetrievedChunk[]): SourcesData {
+/** One `source-document` chunk per cited source (`cited` holds 1-based indexes into `sources`), in citation order. */
+export function sourceDocumentChunks(cited: readonly number[], sources: readonly RetrievedChunk[]): AnswerChunk[] {
+  return cited.flatMap((index) => {
+    const source = sources[index - 1];
+    return source
+      ? [{ type: "source-document", sourceId: source.chunkId, mediaType: "text/plain", title: source.title } as const]
+      : [];
+  });
+}
+
+/** The `data-sources` part: every passage the answer was given, numbered as the text cites them. */
+export function sourcesData(sources: readonly RetrievedChunk[]): SourcesData {
   return {
     sources: sources.map((source, index) => ({
       index: index + 1,
