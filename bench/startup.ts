@@ -4,7 +4,7 @@
  * Measures what a cold isolate pays before it can answer: workerd compiles the built Worker's entry module and
  * evaluates it and everything it imports statically (chunks loaded by `import()` are not touched until called).
  * Each run starts a fresh workerd through Miniflare with the bundle's modules and no bindings, waits until it is
- * ready and reads the CPU time workerd used (user + system, from `/proc`, so Linux only); the same is measured for a
+ * ready and reads the CPU time workerd's threads used (from `/proc`, so Linux only); the same is measured for a
  * one-line Worker in the same run, and the difference is the cost of the bundle. Runs alternate between the two so
  * machine load falls on both alike. Build the bundle first with `npm run build && npm run deploy:check`.
  */
@@ -36,27 +36,35 @@ if (!bundleModules.includes(entry)) {
   process.exit(2);
 }
 
-// Clock ticks per second of /proc/<pid>/stat's CPU fields; 100 on every Linux build that matters here.
-const clockTicksPerSecond = 100;
-
-/** CPU milliseconds (user + system) that the workerd processes started by this process have used so far. */
+/**
+ * CPU milliseconds that the workerd processes started by this process have used so far: the sum over their threads of
+ * the first field of `/proc/<pid>/task/<tid>/schedstat`, time on a CPU in nanoseconds.
+ */
 function workerdCpuMilliseconds(): number {
-  let ticks = 0;
+  let nanoseconds = 0;
   for (const entryName of readdirSync("/proc")) {
     if (!/^\d+$/.test(entryName)) continue;
     let stat: string;
+    let threads: string[];
     try {
       stat = readFileSync(`/proc/${entryName}/stat`, "utf8");
+      threads = readdirSync(`/proc/${entryName}/task`);
     } catch {
       continue;
     }
     const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    // After the name: state, parent, …; user and system time are fields 14 and 15 of the whole line.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (name !== "workerd" || Number(fields[1]) !== process.pid) continue;
-    ticks += Number(fields[11]) + Number(fields[12]);
+    // After the name come the state and the parent's id.
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (name !== "workerd" || parent !== process.pid) continue;
+    for (const thread of threads) {
+      try {
+        nanoseconds += Number(readFileSync(`/proc/${entryName}/task/${thread}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // The thread ended.
+      }
+    }
   }
-  return (ticks * 1000) / clockTicksPerSecond;
+  return nanoseconds / 1e6;
 }
 
 interface StartupCost {
@@ -138,7 +146,7 @@ const bundleCpu = median(bundleCosts.map((cost) => cost.cpuMilliseconds));
 const emptyCpu = median(emptyCosts.map((cost) => cost.cpuMilliseconds));
 const bundleWall = median(bundleCosts.map((cost) => cost.wallMilliseconds));
 const emptyWall = median(emptyCosts.map((cost) => cost.wallMilliseconds));
-console.log(`workerd start-up, median of ${runs} runs (CPU from /proc in 10 ms ticks):`);
+console.log(`workerd start-up, median of ${runs} runs (CPU time of its threads from /proc):`);
 console.log(`  one-line Worker: ${emptyCpu.toFixed(0)} ms CPU, ${emptyWall.toFixed(0)} ms wall`);
 console.log(`  this bundle:     ${bundleCpu.toFixed(0)} ms CPU, ${bundleWall.toFixed(0)} ms wall`);
 console.log(

@@ -16,8 +16,8 @@ import { contentTerms } from "../rag/text-tokens";
 /** Whose answers an asker may be given: the same tenant, readable collections, filter and answer settings. */
 export interface AnswerCacheScope {
   tenantId: string;
-  /** The collections the asker may not read (`unreadableCollections`). */
-  unreadableCollections: readonly string[];
+  /** Reads the collections the asker may not read (`unreadableCollections`); called while the cache is searched. */
+  unreadableCollections: () => Promise<readonly string[]>;
   filter: RetrievalFilter | undefined;
   /** What shapes an answer besides the question (models, retrieval settings); any change is another scope. */
   answerSettings: Record<string, unknown>;
@@ -38,33 +38,34 @@ export interface AnswerCache {
  * ("Berlin" / "Lisbon"): then the new question would likely be answered from other passages.
  */
 export const nearDuplicateSimilarity = 0.6;
-// Cached answers compared with each question, newest first.
-const candidateLimit = 20;
+// Cached answers compared with each question, newest first, in all scopes of the tenant.
+const candidateLimit = 50;
 // Entries a tenant keeps; storing more drops its oldest.
 const maxEntriesPerTenant = 1000;
 
 /** The answer cache of `scope`, on D1. */
-export async function openAnswerCache(db: Db, scope: AnswerCacheScope): Promise<AnswerCache> {
-  const scopeKey = await sha256Hex(
-    JSON.stringify({
-      unreadable: [...scope.unreadableCollections].sort(),
-      collection: scope.filter?.collection ?? null,
-      documentIds: scope.filter?.documentIds ? [...scope.filter.documentIds].sort() : null,
-      settings: scope.answerSettings,
-    }),
-  );
+export function openAnswerCache(db: Db, scope: AnswerCacheScope): AnswerCache {
   const { tenantId } = scope;
+  let scopeKey: Promise<string> | undefined;
+  const keyOfScope = () => {
+    scopeKey ??= scopeKeyOf(scope);
+    return scopeKey;
+  };
   return {
     async find(question) {
       const fingerprint = await fingerprintQuestion(question);
-      const candidates = await answerCacheCandidates(
-        db,
-        { tenantId, scopeKey, questionHash: fingerprint.hash, bands: fingerprint.bands },
-        candidateLimit,
-      );
+      // The scope's key and the candidates of every scope are read at once: two D1 queries, not one after the other.
+      const [key, candidates] = await Promise.all([
+        keyOfScope(),
+        answerCacheCandidates(
+          db,
+          { tenantId, questionHash: fingerprint.hash, bands: fingerprint.bands },
+          candidateLimit,
+        ),
+      ]);
       const best = bestMatch(
         fingerprint,
-        candidates.filter((candidate) => candidate.valid),
+        candidates.filter((candidate) => candidate.valid && candidate.scopeKey === key),
       );
       if (best === null) {
         // Answers drawn from documents that have changed since are of no use to anyone.
@@ -86,7 +87,7 @@ export async function openAnswerCache(db: Db, scope: AnswerCacheScope): Promise<
         {
           id: newId(),
           tenantId,
-          scopeKey,
+          scopeKey: await keyOfScope(),
           questionHash: fingerprint.hash,
           bands: fingerprint.bands,
           terms: fingerprint.terms,
@@ -97,6 +98,18 @@ export async function openAnswerCache(db: Db, scope: AnswerCacheScope): Promise<
       );
     },
   };
+}
+
+async function scopeKeyOf(scope: AnswerCacheScope): Promise<string> {
+  const unreadable = await scope.unreadableCollections();
+  return sha256Hex(
+    JSON.stringify({
+      unreadable: [...unreadable].sort(),
+      collection: scope.filter?.collection ?? null,
+      documentIds: scope.filter?.documentIds ? [...scope.filter.documentIds].sort() : null,
+      settings: scope.answerSettings,
+    }),
+  );
 }
 
 // The same question if cached, else the most similar near-duplicate (the newest of equals).

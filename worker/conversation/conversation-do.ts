@@ -497,9 +497,9 @@ export class ConversationObject extends DurableObject<Env> {
     const { db, models, config } = services;
     const { key, active } = plan;
     try {
-      const cache = await openAnswerCache(db, {
+      const cache = openAnswerCache(db, {
         tenantId: key.tenantId,
-        unreadableCollections: await unreadableCollections(db, key.tenantId, active.reader),
+        unreadableCollections: () => unreadableCollections(db, key.tenantId, active.reader),
         filter: active.filter,
         answerSettings: {
           chatModel: models.chatModelId,

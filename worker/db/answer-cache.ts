@@ -9,10 +9,9 @@ export interface CachedDocument {
   collection: string;
 }
 
-/** Where to look for a question's cached answers, and how to recognise it. */
+/** How to recognise a question among a tenant's cached answers. */
 export interface AnswerCacheLookup {
   tenantId: string;
-  scopeKey: string;
   questionHash: string;
   bands: readonly string[];
 }
@@ -20,6 +19,7 @@ export interface AnswerCacheLookup {
 /** A cached answer that may fit the question: `valid` is false once a document it drew on has changed. */
 export interface AnswerCacheCandidate {
   id: string;
+  scopeKey: string;
   questionHash: string;
   terms: string[];
   answer: unknown;
@@ -29,6 +29,7 @@ export interface AnswerCacheCandidate {
 /** A new cache entry. */
 export interface AnswerCacheEntry extends AnswerCacheLookup {
   id: string;
+  scopeKey: string;
   terms: string[];
   answer: unknown;
   documents: CachedDocument[];
@@ -50,28 +51,22 @@ const entryIsCurrent = sql<number>`not exists (
 )`;
 
 /**
- * The newest cached answers in the scope whose question is the same (by hash) or shares a MinHash band, each with
- * whether its documents are unchanged: one D1 query.
+ * The tenant's newest cached answers whose question is the same (by hash) or shares a MinHash band, in every scope
+ * (so the query need not wait for the asker's scope), each with whether its documents are unchanged: one D1 query.
  */
 export async function answerCacheCandidates(
   db: Db,
   lookup: AnswerCacheLookup,
   limit: number,
 ): Promise<AnswerCacheCandidate[]> {
-  const inScope = and(eq(answerCache.tenantId, lookup.tenantId), eq(answerCache.scopeKey, lookup.scopeKey));
   const sharesBand = db
     .select({ entryId: answerCacheBands.entryId })
     .from(answerCacheBands)
-    .where(
-      and(
-        eq(answerCacheBands.tenantId, lookup.tenantId),
-        eq(answerCacheBands.scopeKey, lookup.scopeKey),
-        inArray(answerCacheBands.band, [...lookup.bands]),
-      ),
-    );
+    .where(and(eq(answerCacheBands.tenantId, lookup.tenantId), inArray(answerCacheBands.band, [...lookup.bands])));
   const rows = await db
     .select({
       id: answerCache.id,
+      scopeKey: answerCache.scopeKey,
       questionHash: answerCache.questionHash,
       terms: answerCache.terms,
       answer: answerCache.answer,
@@ -80,7 +75,7 @@ export async function answerCacheCandidates(
     .from(answerCache)
     .where(
       and(
-        inScope,
+        eq(answerCache.tenantId, lookup.tenantId),
         lookup.bands.length > 0
           ? or(eq(answerCache.questionHash, lookup.questionHash), inArray(answerCache.id, sharesBand))
           : eq(answerCache.questionHash, lookup.questionHash),
@@ -131,7 +126,7 @@ export async function putAnswerCacheEntry(db: Db, entry: AnswerCacheEntry, maxEn
     .where(eq(answerCache.tenantId, tenantId))
     .orderBy(desc(answerCache.createdAt))
     .limit(maxEntries);
-  const bands = entry.bands.map((band) => ({ entryId: entry.id, tenantId, scopeKey, band }));
+  const bands = entry.bands.map((band) => ({ entryId: entry.id, tenantId, band }));
   await db.batch([
     db
       .delete(answerCache)

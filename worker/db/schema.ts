@@ -431,7 +431,7 @@ export const answerCache = sqliteTable(
     createdAt: timestampNow("created_at"),
   },
   (table) => [
-    index("answer_cache_question").on(table.tenantId, table.scopeKey, table.questionHash),
+    index("answer_cache_question").on(table.tenantId, table.questionHash),
     index("answer_cache_created").on(table.tenantId, table.createdAt),
   ],
 );
@@ -444,11 +444,10 @@ export const answerCacheBands = sqliteTable(
       .notNull()
       .references(() => answerCache.id, { onDelete: "cascade" }),
     tenantId: text("tenant_id").notNull(),
-    scopeKey: text("scope_key").notNull(),
     band: text("band").notNull(),
   },
   (table) => [
     primaryKey({ columns: [table.entryId, table.band] }),
-    index("answer_cache_bands_lookup").on(table.tenantId, table.scopeKey, table.band),
+    index("answer_cache_bands_lookup").on(table.tenantId, table.band),
   ],
 );
