@@ -12,7 +12,7 @@ import { connectWithDevToken } from "../../client/dev-token.ts";
 import { appInBrowser, storeToken } from "./app-in-browser";
 
 // Slow enough that a page reloaded while an answer streams comes back before it ends.
-const running = appInBrowser({ LOCAL_ANSWER_DELAY_MS: "150" });
+const running = appInBrowser({ LOCAL_ANSWER_DELAY_MS: "150", ANSWER_CACHE: "off" });
 
 const expensesDocument = `# Travel expense limits
 

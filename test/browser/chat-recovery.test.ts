@@ -18,7 +18,7 @@ import { launchChromium } from "../support/chromium";
 import { storeToken } from "./app-in-browser";
 
 // Slow enough that an answer is still streaming when the test acts on it.
-const environment = { LOCAL_ANSWER_DELAY_MS: "60" };
+const environment = { LOCAL_ANSWER_DELAY_MS: "60", ANSWER_CACHE: "off" };
 const question = "How does Cloudflare Queues retry messages that fail?";
 // How long the page may take to notice the restarted server: its health checks back off to 10 s apart.
 const reconnectTimeoutMs = 60_000;

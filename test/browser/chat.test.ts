@@ -65,7 +65,8 @@ async function ask(page: Page, text: string): Promise<void> {
 beforeAll(async () => {
   // Slow the offline answer model down a little so the streaming is observable.
   // Slow enough that Stop, clicked once the answer shows, lands before it ends on a busy machine.
-  server = await startServer({ LOCAL_ANSWER_DELAY_MS: "60" });
+  // Answers are written live: a question asked again would otherwise arrive whole from the answer cache.
+  server = await startServer({ LOCAL_ANSWER_DELAY_MS: "60", ANSWER_CACHE: "off" });
   baseUrl = server.baseUrl;
 
   // The seeded documents are the ones present before this test uploads anything; wait for their ingestion.

@@ -11,8 +11,8 @@ import { readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
 import { appInBrowser, storeToken } from "./app-in-browser";
 
-// Slow enough that an answer is still being written when the test stops it.
-const running = appInBrowser({ LOCAL_ANSWER_DELAY_MS: "40" });
+// Slow enough that an answer is still being written when the test stops it; written live, never whole from the cache.
+const running = appInBrowser({ LOCAL_ANSWER_DELAY_MS: "40", ANSWER_CACHE: "off" });
 
 const title = "Harbour operations manual";
 const fact = "The lighthouse keeper winds the Fresnel lens clockwork every ninety minutes during fog.";
