@@ -31,13 +31,11 @@ export interface AnswerCache {
   store(question: string, answer: CachedAnswer): Promise<void>;
 }
 
-/**
- * Questions whose content terms overlap at least this much (Jaccard) are near-duplicates, provided that the terms
- * in which they differ occur in none of the cached answer's passages. One changed word of five content words
- * (0.67) is a paraphrase ("how often" / "how frequently"), unless the changed word is one the passages are about
- * ("Berlin" / "Lisbon"): then the new question would likely be answered from other passages.
- */
-export const nearDuplicateSimilarity = 0.6;
+// Questions whose content terms overlap at least this much (Jaccard) are near-duplicates, provided that the terms in
+// which they differ occur in none of the cached answer's passages. One changed word of five content words (0.67) is a
+// paraphrase ("how often" / "how frequently"), unless the changed word is one the passages are about ("Berlin" /
+// "Lisbon"): then the new question would likely be answered from other passages.
+const nearDuplicateSimilarity = 0.6;
 // Cached answers compared with each question, newest first, in all scopes of the tenant.
 const candidateLimit = 50;
 // Entries a tenant keeps; storing more drops its oldest.
