@@ -278,9 +278,18 @@ export const searchRequestSchema = z.object({
   retrieval: retrievalSettingsOverrideSchema.optional(),
 });
 
-/** Milliseconds retrieval took in each stage (first pass, feedback, hydration, reranking); a stage not run is absent. */
+/**
+ * Milliseconds retrieval took in each stage (first pass, feedback, fusion, hydration, reranking); a stage not run is
+ * absent. The first pass (`search`) is broken down into embedding the query, the vector query (a round trip to the
+ * index, its scan included) and the full-text query (a round trip to D1); they run in parallel, so they overlap
+ * rather than add up to it.
+ */
 export const retrievalStageTimingsSchema = z.object({
   search: z.number().optional(),
+  embed: z.number().optional(),
+  vectorQuery: z.number().optional(),
+  fullTextQuery: z.number().optional(),
+  fusion: z.number().optional(),
   feedback: z.number().optional(),
   hydrate: z.number().optional(),
   rerank: z.number().optional(),
@@ -657,6 +666,8 @@ export const timingsDataSchema = z.object({
   retrievalMs: z.number(),
   /** Where the retrieval time went, summed over the parts of the question; absent from older answers. */
   retrievalStages: retrievalStageTimingsSchema.optional(),
+  /** The hop from the Worker into the conversation's Durable Object; absent from older answers and continuations. */
+  conversationHopMs: z.number().optional(),
   firstTokenMs: z.number().nullable(),
   totalMs: z.number(),
   /** Tokens the model reported (the offline model counts words); null when the model did not say. */

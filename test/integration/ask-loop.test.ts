@@ -24,6 +24,8 @@ describe("the RAG loop, through the HTTP API", () => {
     const response = await postJson("/api/chat", { id: conversationId, message: userMessage(hotelQuestion) }, admin);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/event-stream");
+    // Server-Timing: the Worker's part and its call into the conversation's object.
+    expect(response.headers.get("Server-Timing")).toMatch(/(^|,\s*)conversation;dur=/);
     const chunks = await readUiStream(response);
 
     const deltas = chunks.filter((chunk) => chunk.type === "text-delta");
@@ -58,10 +60,15 @@ describe("the RAG loop, through the HTTP API", () => {
     expect(timings?.data).toMatchObject({
       retrievalStages: {
         search: expect.any(Number),
+        embed: expect.any(Number),
+        vectorQuery: expect.any(Number),
+        fullTextQuery: expect.any(Number),
         feedback: expect.any(Number),
+        fusion: expect.any(Number),
         hydrate: expect.any(Number),
         rerank: expect.any(Number),
       },
+      conversationHopMs: expect.any(Number),
     });
 
     const history = await call(`/api/conversations/${conversationId}`, { token: admin });

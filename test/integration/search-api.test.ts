@@ -86,7 +86,20 @@ describe("POST /api/search", () => {
 
     const response = await search(admin, { query, retrieval: reranked });
     const { timings } = await response.json<{ timings: { retrievalMs: number; stages: Record<string, number> } }>();
-    expect(Object.keys(timings.stages).sort()).toEqual(["hydrate", "rerank", "search"]);
+    expect(Object.keys(timings.stages).sort()).toEqual([
+      "embed",
+      "fullTextQuery",
+      "fusion",
+      "hydrate",
+      "rerank",
+      "search",
+      "vectorQuery",
+    ]);
+    // Server-Timing carries the same stages, the retrieval and the whole request in the Worker.
+    const serverTiming = response.headers.get("Server-Timing") ?? "";
+    for (const metric of ["total", "retrieval", ...Object.keys(timings.stages)]) {
+      expect(serverTiming).toMatch(new RegExp(`(^|,\\s*)${metric};dur=`));
+    }
   });
 
   it("lets only admins change retrieval settings, and checks them", async () => {
@@ -117,7 +130,14 @@ describe("POST /api/search", () => {
     const response = await search(admin, { query: "emperor penguins", mode: "fts", retrieval: { feedback } });
     const { results, timings } = await response.json<{ results: Hit[]; timings: { stages: Record<string, number> } }>();
     expect(results.map((result) => result.externalId)).toEqual(["named", "related"]);
-    expect(Object.keys(timings.stages).sort()).toEqual(["feedback", "hydrate", "rerank", "search"]);
+    expect(Object.keys(timings.stages).sort()).toEqual([
+      "feedback",
+      "fullTextQuery",
+      "fusion",
+      "hydrate",
+      "rerank",
+      "search",
+    ]);
   });
 
   it("lets only admins pick a single ranker, and takes topK up to 100", async () => {

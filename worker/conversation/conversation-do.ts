@@ -77,6 +77,8 @@ interface AnswerPlan {
   sent: SentAnswer | null;
   /** Answer the question again rather than from the answer cache. */
   regenerate: boolean;
+  /** The hop from the Worker into this object that started the answer (`data-timings`); none for a continuation. */
+  conversationHopMs?: number | undefined;
 }
 
 // A first question's answer cache, and the cached answer it is given (null: it is answered live, then cached).
@@ -131,7 +133,8 @@ export class ConversationObject extends DurableObject<Env> {
    * question replaces it, and what followed it is dropped (an edit, or a retry). `conflict` while another answer is
    * being generated, `id-taken` when the id is an answer's, `not-found` when the conversation is someone else's.
    * With `regenerate`, the latest question is answered again and its earlier answers stay, before the new one, as
-   * versions (`not-latest` for any other question).
+   * versions (`not-latest` for any other question). `sentAt` is when the Worker made the call (`Date.now()`), to
+   * time the hop into this object.
    */
   async chat(
     caller: ConversationCaller,
@@ -141,8 +144,10 @@ export class ConversationObject extends DurableObject<Env> {
       reader,
       filter,
       regenerate = false,
-    }: { reader: Reader; filter?: RetrievalFilter | undefined; regenerate?: boolean },
+      sentAt,
+    }: { reader: Reader; filter?: RetrievalFilter | undefined; regenerate?: boolean; sentAt?: number },
   ): Promise<ChatStart> {
+    const conversationHopMs = sentAt === undefined ? undefined : Math.max(0, Date.now() - sentAt);
     if (!this.claim(caller, conversationId)) return { status: "not-found" };
     if (this.generation) return { status: "conflict" };
     const key = this.key();
@@ -173,7 +178,15 @@ export class ConversationObject extends DurableObject<Env> {
     this.events.clear();
     this.settings.set("activeAnswer", active);
     this.touch();
-    const generation = this.begin({ key, questionId: message.id, active, services, sent: null, regenerate });
+    const generation = this.begin({
+      key,
+      questionId: message.id,
+      active,
+      services,
+      sent: null,
+      regenerate,
+      conversationHopMs,
+    });
     // The pending answer keeps the object alive; the alarm is the safety net if it is restarted anyway.
     await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
     this.queueIndexWrite(services.db, key);
@@ -415,7 +428,7 @@ export class ConversationObject extends DurableObject<Env> {
     history: ConversationTurn[],
     onFinish: (answer: FinishedAnswer) => void,
   ): ReadableStream<AnswerChunk> {
-    const { key, active, services, sent } = plan;
+    const { key, active, services, sent, conversationHopMs } = plan;
     const { models, db, config } = services;
     const retrievalStages: RetrievalStageTimings = {};
     return streamAnswer({
@@ -458,6 +471,7 @@ export class ConversationObject extends DurableObject<Env> {
         return { query, sources };
       },
       retrievalStages,
+      conversationHopMs,
       grounding: {
         relevance: models.sourceRelevance,
         minimumScore: minimumFusedScore(config.retrieval),

@@ -33,6 +33,8 @@ export interface AnswerRequest {
   retrieve: (part: string) => Promise<PartRetrieval>;
   /** The time of each retrieval stage, as `retrieve` adds it up, reported in `data-timings`. */
   retrievalStages?: RetrievalStageTimings;
+  /** The hop from the Worker into the conversation's object, reported in `data-timings`. */
+  conversationHopMs?: number | undefined;
   /** Which of the retrieved passages the model is given. */
   grounding: GroundingOptions;
   /** Called with the sources before the answer cites any, so they can be kept for a continuation. */
@@ -106,6 +108,7 @@ export function streamAnswer(request: AnswerRequest): ReadableStream<AnswerChunk
     outputTokens: null,
     model: request.modelId,
     offline: request.offline,
+    ...(request.conversationHopMs === undefined ? {} : { conversationHopMs: request.conversationHopMs }),
   };
 
   // The SDK calls `onError` for failures, and again for every error chunk while it builds the message: those

@@ -63,26 +63,29 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
     mode: request.mode ?? "hybrid",
     candidates: Math.min(maxCandidates, Math.max(settings.candidates, request.topK)),
   };
-  const firstPass = await timeStage(request.stageTimings, "search", async () => {
+  const timings = request.stageTimings;
+  const firstPass = await timeStage(timings, "search", async () => {
     // The full-text query does not wait for the embedding.
-    const queryVector = ranking.mode === "fts" ? Promise.resolve(null) : embedQuery(deps.embedding, request.query);
-    const rankings = await rank(ranking, toFtsMatchQuery(request.query), queryVector);
+    const queryVector =
+      ranking.mode === "fts"
+        ? Promise.resolve(null)
+        : timeStage(timings, "embed", () => embedQuery(deps.embedding, request.query));
+    const rankings = await rank(ranking, toFtsMatchQuery(request.query), queryVector, timings);
     return { queryVector: await queryVector, rankings };
   });
   const { feedback, reranking } = settings;
-  const fused =
+  const rankings =
     feedback.chunks > 0 && feedback.weight > 0
-      ? await timeStage(request.stageTimings, "feedback", () =>
-          rankWithFeedback(ranking, firstPass.rankings, firstPass.queryVector),
+      ? await timeStage(timings, "feedback", () =>
+          rankingsWithFeedback(ranking, firstPass.rankings, firstPass.queryVector),
         )
-      : fuse(firstPass.rankings, settings);
+      : firstPass.rankings;
+  const fused = await timeStage(timings, "fusion", async () => fuse(rankings, settings));
   const reranker = reranking.candidates > 0 && reranking.weight > 0 ? deps.reranker : null;
   // A few spare candidates cover vectors whose rows were just deleted (Vectorize deletes are eventual).
   const loaded = fused.slice(0, Math.max(request.topK, reranker ? reranking.candidates : 0) + spareCandidates);
-  const hydrated = await timeStage(request.stageTimings, "hydrate", () => hydrateInOrder(ranking, loaded));
-  const ordered = reranker
-    ? await timeStage(request.stageTimings, "rerank", () => rerank(reranker, ranking, hydrated))
-    : hydrated;
+  const hydrated = await timeStage(timings, "hydrate", () => hydrateInOrder(ranking, loaded));
+  const ordered = reranker ? await timeStage(timings, "rerank", () => rerank(reranker, ranking, hydrated)) : hydrated;
   return ordered.slice(0, request.topK);
 }
 
@@ -102,11 +105,15 @@ interface WeightedRanking {
   weight: number;
 }
 
-/** The rankers' results for a full-text match and a query vector (either may be absent). */
+/**
+ * The rankers' results for a full-text match and a query vector (either may be absent); `timings` gets the time of
+ * the full-text and vector queries when given.
+ */
 async function rank(
   ranking: Ranking,
   match: string | null,
   vector: Promise<number[] | null>,
+  timings?: RetrievalStageTimings,
 ): Promise<WeightedRanking[]> {
   const { deps, request, scope, settings, mode, candidates } = ranking;
   const fullText = (weights: RetrievalSettings["fullTextColumnWeights"]) =>
@@ -114,11 +121,19 @@ async function rank(
       ? Promise.resolve([])
       : deps.chunkSearch.searchFullText(request.tenantId, match, { limit: candidates, weights, scope });
   const flat = { title: 1, headingPath: 1, text: 1 };
-  const [columnWeighted, flatWeighted, vectorIds] = await Promise.all([
-    fullText(settings.fullTextColumnWeights),
-    settings.flatFullTextWeight > 0 ? fullText(flat) : Promise.resolve([]),
+  const [[columnWeighted, flatWeighted], vectorIds] = await Promise.all([
+    timeStage(timings, "fullTextQuery", () =>
+      Promise.all([
+        fullText(settings.fullTextColumnWeights),
+        settings.flatFullTextWeight > 0 ? fullText(flat) : Promise.resolve([]),
+      ]),
+    ),
     vector.then((values) =>
-      values === null ? [] : queryVectors(deps.vectorIndex, request.tenantId, scope, values, candidates),
+      values === null
+        ? []
+        : timeStage(timings, "vectorQuery", () =>
+            queryVectors(deps.vectorIndex, request.tenantId, scope, values, candidates),
+          ),
     ),
   ]);
   return [
@@ -138,17 +153,17 @@ function fuse(rankings: readonly WeightedRanking[], settings: RetrievalSettings)
 /**
  * Pseudo-relevance feedback: the first pass's best passages are taken as relevant, and both rankers are queried
  * again, the full-text one with the query expanded by their words (RM3), the vector one with the query vector moved
- * towards theirs (Rocchio). The new rankings are fused beside the first pass's, counting `feedback.weight` as much.
+ * towards theirs (Rocchio). The new rankings join the first pass's, counting `feedback.weight` as much, to be fused.
  */
-async function rankWithFeedback(
+async function rankingsWithFeedback(
   ranking: Ranking,
   firstPass: WeightedRanking[],
   queryVector: number[] | null,
-): Promise<FusedResult[]> {
+): Promise<WeightedRanking[]> {
   const { deps, request, settings } = ranking;
   const { feedback } = settings;
   const passages = await hydrateInOrder(ranking, fuse(firstPass, settings).slice(0, feedback.chunks));
-  if (passages.length === 0) return fuse(firstPass, settings);
+  if (passages.length === 0) return firstPass;
   const expanded =
     feedback.expansionTerms > 0 ? toWeightedFtsMatchQuery(expandQuery(request.query, passages, feedback)) : null;
   const shifted =
@@ -160,10 +175,7 @@ async function rankWithFeedback(
         )
       : null;
   const secondPass = await rank(ranking, expanded, Promise.resolve(shifted));
-  return fuse(
-    [...firstPass, ...secondPass.map((entry) => ({ ...entry, weight: entry.weight * feedback.weight }))],
-    settings,
-  );
+  return [...firstPass, ...secondPass.map((entry) => ({ ...entry, weight: entry.weight * feedback.weight }))];
 }
 
 /**

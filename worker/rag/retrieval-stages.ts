@@ -1,9 +1,10 @@
 import type { RetrievalStageTimings } from "../contract";
 
 /**
- * The stages of retrieval whose time is reported (`data-timings`, `POST /api/search`): the first pass of the rankers
- * (embedding, vector and full-text queries), pseudo-relevance feedback (loading the feedback passages and querying
- * again), hydration of the candidates, and reranking. A stage run several times (one per part of a question) adds up.
+ * The stages of retrieval whose time is reported (`data-timings`, `POST /api/search` and its `Server-Timing`): the
+ * first pass of the rankers (`search`, and within it embedding, the vector and the full-text queries),
+ * pseudo-relevance feedback (loading the feedback passages and querying again), fusion of the rankings, hydration of
+ * the candidates, and reranking. A stage run several times (one per part of a question) adds up.
  */
 export type RetrievalStage = keyof RetrievalStageTimings;
 

@@ -1,6 +1,7 @@
 import { UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
+import { endTime, startTime, timing } from "hono/timing";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { addressRateLimit, perUser, rateLimit } from "../auth/rate-limit";
@@ -51,6 +52,9 @@ function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
 export const chatRoutes = new Hono<AppEnv>()
   .post(
     "/",
+    // `Server-Timing`: the Worker's part of the answer (`total`), and the call that starts it (`conversation`); the
+    // retrieval stages come later, in the stream's `data-timings`.
+    timing({ totalDescription: "In the Worker" }),
     addressRateLimit,
     requireRole("member"),
     validate("json", chatRequestSchema),
@@ -59,13 +63,16 @@ export const chatRoutes = new Hono<AppEnv>()
     async (c) => {
       const { id, message, filter, trigger } = c.req.valid("json");
       const { tenantId, subject, role, groups } = c.var.principal;
+      startTime(c, "conversation", "Starting the answer in the conversation's object");
       const start = await callConversation(c, async () =>
         conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message, {
           reader: { role, groups },
           filter,
           regenerate: trigger === "regenerate-message",
+          sentAt: Date.now(),
         }),
       );
+      endTime(c, "conversation");
       if (start.status === "not-found") throw notFound("Conversation");
       if (start.status === "conflict") {
         throw new AppError(

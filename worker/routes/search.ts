@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { setMetric, timing } from "hono/timing";
 import type { AppEnv } from "../app-env";
 import { unreadableCollections } from "../auth/collection-access";
 import { addressRateLimit, perUser, rateLimit } from "../auth/rate-limit";
@@ -11,6 +12,8 @@ import { retrieveChunks } from "../rag/hybrid-retrieve";
 /** Retrieval only: the ranked chunks a chat answer would be grounded on, and where the time went. */
 export const searchRoutes = new Hono<AppEnv>().post(
   "/",
+  // `Server-Timing`: the whole request in the Worker (`total`) and each retrieval stage, as in the body's `timings`.
+  timing({ totalDescription: "In the Worker" }),
   addressRateLimit,
   requireRole("member"),
   validate("json", searchRequestSchema),
@@ -44,6 +47,11 @@ export const searchRoutes = new Hono<AppEnv>().post(
         stageTimings: stages,
       },
     );
-    return c.json({ results, timings: { retrievalMs: performance.now() - started, stages } });
+    const retrievalMs = performance.now() - started;
+    setMetric(c, "retrieval", retrievalMs);
+    for (const [stage, milliseconds] of Object.entries(stages)) {
+      if (milliseconds !== undefined) setMetric(c, stage, milliseconds);
+    }
+    return c.json({ results, timings: { retrievalMs, stages } });
   },
 );
