@@ -1,237 +1,223 @@
 /**
- * Chat benchmark: `npm run bench:chat -- [--conversations 50] [--url <server>] [--chunks 5000]`.
+ * Chat benchmark: `npm run bench:chat -- [--conversations 50] [--rounds N] [--resumes 20] [--url <server>]
+ * [--chunks 5000] [--delay 20]`.
  *
  * Seeds a fresh tenant through the batch API with generated documents until it holds at least `--chunks` chunks,
- * then opens `--conversations` conversations at once over loopback, each asking one question about the corpus, and
- * prints the time to first token and the total time (p50/p95/p99, measured by the client) and the error count.
+ * then, for each of `--rounds` rounds, sends `--conversations` health checks at once and then opens as many new
+ * conversations at once, each asking one question about the corpus and reading its answer to the end. It prints the
+ * client's time to first token and total time beside the health checks of the same minutes (and their ratio), the
+ * server's own breakdown of where the time to the first token went (`data-timings` stages and the `Server-Timing` of
+ * the POST), and the error count. Then `--resumes` answers are asked one after another and each is resumed
+ * (`GET /api/chat/:id/stream`) as soon as its first token arrives: the time to the first replayed event.
  * Without --url it starts the app itself (`scripts/start.ts`: a production build in workerd, fresh local state,
- * the offline models), with `LOCAL_ANSWER_DELAY_MS` from `--delay`.
+ * the offline models), with `LOCAL_ANSWER_DELAY_MS` from `--delay`, which keeps answers streaming long enough to
+ * be resumed.
  */
 import { parseArgs } from "node:util";
 import { StreamReader } from "../client/answer-stream.ts";
-import { connectWithDevToken } from "../client/dev-token.ts";
-import { type RunningServer, startServer } from "../scripts/lib/app-server.ts";
-import { seededRandom } from "../scripts/lib/seeded-random.ts";
+import type { ApiClient } from "../client/api-client.ts";
 import { type TimingsData, timingsDataSchema } from "../worker/contract.ts";
-import { submitDocuments, waitForIndexing } from "./support/bulk-ingest.ts";
+import { measureOn, openHandbookTenant } from "./support/handbook-tenant.ts";
+import { healthBurst } from "./support/health-floor.ts";
+import { latencyLine, ratioLine } from "./support/latency.ts";
+import { retrievalStageLabels } from "./support/retrieval-stage-labels.ts";
+import { serverTimings } from "./support/server-timing.ts";
+import { StageSamples } from "./support/stage-samples.ts";
 
 const { values } = parseArgs({
   options: {
     conversations: { type: "string", default: "50" },
+    rounds: { type: "string" },
+    resumes: { type: "string", default: "20" },
     chunks: { type: "string", default: "5000" },
     url: { type: "string" },
-    delay: { type: "string", default: "0" },
+    delay: { type: "string", default: "20" },
     tenant: { type: "string", default: `bench-chat-${Date.now().toString(36)}` },
   },
 });
 const conversationCount = Number(values.conversations);
-const targetChunks = Number(values.chunks);
-// The rate limit allows 120 questions a minute per user; more conversations would measure the limiter.
+// Enough answers for a median at any concurrency: one round of 50, twenty of 1.
+const rounds = Number(values.rounds ?? Math.max(1, Math.ceil(20 / conversationCount)));
+const resumeCount = Number(values.resumes);
+// With rate limits on (a server given by --url), a user may ask 120 questions a minute.
 const maximumConversations = 120;
 if (!Number.isInteger(conversationCount) || conversationCount < 1 || conversationCount > maximumConversations) {
   console.error(`--conversations must be 1..${maximumConversations}`);
   process.exit(2);
 }
-
-// Each generated document has this many sections, one chunk each (a section is well under the chunk size).
-const sectionsPerDocument = 10;
-const documentsPerBatch = 100;
-const places = ["Berlin", "Lisbon", "Osaka", "Nairobi", "Toronto", "Lima", "Oslo", "Hanoi", "Dakar", "Perth"];
-const systems = ["ledger", "scheduler", "gateway", "archive", "billing", "telemetry", "catalog", "router", "vault"];
-const actions = ["reconciles", "rotates", "replicates", "compacts", "audits", "snapshots", "rebalances", "purges"];
-const objects = ["invoices", "certificates", "replicas", "log segments", "index shards", "session keys", "backups"];
-const periods = ["every hour", "every night", "each Monday", "twice a day", "every fifteen minutes", "monthly"];
-
-const random = seededRandom(42);
-function pick<Item>(items: readonly Item[]): Item {
-  const item = items[Math.floor(random() * items.length)];
-  if (item === undefined) throw new Error("pick from an empty list");
-  return item;
+if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(resumeCount) || resumeCount < 0) {
+  console.error("--rounds must be at least 1 and --resumes at least 0");
+  process.exit(2);
 }
 
-interface Fact {
-  place: string;
-  system: string;
-  action: string;
-  object: string;
-  period: string;
-}
-
-function factSentence(fact: Fact, document: number, section: number): string {
-  return (
-    `The ${fact.system} of the ${fact.place} site ${fact.action} the ${fact.object} ${fact.period}. ` +
-    `Operators of unit ${document}-${section} check the ${fact.object} before the ${fact.system} ${fact.action} them, ` +
-    `and they record the result in the ${fact.place} run book. If the ${fact.system} fails, the on-call engineer ` +
-    `pauses it, restores the last good ${fact.object} and starts it again. The procedure was last reviewed in ` +
-    `${2019 + (section % 6)} and applies to unit ${document}-${section} only.`
-  );
-}
-
-function generateCorpus(documents: number) {
-  const facts: Fact[] = [];
-  const corpus = Array.from({ length: documents }, (_, document) => {
-    const sections = Array.from({ length: sectionsPerDocument }, (_, section) => {
-      const fact = {
-        place: pick(places),
-        system: pick(systems),
-        action: pick(actions),
-        object: pick(objects),
-        period: pick(periods),
-      };
-      facts.push(fact);
-      return `## ${fact.place} ${fact.system}, unit ${document}-${section}\n\n${factSentence(fact, document, section)}`;
-    });
-    return {
-      externalId: `bench/${document}`,
-      title: `Operations handbook ${document}`,
-      text: `# Operations handbook ${document}\n\n${sections.join("\n\n")}\n`,
-      contentType: "text/markdown" as const,
-    };
-  });
-  return { corpus, facts };
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function summary(label: string, values: readonly number[]): string {
-  const sorted = [...values].sort((left, right) => left - right);
-  const format = (value: number) => `${Math.round(value)} ms`;
-  return `${label.padEnd(22)} p50 ${format(percentile(sorted, 0.5)).padStart(8)}   p95 ${format(percentile(sorted, 0.95)).padStart(8)}   p99 ${format(percentile(sorted, 0.99)).padStart(8)}   max ${format(sorted.at(-1) ?? Number.NaN).padStart(8)}`;
-}
-
-interface Measurement {
+interface Answer {
   ok: boolean;
   error?: string;
   firstTokenMs: number | null;
   totalMs: number;
-  serverRetrievalMs?: number;
-  serverFirstTokenMs?: number;
-  serverTotalMs?: number;
+  /** The `Server-Timing` of the POST: the Worker's part (`total`) and the call into the conversation. */
+  workerTimings: Map<string, number>;
+  timings?: TimingsData;
 }
 
-// Without --url, the app is started here and stopped at the end.
-const server: RunningServer | undefined = values.url
-  ? undefined
-  : await startServer({ LOCAL_ANSWER_DELAY_MS: values.delay, RATE_LIMITS: "off" });
-const baseUrl = server?.baseUrl ?? values.url?.replace(/\/$/, "") ?? "";
+const tenant = await openHandbookTenant({
+  url: values.url,
+  tenant: values.tenant,
+  chunks: Number(values.chunks),
+  environment: { LOCAL_ANSWER_DELAY_MS: values.delay, RATE_LIMITS: "off" },
+});
+const { api, corpus } = tenant;
+let nextConversation = 0;
+const newConversationId = () => `bench-${nextConversation++}-${values.tenant}`;
 
-try {
-  const { api } = await connectWithDevToken({ baseUrl }, "admin", values.tenant);
-  const documents = Math.ceil(targetChunks / sectionsPerDocument);
-  const { corpus, facts } = generateCorpus(documents);
-  console.log(`Server ${baseUrl}; tenant ${values.tenant}; seeding ${documents} documents (${targetChunks} chunks)…`);
-  const seedStarted = performance.now();
-  await submitDocuments(api, corpus, { batchSize: documentsPerBatch, concurrency: 1 });
-  const indexed = await waitForIndexing(api, documents);
-  if (indexed.failed > 0) throw new Error(`${indexed.failed} documents failed to index`);
-  const chunks = indexed.chunks;
-  console.log(`Indexed ${chunks} chunks in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s.`);
-  if (chunks < targetChunks) throw new Error(`expected at least ${targetChunks} chunks, the corpus has ${chunks}`);
+await measureOn(tenant, async () => {
+  // One answer first, outside the figures: the first request of an isolate builds what later ones reuse.
+  await ask(api, newConversationId(), corpus.nextQuestion());
 
-  const questions = Array.from({ length: conversationCount }, () => {
-    const fact = pick(facts);
-    return `How often does the ${fact.system} of the ${fact.place} site ${fact.action.replace(/s$/, "")} the ${fact.object}?`;
-  });
-  console.log(`Asking ${conversationCount} questions at once…`);
+  console.log(
+    `${rounds} round(s) of ${conversationCount} health checks, then ${conversationCount} questions, at once…`,
+  );
+  const health: number[] = [];
+  const answers: Answer[] = [];
   const started = performance.now();
-  const results = await Promise.all(questions.map((question, index) => converse(`bench-${index}`, question)));
+  for (let round = 0; round < rounds; round++) {
+    health.push(...(await healthBurst(api, conversationCount)));
+    const questions = Array.from({ length: conversationCount }, () => corpus.nextQuestion());
+    answers.push(...(await Promise.all(questions.map((question) => ask(api, newConversationId(), question)))));
+  }
   const wallMs = performance.now() - started;
 
-  const succeeded = results.filter((result) => result.ok);
-  const failures = results.filter((result) => !result.ok);
+  const resumes: number[] = [];
+  let finishedBeforeResume = 0;
+  for (let index = 0; index < resumeCount; index++) {
+    const resumed = await askAndResume(api, newConversationId(), corpus.nextQuestion());
+    if (resumed === null) finishedBeforeResume++;
+    else resumes.push(resumed);
+  }
+
+  const succeeded = answers.filter((answer) => answer.ok);
+  const failures = answers.filter((answer) => !answer.ok);
+  const firstTokens = succeeded.flatMap((answer) => answer.firstTokenMs ?? []);
   console.log("");
   console.log(
-    `Conversations: ${conversationCount} concurrent, ${succeeded.length} complete, ${failures.length} errors, wall ${Math.round(wallMs)} ms`,
+    `Conversations: ${conversationCount} concurrent × ${rounds} round(s), ${succeeded.length} complete, ` +
+      `${failures.length} errors, wall ${Math.round(wallMs)} ms`,
   );
-  console.log(`Corpus: ${chunks} chunks; LOCAL_ANSWER_DELAY_MS=${values.url ? "(server's)" : values.delay}`);
+  console.log(`Corpus: ${tenant.chunks} chunks; LOCAL_ANSWER_DELAY_MS=${values.url ? "(server's)" : values.delay}`);
+  console.log(latencyLine(`health (${conversationCount} at once)`, health));
+  console.log(latencyLine("time to first token", firstTokens));
+  console.log(ratioLine("time to first token / health, p50", firstTokens, health));
   console.log(
-    summary(
-      "time to first token",
-      succeeded.flatMap((result) => (result.firstTokenMs === null ? [] : [result.firstTokenMs])),
-    ),
-  );
-  console.log(
-    summary(
+    latencyLine(
       "total",
-      succeeded.map((result) => result.totalMs),
+      succeeded.map((answer) => answer.totalMs),
     ),
   );
-  console.log(
-    summary(
-      "server retrieval",
-      succeeded.flatMap((result) => result.serverRetrievalMs ?? []),
-    ),
-  );
-  console.log(
-    summary(
-      "server first token",
-      succeeded.flatMap((result) => result.serverFirstTokenMs ?? []),
-    ),
-  );
-  console.log(
-    summary(
-      "server total",
-      succeeded.flatMap((result) => result.serverTotalMs ?? []),
-    ),
-  );
-  for (const failure of failures.slice(0, 5)) console.log(`error: ${failure.error}`);
-  console.log(`errors: ${failures.length}`);
-  process.exitCode = failures.length === 0 ? 0 : 1;
+  console.log("");
+  console.log("Server, per answer (where the time to the first token went):");
+  for (const line of stageLines(succeeded)) console.log(line);
+  console.log("");
+  console.log(latencyLine("resume: first replayed event", resumes));
+  if (finishedBeforeResume > 0) {
+    console.log(`(${finishedBeforeResume} answer(s) ended before their resume; a larger --delay keeps them going)`);
+  }
+  return failures.map((failure) => failure.error ?? "failed");
+});
 
-  /** One conversation: asks, reads the SSE stream to its end, and times it from the client's side. */
-  async function converse(conversationId: string, question: string): Promise<Measurement> {
-    const started = performance.now();
-    let firstTokenMs: number | null = null;
-    try {
-      const response = await api.chat.$post({
-        json: {
-          id: `${conversationId}-${values.tenant}`,
-          message: { id: `${conversationId}-question`, role: "user", parts: [{ type: "text", text: question }] },
-        },
-      });
-      if (!response.ok || !response.body) {
-        return { ok: false, error: `${response.status} ${await response.text()}`, firstTokenMs, totalMs: 0 };
-      }
-      const stream = new StreamReader(response);
-      let text = "";
-      let error: string | undefined;
-      let timings: TimingsData | undefined;
-      for (let event = await stream.next(); event; event = await stream.next()) {
-        const { chunk } = event;
-        if (chunk.type === "text-delta") {
-          firstTokenMs ??= performance.now() - started;
-          text += String(chunk.delta);
-        } else if (chunk.type === "error") error = String(chunk.errorText);
-        else if (chunk.type === "data-timings") timings = timingsDataSchema.parse(chunk.data);
-      }
-      const done = stream.done;
-      const totalMs = performance.now() - started;
-      if (error || !done || text.length === 0) {
-        return {
-          ok: false,
-          error: error ?? (done ? "no answer text" : "the stream ended early"),
-          firstTokenMs,
-          totalMs,
-        };
-      }
-      return {
-        ok: true,
-        firstTokenMs,
-        totalMs,
-        serverRetrievalMs: timings?.retrievalMs,
-        serverFirstTokenMs: timings?.firstTokenMs ?? undefined,
-        serverTotalMs: timings?.totalMs,
-      };
-    } catch (failure) {
-      return { ok: false, error: String(failure), firstTokenMs, totalMs: performance.now() - started };
+function stageLines(answers: readonly Answer[]): string[] {
+  const samples = new StageSamples();
+  for (const { workerTimings, timings } of answers) {
+    const total = workerTimings.get("total");
+    const conversation = workerTimings.get("conversation");
+    if (total !== undefined && conversation !== undefined) samples.add("worker", total - conversation);
+    if (conversation !== undefined) samples.add("conversationCall", conversation);
+    if (!timings) continue;
+    samples.add("conversationHop", timings.conversationHopMs);
+    for (const [stage, milliseconds] of Object.entries(timings.retrievalStages ?? {})) samples.add(stage, milliseconds);
+    samples.add("retrieval", timings.retrievalMs);
+    if (timings.firstTokenMs !== null) {
+      samples.add("firstModelToken", timings.firstTokenMs - timings.retrievalMs);
+      samples.add("firstToken", timings.firstTokenMs);
     }
   }
-} catch (error) {
-  if (server) console.error(`Server output:\n${server.output().slice(-5000)}`);
-  throw error;
-} finally {
-  await server?.stop();
+  return samples.lines([
+    ["worker", "Worker before the conversation"],
+    ["conversationCall", "Worker → conversation: call"],
+    ["conversationHop", "  of which the hop in"],
+    ["retrieval", "retrieval (from the answer's start)"],
+    ...retrievalStageLabels.map(([stage, label]) => [stage, `  ${label}`] as const),
+    ["firstModelToken", "first model token after retrieval"],
+    ["firstToken", "first token (from the answer's start)"],
+  ]);
+}
+
+/** One conversation: asks, reads the SSE stream to its end, and times it from the client's side. */
+async function ask(client: ApiClient, conversationId: string, question: string): Promise<Answer> {
+  const started = performance.now();
+  let firstTokenMs: number | null = null;
+  let workerTimings = new Map<string, number>();
+  try {
+    const response = await client.chat.$post({
+      json: {
+        id: conversationId,
+        message: { id: `${conversationId}-question`, role: "user", parts: [{ type: "text", text: question }] },
+      },
+    });
+    workerTimings = serverTimings(response.headers.get("Server-Timing"));
+    if (!response.ok || !response.body) {
+      const error = `${response.status} ${await response.text()}`;
+      return { ok: false, error, firstTokenMs, totalMs: 0, workerTimings };
+    }
+    const stream = new StreamReader(response);
+    let text = "";
+    let error: string | undefined;
+    let timings: TimingsData | undefined;
+    for (let event = await stream.next(); event; event = await stream.next()) {
+      const { chunk } = event;
+      if (chunk.type === "text-delta") {
+        firstTokenMs ??= performance.now() - started;
+        text += String(chunk.delta);
+      } else if (chunk.type === "error") error = String(chunk.errorText);
+      else if (chunk.type === "data-timings") timings = timingsDataSchema.parse(chunk.data);
+    }
+    const totalMs = performance.now() - started;
+    if (error || !stream.done || text.length === 0) {
+      error ??= stream.done ? "no answer text" : "the stream ended early";
+      return { ok: false, error, firstTokenMs, totalMs, workerTimings };
+    }
+    return { ok: true, firstTokenMs, totalMs, workerTimings, ...(timings ? { timings } : {}) };
+  } catch (failure) {
+    return { ok: false, error: String(failure), firstTokenMs, totalMs: performance.now() - started, workerTimings };
+  }
+}
+
+/**
+ * Asks, and once the first token has arrived resumes the answer from its start as a reloaded page would: the
+ * milliseconds to the first replayed event, or null when the answer had ended (204) before the resume reached it.
+ */
+async function askAndResume(client: ApiClient, conversationId: string, question: string): Promise<number | null> {
+  const response = await client.chat.$post({
+    json: {
+      id: conversationId,
+      message: { id: `${conversationId}-question`, role: "user", parts: [{ type: "text", text: question }] },
+    },
+  });
+  if (!response.ok) throw new Error(`POST /api/chat answered ${response.status} ${await response.text()}`);
+  const original = new StreamReader(response);
+  for (let event = await original.next(); event; event = await original.next()) {
+    if (event.chunk.type === "text-delta") break;
+  }
+  const started = performance.now();
+  const resumed = await client.chat[":id"].stream.$get({ param: { id: conversationId }, header: {} });
+  if (resumed.status === 204) {
+    await original.rest();
+    return null;
+  }
+  if (!resumed.ok) throw new Error(`GET /api/chat/:id/stream answered ${resumed.status} ${await resumed.text()}`);
+  const replay = new StreamReader(resumed);
+  const first = await replay.next();
+  const elapsed = performance.now() - started;
+  if (!first) throw new Error("the resumed stream sent no event");
+  await Promise.all([replay.rest(), original.rest()]);
+  return elapsed;
 }

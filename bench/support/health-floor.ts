@@ -1,0 +1,19 @@
+/**
+ * The floor a benchmark compares against: `GET /api/health` (no auth, no storage) sent `concurrency` at a time, the
+ * same number as the measured requests and in the same minutes, so a ratio of the two says what a request costs
+ * in health checks whatever else the machine is doing.
+ */
+import type { ApiClient } from "../../client/api-client.ts";
+
+/** The client-side milliseconds of `concurrency` health checks sent at once. */
+export async function healthBurst(api: ApiClient, concurrency: number): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const started = performance.now();
+      const response = await api.health.$get();
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`GET /api/health answered ${response.status}`);
+      return performance.now() - started;
+    }),
+  );
+}
