@@ -64,7 +64,8 @@ const tenant = await openHandbookTenant({
   url: values.url,
   tenant: values.tenant,
   chunks: Number(values.chunks),
-  environment: { LOCAL_ANSWER_DELAY_MS: values.delay, RATE_LIMITS: "off" },
+  // The live path is measured: a question asked again would otherwise stream from the answer cache (bench:cache).
+  environment: { LOCAL_ANSWER_DELAY_MS: values.delay, RATE_LIMITS: "off", ANSWER_CACHE: "off" },
 });
 const { api, corpus } = tenant;
 let nextConversation = 0;
