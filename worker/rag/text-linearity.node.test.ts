@@ -83,7 +83,6 @@ async function growth(make: (size: number) => string, work: (text: string) => un
     bestSmall = Math.min(bestSmall, await timeBatch(small, smallRuns));
     bestLarge = Math.min(bestLarge, await timeBatch(large, largeRuns));
   }
-  console.log("RATIO", (bestLarge / bestSmall).toFixed(1));
   return bestLarge / bestSmall;
 }
 
