@@ -36,16 +36,25 @@ describe("toFtsMatchQuery", () => {
 });
 
 describe("toWeightedFtsMatchQuery", () => {
-  it("repeats each term in proportion to its weight, out of 64 phrases", () => {
+  it("repeats the strongest term twice and the others in proportion", () => {
     const match = toWeightedFtsMatchQuery([
-      { term: "penguin", weight: 0.75 },
       { term: "ice", weight: 0.25 },
-      { term: "rare", weight: 0.001 },
+      { term: "penguin", weight: 0.75 },
+      { term: "rare", weight: 0.1 },
     ]);
     const phrases = match?.split(" OR ") ?? [];
-    expect(phrases.filter((phrase) => phrase === '"penguin"')).toHaveLength(48);
-    expect(phrases.filter((phrase) => phrase === '"ice"')).toHaveLength(16);
+    expect(phrases.filter((phrase) => phrase === '"penguin"')).toHaveLength(2);
+    expect(phrases.filter((phrase) => phrase === '"ice"')).toHaveLength(1);
     expect(phrases).not.toContain('"rare"');
+  });
+
+  it("keeps every word of a long question and drops the weakest terms past 64 phrases", () => {
+    const question = Array.from({ length: 32 }, (_, index) => ({ term: `word${index}`, weight: 0.6 / 32 }));
+    const expansion = Array.from({ length: 40 }, (_, index) => ({ term: `extra${index}`, weight: 0.4 / 40 }));
+    const phrases = toWeightedFtsMatchQuery([...expansion, ...question])?.split(" OR ") ?? [];
+    expect(phrases).toHaveLength(64);
+    expect(new Set(phrases).size).toBe(32);
+    expect(phrases.every((phrase) => phrase.startsWith('"word'))).toBe(true);
   });
 
   it("returns null without weight", () => {
