@@ -35,35 +35,43 @@ export function createChunkSearch(db: Db): ChunkSearch {
       // contract allows 50 ids).
       const sliceSize = platformLimits.d1.boundParameters - 3 - (scope.documentIds?.length ?? 0);
       const loaded = await Promise.all(
-        inGroups(ids, sliceSize).map((slice) =>
-          db
-            .select({
-              chunkId: chunks.vectorId,
-              documentId: chunks.documentId,
-              externalId: documents.externalId,
-              title: documents.title,
-              headingPath: chunks.headingPath,
-              page: chunks.page,
-              text: chunks.text,
-            })
-            .from(chunks)
-            .innerJoin(documents, and(eq(documents.id, chunks.documentId), eq(chunks.version, documents.activeVersion)))
-            .where(
-              and(
-                eq(chunks.tenantId, tenantId),
-                inArray(chunks.vectorId, slice),
-                scope.collection === undefined ? undefined : eq(documents.collection, scope.collection),
-                scope.documentIds === undefined ? undefined : inArray(chunks.documentId, scope.documentIds),
-                scope.excludedCollections.length === 0
-                  ? undefined
-                  : outsideCollections(documents.collection, scope.excludedCollections),
-              ),
-            ),
-        ),
+        inGroups(ids, sliceSize).map((slice) => hydrationQuery(db, tenantId, slice, scope)),
       );
       return loaded.flat();
     },
   };
+}
+
+/**
+ * The chunks with these ids (at most a statement's worth of parameters), as {@link ChunkSearch.hydrate} returns them.
+ * The tenant condition is written `+tenant_id` so that SQLite finds the rows through the vector-id index: without
+ * statistics it prefers the tenant's index for an equality, which reads every chunk of the tenant (25 ms for 40 ids at
+ * 5,800 chunks, and growing with the tenant) where the vector-id index reads the 40 (0.3 ms).
+ */
+export function hydrationQuery(db: Db, tenantId: string, ids: string[], scope: ChunkScope) {
+  return db
+    .select({
+      chunkId: chunks.vectorId,
+      documentId: chunks.documentId,
+      externalId: documents.externalId,
+      title: documents.title,
+      headingPath: chunks.headingPath,
+      page: chunks.page,
+      text: chunks.text,
+    })
+    .from(chunks)
+    .innerJoin(documents, and(eq(documents.id, chunks.documentId), eq(chunks.version, documents.activeVersion)))
+    .where(
+      and(
+        sql`+${chunks.tenantId} = ${tenantId}`,
+        inArray(chunks.vectorId, ids),
+        scope.collection === undefined ? undefined : eq(documents.collection, scope.collection),
+        scope.documentIds === undefined ? undefined : inArray(chunks.documentId, scope.documentIds),
+        scope.excludedCollections.length === 0
+          ? undefined
+          : outsideCollections(documents.collection, scope.excludedCollections),
+      ),
+    );
 }
 
 // Appended to a WHERE clause over `chunks AS c` joined with `documents AS d`.
