@@ -48,6 +48,8 @@ export default defineConfig({
             "worker/**/*.node.test.ts",
           ],
           environment: "node",
+          // A hang guard, not a speed limit: two heap snapshots of the test process take 9 s on a busy machine.
+          testTimeout: 30_000,
         },
       },
       {
