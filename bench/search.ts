@@ -1,15 +1,19 @@
 /**
- * Search benchmark: `npm run bench:search -- [--concurrency 50] [--rounds N] [--url <server>] [--chunks 5000]`.
+ * Search benchmark: `npm run bench:search -- [--concurrency 50] [--rounds N] [--url <server>] [--chunks 5000]
+ * [--settings <json>]`.
  *
  * Seeds a fresh tenant as `bench:chat` does, then, for each of `--rounds` rounds, sends `--concurrency` health checks
  * at once and then as many `POST /api/search` requests (the chat benchmark's questions, `topK` 6 as chat retrieves).
  * It prints the client-side latency of both, their ratio, the server's breakdown from each response's
  * `Server-Timing` (the whole request in the Worker, retrieval, and each retrieval stage: the first pass with its
  * embedding, vector and full-text queries, feedback, fusion, hydration and reranking),
- * and the error count. Without --url it starts the app itself, as `npm start` does.
+ * and the error count. Without --url it starts the app itself, as `npm start` does. `--settings <json>` replaces groups
+ * of the server's retrieval settings in every search, as the eval's option does (e.g. `'{"feedback":{"chunks":0,
+ * "weight":0,"expansionTerms":0,"originalQueryWeight":0.6,"vectorShift":0}}'` leaves feedback out).
  */
 import { parseArgs } from "node:util";
 import type { ApiClient } from "../client/api-client.ts";
+import { retrievalSettingsOverrideSchema } from "../worker/contract.ts";
 import { measureOn, openHandbookTenant } from "./support/handbook-tenant.ts";
 import { healthBurst } from "./support/health-floor.ts";
 import { latencyLine, ratioLine } from "./support/latency.ts";
@@ -24,8 +28,10 @@ const { values } = parseArgs({
     chunks: { type: "string", default: "5000" },
     url: { type: "string" },
     tenant: { type: "string", default: `bench-search-${Date.now().toString(36)}` },
+    settings: { type: "string" },
   },
 });
+const retrieval = values.settings ? retrievalSettingsOverrideSchema.parse(JSON.parse(values.settings)) : undefined;
 const concurrency = Number(values.concurrency);
 const rounds = Number(values.rounds ?? Math.max(1, Math.ceil(20 / concurrency)));
 // With rate limits on (a server given by --url), a user may search 300 times a minute.
@@ -69,7 +75,7 @@ await measureOn(tenant, async () => {
   console.log(
     `Searches: ${concurrency} concurrent × ${rounds} round(s), ${succeeded.length} answered, ${failures.length} errors`,
   );
-  console.log(`Corpus: ${tenant.chunks} chunks`);
+  console.log(`Corpus: ${tenant.chunks} chunks${retrieval ? `; settings ${JSON.stringify(retrieval)}` : ""}`);
   console.log(latencyLine(`health (${concurrency} at once)`, health));
   console.log(latencyLine("search", latencies));
   console.log(ratioLine("search / health, p50", latencies, health));
@@ -90,7 +96,7 @@ await measureOn(tenant, async () => {
 async function search(client: ApiClient, query: string): Promise<Search> {
   const started = performance.now();
   try {
-    const response = await client.search.$post({ json: { query, topK: 6 } });
+    const response = await client.search.$post({ json: { query, topK: 6, ...(retrieval ? { retrieval } : {}) } });
     const body = await response.text();
     const ms = performance.now() - started;
     const timings = serverTimings(response.headers.get("Server-Timing"));
