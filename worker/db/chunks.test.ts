@@ -1,8 +1,162 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import type { ChunkScope } from "../rag/chunk-search";
-import { hydrationQuery } from "./chunks";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ChunkScope, FullTextColumnWeights } from "../rag/chunk-search";
+import { toFtsMatchQuery, toWeightedFtsMatchQuery } from "../rag/fts-query";
+import { createChunkSearch, hydrationQuery } from "./chunks";
 import { createDb } from "./client";
+import { informativeMatch, orPhrases } from "./informative-match";
+
+// Two tenants of handbooks in which "site" and "handbook" are in every chunk, as a word of a uniform corpus is (and as
+// RM3 expansion terms of one are): FTS5's bm25() gives them an idf of 1e-6, the floor of a term in half the rows.
+const systems = ["ledger", "billing", "router", "vault", "gateway"];
+const places = ["oslo", "lima", "perth"];
+const tenants = { main: "fts-common-terms", other: "fts-common-terms-other" };
+
+async function seed(tenantId: string, documentCount: number): Promise<void> {
+  await env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(tenantId, tenantId).run();
+  const statements: D1PreparedStatement[] = [];
+  for (let document = 0; document < documentCount; document++) {
+    const documentId = `${tenantId}-doc-${document}`;
+    statements.push(
+      env.DB.prepare(
+        `INSERT INTO documents (id, tenant_id, collection, title, source, r2_key, content_type, size, sha256,
+           active_version, status)
+         VALUES (?, ?, ?, ?, 'batch', 'key', 'text/markdown', 1, 'sha', 1, 'ready')`,
+      ).bind(documentId, tenantId, document % 2 === 0 ? "default" : "ops", `Site handbook ${document}`),
+    );
+    for (let section = 0; section < 10; section++) {
+      const index = document * 10 + section;
+      const system = systems[index % systems.length];
+      const place = places[Math.floor(index / systems.length) % places.length];
+      // Lengths and repeats vary, so the scores spread and some tie.
+      const text =
+        `The ${system} of the ${place} site runs nightly. ` +
+        `${"Operators check the site handbook. ".repeat(1 + (index % 3))}` +
+        (index % 4 === 0 ? `The ${system} ${system} is audited. ` : "");
+      statements.push(
+        env.DB.prepare(
+          `INSERT INTO chunks (vector_id, tenant_id, document_id, version, ordinal, heading_path, text, content_hash,
+             vector_ready)
+           VALUES (?, ?, ?, 1, ?, ?, ?, 'hash', 1)`,
+        ).bind(`${documentId}-${section}`, tenantId, documentId, section, `Handbook > ${place} ${system}`, text),
+      );
+    }
+  }
+  await env.DB.batch(statements);
+}
+
+// The full-text ranking as it was before common phrases were left out: every phrase of the expression scored.
+async function everyPhraseRanked(
+  tenantId: string,
+  match: string,
+  limit: number,
+  { title, headingPath, text }: FullTextColumnWeights,
+  collection?: string,
+): Promise<string[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT c.vector_id AS id
+     FROM chunks_fts
+     JOIN chunks AS c ON c.seq = chunks_fts.rowid
+     JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
+     WHERE chunks_fts MATCH ?1 AND c.tenant_id = ?2 AND (?3 IS NULL OR d.collection = ?3)
+     ORDER BY bm25(chunks_fts, ?4, ?5, ?6)
+     LIMIT ?7`,
+  )
+    .bind(match, tenantId, collection ?? null, title, headingPath, text, limit)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+const db = createDb(env.DB);
+
+async function informative(match: string): Promise<{ informative: string | null; narrowed: number }> {
+  const phrases = orPhrases(match);
+  if (phrases === null) throw new Error(`not an OR of phrases: ${match}`);
+  const row = await db.get<{ informative: string | null; narrowed: number }>(
+    sql`WITH ${informativeMatch(phrases)} SELECT informative, narrowed FROM informative_match`,
+  );
+  if (!row) throw new Error("informative_match has no row");
+  return row;
+}
+
+beforeAll(async () => {
+  await seed(tenants.main, 6);
+  await seed(tenants.other, 2);
+});
+
+describe("the full-text query leaves out phrases in half the chunks or more", () => {
+  it("is seeded with common words: 'site' and 'handbook' are in at least half the rows of the index", async () => {
+    const count = async (match: string) =>
+      (
+        await env.DB.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?").bind(match).first<{
+          n: number;
+        }>()
+      )?.n ?? 0;
+    const total = (await env.DB.prepare("SELECT count(*) AS n FROM chunks").first<{ n: number }>())?.n ?? 0;
+    expect(total).toBeGreaterThanOrEqual(80);
+    expect(2 * (await count('"site"'))).toBeGreaterThanOrEqual(total);
+    expect(2 * (await count('"handbook"'))).toBeGreaterThanOrEqual(total);
+    expect(2 * (await count('"ledger"'))).toBeLessThan(total);
+  });
+
+  it("matches only the informative phrases, in their order with their repeats, or all when none is", async () => {
+    expect(await informative('"ledger" OR "site" OR "oslo" OR "ledger" OR "handbook" OR "site"')).toEqual({
+      informative: '"ledger" OR "oslo" OR "ledger"',
+      narrowed: 1,
+    });
+    expect(await informative('"ledger" OR "oslo"')).toEqual({ informative: '"ledger" OR "oslo"', narrowed: 0 });
+    expect(await informative('"site" OR "handbook"')).toEqual({ informative: null, narrowed: 0 });
+    // A word the index does not hold is rare, not common.
+    expect(await informative('"zeppelin" OR "site"')).toEqual({ informative: '"zeppelin"', narrowed: 1 });
+  });
+
+  it("reads MATCH expressions of quoted strings joined by OR, and nothing else", () => {
+    expect(orPhrases('"a" OR "b ""c"" d" OR "a"')).toEqual(['"a"', '"b ""c"" d"', '"a"']);
+    expect(orPhrases('"merger"')).toEqual(['"merger"']);
+    for (const other of ['"a" AND "b"', '"a" OR b', 'title:"a"', '"a" OR "b', '"a"*', "NEAR(a b)", ""]) {
+      expect(orPhrases(other), other).toBeNull();
+    }
+  });
+
+  it("ranks as scoring every phrase does, for plain and weighted queries, in and beyond the informative chunks", async () => {
+    const chunkSearch = createChunkSearch(db);
+    const columnWeighted = { title: 2, headingPath: 2, text: 1 };
+    const flat = { title: 1, headingPath: 1, text: 1 };
+    const matches = [
+      toFtsMatchQuery("How often does the ledger of the Oslo site run?"),
+      toFtsMatchQuery("Which site handbook covers the Perth router?"),
+      toFtsMatchQuery("site handbook"),
+      toFtsMatchQuery("zeppelin site"),
+      toWeightedFtsMatchQuery([
+        { term: "vault", weight: 0.3 },
+        { term: "lima", weight: 0.3 },
+        { term: "site", weight: 0.25 },
+        { term: "handbook", weight: 0.1 },
+        { term: "operators", weight: 0.05 },
+      ]),
+      '"merger"',
+    ];
+    let narrowedBeyondInformative = 0;
+    for (const match of matches) {
+      if (match === null) throw new Error("a test query has no words");
+      // 5 is inside the chunks the informative phrases match; 60 holds every chunk of the tenant, so the ranking
+      // goes on into those that only common phrases match.
+      for (const limit of [5, 60]) {
+        for (const weights of [columnWeighted, flat]) {
+          for (const collection of [undefined, "ops"]) {
+            const scope = { excludedCollections: [], ...(collection ? { collection } : {}) };
+            const found = await chunkSearch.searchFullText(tenants.main, match, { limit, weights, scope });
+            const expected = await everyPhraseRanked(tenants.main, match, limit, weights, collection);
+            expect(found, `${match} limit ${limit} ${JSON.stringify(weights)} ${collection}`).toEqual(expected);
+            if (limit === 60 && (await informative(match).catch(() => null))?.narrowed) narrowedBeyondInformative++;
+          }
+        }
+      }
+    }
+    expect(narrowedBeyondInformative).toBeGreaterThan(0);
+  });
+});
 
 async function queryPlan(scope: ChunkScope): Promise<string[]> {
   const ids = Array.from({ length: 40 }, (_, index) => `vector-${index}`);

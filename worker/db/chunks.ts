@@ -3,6 +3,7 @@ import { inGroups } from "../lib/in-groups";
 import { platformLimits } from "../lib/platform-limits";
 import type { ChunkScope, ChunkSearch } from "../rag/chunk-search";
 import type { Db } from "./client";
+import { informativeMatch, orPhrases } from "./informative-match";
 import { chunks, documents } from "./schema";
 
 /** Every vector id a document has in the index, over all its versions. */
@@ -19,15 +20,34 @@ export function createChunkSearch(db: Db): ChunkSearch {
   return {
     async searchFullText(tenantId, match, options) {
       const { title, headingPath, text } = options.weights;
-      const rows = await db.all<{ id: string }>(sql`
+      // CROSS JOIN keeps the full-text index the outer loop: SQLite may otherwise scan the index once per chunk of the
+      // tenant.
+      const ranked = (expression: SQL) => sql`
         SELECT c.vector_id AS id
         FROM chunks_fts
-        JOIN chunks AS c ON c.seq = chunks_fts.rowid
+        CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
         JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
-        WHERE chunks_fts MATCH ${match} AND c.tenant_id = ${tenantId}${scopeCondition(options.scope)}
+        WHERE chunks_fts MATCH ${expression} AND c.tenant_id = ${tenantId}${scopeCondition(options.scope)}
         ORDER BY bm25(chunks_fts, ${title}, ${headingPath}, ${text})
-        LIMIT ${options.limit}`);
-      return rows.map((row) => row.id);
+        LIMIT ${options.limit}`;
+      const rankedIds = async (expression: SQL) =>
+        (await db.all<{ id: string }>(ranked(expression))).map((row) => row.id);
+
+      // Phrases in half the chunks or more are left out of the match (see `informativeMatch`), which keeps the order
+      // of every chunk an informative phrase matches. When fewer than `limit` of those are in scope, the ranking goes
+      // on into chunks that only the left-out phrases match, which only the whole match ranks: a second round trip,
+      // for a query that finds that little.
+      const phrases = orPhrases(match);
+      if (phrases === null || new Set(phrases).size < 2) return rankedIds(sql`${match}`);
+      // The informative phrases' ranking, then one row more: whether a phrase was left out.
+      const rows = await db.all<{ id: string | null; narrowed: number | null }>(sql`
+        WITH ${informativeMatch(phrases)}
+        SELECT id, NULL AS narrowed FROM (${ranked(sql`(SELECT coalesce(informative, ${match}) FROM informative_match)`)})
+        UNION ALL
+        SELECT NULL, narrowed FROM informative_match`);
+      const ids = rows.flatMap((row) => (row.id === null ? [] : [row.id]));
+      const narrowed = rows.some((row) => row.narrowed === 1);
+      return narrowed && ids.length < options.limit ? rankedIds(sql`${match}`) : ids;
     },
 
     async hydrate(tenantId, ids, scope) {

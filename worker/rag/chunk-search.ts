@@ -33,7 +33,10 @@ export type StoredChunk = Omit<RetrievedChunk, "score">;
  * lets through.
  */
 export interface ChunkSearch {
-  /** Chunk (vector) ids ranked by BM25 for an FTS5 `match` expression, best first. */
+  /**
+   * Chunk (vector) ids ranked by BM25 for an FTS5 `match` expression, best first. Of an OR of phrases, those in half
+   * the chunks or more may go unscored: BM25 weighs them at next to nothing, and the order stays as with them.
+   */
   searchFullText(tenantId: string, match: string, options: FullTextSearchOptions): Promise<string[]>;
   /** The chunks with these ids, with their document titles, in no particular order; unknown ids are skipped. */
   hydrate(tenantId: string, ids: string[], scope: ChunkScope): Promise<StoredChunk[]>;
