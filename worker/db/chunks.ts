@@ -34,9 +34,9 @@ export function createChunkSearch(db: Db): ChunkSearch {
         (await db.all<{ id: string }>(ranked(expression))).map((row) => row.id);
 
       // Phrases in half the chunks or more are left out of the match (see `informativeMatch`), which keeps the order
-      // of every chunk an informative phrase matches. When fewer than `limit` of those are in scope, the ranking goes
-      // on into chunks that only the left-out phrases match, which only the whole match ranks: a second round trip,
-      // for a query that finds that little.
+      // of the chunks an informative phrase matches, but for near-ties. When fewer than `limit` of those are in
+      // scope, the ranking goes on into chunks that only the left-out phrases match, which only the whole match
+      // ranks: a second round trip, for a query that finds that little.
       const phrases = orPhrases(match);
       if (phrases === null || new Set(phrases).size < 2) return rankedIds(sql`${match}`);
       // The informative phrases' ranking, then one row more: whether a phrase was left out.

@@ -35,7 +35,8 @@ export type StoredChunk = Omit<RetrievedChunk, "score">;
 export interface ChunkSearch {
   /**
    * Chunk (vector) ids ranked by BM25 for an FTS5 `match` expression, best first. Of an OR of phrases, those in half
-   * the chunks or more may go unscored: BM25 weighs them at next to nothing, and the order stays as with them.
+   * the chunks or more may go unscored: BM25 weighs them at next to nothing, and the order stays as with them
+   * but for scores within about a millionth of each other.
    */
   searchFullText(tenantId: string, match: string, options: FullTextSearchOptions): Promise<string[]>;
   /** The chunks with these ids, with their document titles, in no particular order; unknown ids are skipped. */
