@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { readBody } from "../client/api-client.ts";
 import { connectWithDevToken } from "../client/dev-token.ts";
+import { listAllDocuments } from "../client/list-documents.ts";
 import { launchChromium } from "../test/support/chromium.ts";
 import { projectRoot, startServer } from "./lib/app-server.ts";
 import { demoTenant } from "./seed-samples.ts";
@@ -104,7 +105,7 @@ try {
   const { api, token } = await connectWithDevToken({ baseUrl: server.baseUrl }, "admin", demoTenant);
   await readBody(api.documents.batch.$post({ json: { documents: [expensesDocument] } }));
   await waitUntilReady(async () => {
-    const { documents } = await readBody(api.documents.$get());
+    const documents = await listAllDocuments(api);
     const added = documents.find((document) => document.title === expensesDocument.title);
     if (added?.status === "failed") throw new Error(`"${added.title}" failed to ingest: ${added.error}`);
     return added?.status === "ready";

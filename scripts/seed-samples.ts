@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readBody } from "../client/api-client.ts";
 import { connectWithDevToken } from "../client/dev-token.ts";
+import { listAllDocuments } from "../client/list-documents.ts";
 
 /** The tenant that `npm start` fills with the sample documents. */
 export const demoTenant = "demo";
@@ -45,7 +46,7 @@ export async function seedSampleDocuments({ origin, folder, log }: SeedOptions):
   const reportedFailures = new Set<string>();
   let pollMs = firstPollMs;
   for (;;) {
-    const listed = (await readBody(api.documents.$get())).documents.filter(
+    const listed = (await listAllDocuments(api)).filter(
       (document) => document.externalId !== null && ours.has(document.externalId),
     );
     const ready = listed.filter((document) => document.status === "ready").length;

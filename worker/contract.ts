@@ -766,11 +766,23 @@ export const renameConversationSchema = z.object({
   title: z.string().trim().min(1, "title must not be empty").max(200),
 });
 
-/** Where a page of the conversation list starts: after the conversation last active at `updatedAt` with this `id`. */
-export interface ConversationCursor {
-  updatedAt: number;
+/**
+ * Where a page of a list ordered newest first starts: after the row of time `at` (milliseconds) with this `id` (ties
+ * of time go by id, descending). Sent as the previous page's `nextCursor`, `"<at>:<id>"`.
+ */
+export interface TimeIdCursor {
+  at: number;
   id: string;
 }
+
+/** A `before` query parameter holding an earlier page's `nextCursor`. */
+const timeIdCursorSchema = z
+  .string()
+  .regex(/^\d{1,15}:[A-Za-z0-9_-]{1,64}$/, "before must be the nextCursor of an earlier page")
+  .transform((cursor): TimeIdCursor => {
+    const colon = cursor.indexOf(":");
+    return { at: Number(cursor.slice(0, colon)), id: cursor.slice(colon + 1) };
+  });
 
 /**
  * `GET /api/conversations`: the caller's conversations, most recently active first, a page at a time (`before` is the
@@ -783,14 +795,16 @@ export const listConversationsQuerySchema = z.object({
     .transform(removeControlCharacters)
     .pipe(z.string().trim().max(200, "q must be at most 200 characters"))
     .optional(),
-  before: z
-    .string()
-    .regex(/^\d{1,15}:[A-Za-z0-9_-]{1,64}$/, "before must be the nextCursor of an earlier page")
-    .transform((cursor): ConversationCursor => {
-      const colon = cursor.indexOf(":");
-      return { updatedAt: Number(cursor.slice(0, colon)), id: cursor.slice(colon + 1) };
-    })
-    .optional(),
+  before: timeIdCursorSchema.optional(),
+});
+
+/**
+ * `GET /api/documents`: the tenant's documents, newest first, a page of at most `limit` at a time (`before` is the
+ * `nextCursor` of the previous page).
+ */
+export const listDocumentsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+  before: timeIdCursorSchema.optional(),
 });
 
 /**

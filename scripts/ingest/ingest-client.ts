@@ -2,6 +2,7 @@ import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { type ApiClient, createApiClient, readBody, type SuccessBody } from "../../client/api-client.ts";
 import { requestDevToken } from "../../client/dev-token.ts";
+import { listAllDocuments } from "../../client/list-documents.ts";
 import { sendDocument } from "../../client/send-document.ts";
 import type { DocumentView } from "../../worker/contract.ts";
 import type { LocalFile } from "./find-files.ts";
@@ -71,7 +72,7 @@ export function createIngestClient(
     );
 
   return {
-    listDocuments: async () => (await readBody(api.documents.$get())).documents,
+    listDocuments: () => listAllDocuments(api),
     getDocument: async (id) => (await readBody(api.documents[":id"].$get({ param: { id } }))).document,
     uploadFile,
   };

@@ -9,6 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type ApiClient, readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
+import { listAllDocuments } from "../../client/list-documents.ts";
 import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { launchChromium } from "../support/chromium";
 import { storeToken } from "./app-in-browser";
@@ -73,7 +74,7 @@ beforeAll(async () => {
   ({ api: admin, token: adminToken } = await connectWithDevToken({ baseUrl }, "admin", "demo"));
   const seeded = await vi.waitUntil(
     async () => {
-      const { documents } = await readBody(admin.documents.$get());
+      const documents = await listAllDocuments(admin);
       const settled = documents.every((document) => document.status === "ready" || document.status === "failed");
       return settled && documents.some((document) => document.status === "ready") && documents;
     },

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiClient, readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
+import { listAllDocuments } from "../../client/list-documents.ts";
 import { projectRoot, type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import type { DocumentView } from "../../worker/contract";
 
@@ -52,7 +53,7 @@ async function write(path: string, text: string | Uint8Array): Promise<void> {
 
 async function listDocuments(tenant: string): Promise<DocumentView[]> {
   const { api: admin } = await connectWithDevToken({ baseUrl: server?.baseUrl ?? "" }, "admin", tenant);
-  const { documents } = await readBody(admin.documents.$get());
+  const documents = await listAllDocuments(admin);
   return documents.sort((first, second) => (first.externalId ?? "").localeCompare(second.externalId ?? ""));
 }
 

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { readStream, streamedText } from "../../client/answer-stream.ts";
 import { type ApiClient, createApiClient, readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
+import { listAllDocuments } from "../../client/list-documents.ts";
 import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 
 let server: RunningServer | undefined;
@@ -82,15 +83,13 @@ describe("an integration pushes documents", () => {
       }),
     );
     // The ingest key may submit but not read the library or chat.
-    const listing = await integration.documents.$get();
+    const listing = await integration.documents.$get({ query: {} });
     expect(listing.status).toBe(403);
 
     await expect
       .poll(
         async () =>
-          (await readBody(admin.documents.$get())).documents
-            .map((document) => `${document.externalId}:${document.status}`)
-            .sort(),
+          (await listAllDocuments(admin)).map((document) => `${document.externalId}:${document.status}`).sort(),
         { timeout: 60_000, interval: 250 },
       )
       .toEqual(["expenses:ready", "laptops:ready"]);

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { readStream, type StreamEvent, StreamReader, streamedText } from "../../client/answer-stream.ts";
 import { type ApiClient, readBody } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
+import { listAllDocuments } from "../../client/list-documents.ts";
 import { projectRoot, type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 
 /** How long the work left behind by a crash may take to finish after the restart (the issue asks for a minute). */
@@ -140,7 +141,7 @@ describe("after npm start is killed or interrupted and started again on the same
 
       const second = await start({}, state, false);
       const admin = await signIn(second, "admin", tenant);
-      const listed = async () => (await readBody(admin.documents.$get())).documents;
+      const listed = async () => await listAllDocuments(admin);
       const settled = await eventually(
         async () => `statuses ${JSON.stringify(await statusSummary(await listed()))}`,
         async () => {

@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { readBody } from "../../client/api-client";
 import { connectWithDevToken } from "../../client/dev-token";
+import { listAllDocuments } from "../../client/list-documents";
 import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server";
 
 const pages = new Map<string, { body: string; etag: string }>();
@@ -59,7 +60,7 @@ describe("a website source", () => {
       vi.waitUntil(
         async () => {
           const { syncs } = await readBody(api.sources[":id"].syncs.$get({ ...source, query: {} }));
-          const { documents } = await readBody(api.documents.$get());
+          const documents = await listAllDocuments(api);
           const settled = documents.every((document) => document.status === "ready" || document.status === "failed");
           return syncs.length === count && syncs[0]?.status === "finished" && settled ? { syncs, documents } : false;
         },
@@ -85,7 +86,7 @@ describe("a website source", () => {
     );
     const jumped = await vi.waitUntil(
       async () => {
-        const { documents } = await readBody(api.documents.$get());
+        const documents = await listAllDocuments(api);
         const jump = documents.find((document) => document.externalId === "jump");
         return jump?.status === "failed" ? jump : false;
       },

@@ -76,7 +76,7 @@ describe("every D1 statement stays within the platform's limits", () => {
     );
     const result = await deliverBatch(harness, harness.queue.messages.splice(0));
     expect(result.retryMessages).toEqual([]);
-    const documents = await listDocuments(harness.deps.db, harness.tenantId);
+    const { documents } = await listDocuments(harness.deps.db, harness.tenantId, { limit: 500 });
     expect(documents.map(({ status, activeVersion }) => ({ status, activeVersion }))).toEqual(
       Array.from({ length: 6 }, () => ({ status: "ready", activeVersion: 2 })),
     );

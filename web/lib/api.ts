@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { createApiClient, readBody } from "../../client/api-client";
 import { ApiError } from "../../client/api-error";
 import { requestDevToken } from "../../client/dev-token";
+import { listAllDocuments } from "../../client/list-documents";
 import { sendDocument } from "../../client/send-document";
 import { uploadProgressFetch } from "../../client/upload-progress-fetch";
 import type {
@@ -148,8 +149,8 @@ export async function rateAnswer(
   return (await readBody(response)).feedback;
 }
 
-export async function listDocuments(signal?: AbortSignal): Promise<DocumentView[]> {
-  return (await readBody(api.documents.$get(undefined, aborting(signal)))).documents;
+export function listDocuments(signal?: AbortSignal): Promise<DocumentView[]> {
+  return listAllDocuments(api, signal);
 }
 
 export interface UploadOptions {

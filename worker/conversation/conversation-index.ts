@@ -1,7 +1,8 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import type { ConversationCursor, ConversationSummary } from "../contract";
+import type { ConversationSummary, TimeIdCursor } from "../contract";
 import type { Db } from "../db/client";
 import { conversations } from "../db/schema";
+import { afterTimeIdCursor, timeIdPage } from "../db/time-id-page";
 
 /** Which conversation an index row is about: the tenant and the id the client chose. */
 export interface ConversationKey {
@@ -58,7 +59,7 @@ export async function deleteConversationIndex(db: Db, key: ConversationKey): Pro
 export interface ConversationListing {
   limit: number;
   query?: string | undefined;
-  before?: ConversationCursor | undefined;
+  before?: TimeIdCursor | undefined;
 }
 
 /**
@@ -80,18 +81,12 @@ export async function listConversations(
         eq(conversations.tenantId, tenantId),
         eq(conversations.owner, owner),
         query ? sql`${conversations.title} LIKE ${`%${escapeLike(query)}%`} ESCAPE '\\'` : undefined,
-        before
-          ? or(
-              lt(conversations.updatedAt, new Date(before.updatedAt)),
-              and(eq(conversations.updatedAt, new Date(before.updatedAt)), lt(conversations.conversationId, before.id)),
-            )
-          : undefined,
+        afterTimeIdCursor(conversations.updatedAt, conversations.conversationId, before),
       ),
     )
     .orderBy(desc(conversations.updatedAt), desc(conversations.conversationId))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = timeIdPage(rows, limit, (row) => ({ at: row.updatedAt, id: row.conversationId }));
   return {
     conversations: page.map((row) => ({
       id: row.conversationId,
@@ -100,7 +95,7 @@ export async function listConversations(
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     })),
-    nextCursor: rows.length > limit && last ? `${last.updatedAt.getTime()}:${last.conversationId}` : null,
+    nextCursor,
   };
 }
 

@@ -1,10 +1,11 @@
 import { and, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
-import type { DocumentView, IngestJobView } from "../contract";
+import type { DocumentView, IngestJobView, TimeIdCursor } from "../contract";
 import { newId } from "../lib/ids";
 import { inGroups } from "../lib/in-groups";
 import { idsPerStatement } from "../lib/platform-limits";
 import type { Db } from "./client";
 import { type DocumentSource, type DocumentStatus, documents, ingestJobs } from "./schema";
+import { afterTimeIdCursor, timeIdPage } from "./time-id-page";
 
 export type DocumentRow = typeof documents.$inferSelect;
 
@@ -29,13 +30,22 @@ export function toDocumentView(row: DocumentRow): DocumentView {
   };
 }
 
-export function listDocuments(db: Db, tenantId: string, limit = 500): Promise<DocumentRow[]> {
-  return db
+/**
+ * A page of the tenant's documents, newest first (ties by id), and the cursor of the page after it (null: none).
+ */
+export async function listDocuments(
+  db: Db,
+  tenantId: string,
+  { limit, before }: { limit: number; before?: TimeIdCursor | undefined },
+): Promise<{ documents: DocumentRow[]; nextCursor: string | null }> {
+  const rows = await db
     .select()
     .from(documents)
-    .where(eq(documents.tenantId, tenantId))
-    .orderBy(desc(documents.createdAt))
-    .limit(limit);
+    .where(and(eq(documents.tenantId, tenantId), afterTimeIdCursor(documents.createdAt, documents.id, before)))
+    .orderBy(desc(documents.createdAt), desc(documents.id))
+    .limit(limit + 1);
+  const { page, nextCursor } = timeIdPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
+  return { documents: page, nextCursor };
 }
 
 /** A tenant's document, or undefined: another tenant's id is indistinguishable from a missing one. */

@@ -5,7 +5,13 @@ import { audited, idFromParam, idFromResponse } from "../audit/audited";
 import { unreadableCollections } from "../auth/collection-access";
 import { addressRateLimit, submissionRateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
-import { batchRequestSchema, documentChunksQuerySchema, renameDocumentSchema, uploadFormSchema } from "../contract";
+import {
+  batchRequestSchema,
+  documentChunksQuerySchema,
+  listDocumentsQuerySchema,
+  renameDocumentSchema,
+  uploadFormSchema,
+} from "../contract";
 import { readDocumentText } from "../db/document-text";
 import {
   findDocument,
@@ -101,9 +107,13 @@ export const documentRoutes = new Hono<AppEnv>()
       );
     },
   )
-  .get("/", requireRole("admin"), async (c) => {
-    const rows = await listDocuments(c.var.services.db, c.var.principal.tenantId);
-    return c.json({ documents: rows.map(toDocumentView) });
+  .get("/", requireRole("admin"), validate("query", listDocumentsQuerySchema), async (c) => {
+    const { documents, nextCursor } = await listDocuments(
+      c.var.services.db,
+      c.var.principal.tenantId,
+      c.req.valid("query"),
+    );
+    return c.json({ documents: documents.map(toDocumentView), nextCursor });
   })
   .get("/stats", requireRole("admin"), async (c) => {
     return c.json(await ingestStats(c.var.services.db, c.var.principal.tenantId));
