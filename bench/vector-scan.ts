@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { embedText } from "../worker/models/hashing-embedder.ts";
+import { quantizeVector } from "../worker/vector/int8-quantization.ts";
 import { QuantizedMatrix } from "../worker/vector/quantized-matrix.ts";
 import { rescore } from "../worker/vector/rescore.ts";
 import { TopK } from "../worker/vector/top-k.ts";
@@ -49,7 +50,11 @@ for (let document = 0; ids.length < vectorCount; document += 1) {
     floats.set(vector, row * dimensions);
     norms[row] = Math.hypot(...vector);
     ids.push(`doc-${document}-${position}`);
-    matrix.set(ids[row] ?? "", vector, JSON.stringify({ documentId: `doc-${document}`, collection: "handbooks" }));
+    matrix.set(
+      ids[row] ?? "",
+      quantizeVector(vector),
+      JSON.stringify({ documentId: `doc-${document}`, collection: "handbooks" }),
+    );
   }
 }
 const matrixBytes = heldBuffers() - buffersBefore;

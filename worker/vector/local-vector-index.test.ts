@@ -221,6 +221,31 @@ describe("LocalVectorIndex", () => {
     expect(everyId.filter((id) => deleted.includes(id))).toEqual([]);
   });
 
+  it("stores the codes of vectors it stored without them, once, and then answers as before", async () => {
+    const index = freshIndex();
+    const random = seededRandom(12);
+    const vectors = Array.from({ length: 300 }, (_, position) => ({
+      id: `v${position}`,
+      values: Array.from({ length: 24 }, () => random() * 2 - 1),
+      metadata: { documentId: `doc-${position % 4}` },
+    }));
+    await index.upsert(vectors);
+    const query = vectors[0]?.values ?? [];
+    const before = await index.query(query, { topK: 20, filter: { documentId: "doc-0" }, returnMetadata: "all" });
+    // An index written before the codes had a table of their own holds only the floats.
+    await runInDurableObject(index, (_, state) => state.storage.sql.exec("DELETE FROM vector_codes"));
+
+    await evictDurableObject(index);
+    expect(await index.query(query, { topK: 20, filter: { documentId: "doc-0" }, returnMetadata: "all" })).toEqual(
+      before,
+    );
+    const codes = await runInDurableObject(
+      index,
+      (_, state) => state.storage.sql.exec<{ count: number }>("SELECT count(*) AS count FROM vector_codes").one().count,
+    );
+    expect(codes).toBe(vectors.length);
+  });
+
   it("returns the exact float top 10 of hashed text, though it scans int8 codes", async () => {
     const index = freshIndex();
     const corpus = new SyntheticCorpus(21);

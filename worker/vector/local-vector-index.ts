@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { platformLimits } from "../lib/platform-limits";
+import { type QuantizedVector, quantizeVector } from "./int8-quantization";
 import { QuantizedMatrix } from "./quantized-matrix";
 import { rescore } from "./rescore";
 import { compileFilter } from "./vector-filter";
@@ -37,13 +38,23 @@ type StoredRow = {
   metadata: string | null;
 };
 
+/** A vector's row of int8 codes in SQLite (see {@link QuantizedVector}), with its metadata as JSON again. */
+type CodesRow = {
+  id: string;
+  step: number;
+  codes: ArrayBuffer;
+  metadata: string | null;
+};
+
 /**
  * The offline stand-in for Vectorize: one instance per namespace, vectors as float32 in SQLite (one small row
  * each), searched by brute force over an in-memory int8 copy ({@link QuantizedMatrix}, a quarter of the floats' size,
- * so 100,000 vectors of 768 dimensions fit in a Durable Object's 128 MB) that is loaded on first use and kept in step
- * with every write; the best approximate matches are rescored with the stored floats, so scores are exact. Same
- * limits and errors as Vectorize where they matter (ids ≤ 64 bytes, one dimension per index, ≤ 1000 vectors per
- * upsert, topK ≤ 100 or ≤ 20 with all metadata, 10 KiB metadata).
+ * so 100,000 vectors of 768 dimensions fit in a Durable Object's 128 MB) kept in step with every write; the best
+ * approximate matches are rescored with the stored floats, so scores are exact. The int8 codes are stored too, in a
+ * table of their own, so a cold start loads the matrix from them (about 800 bytes a vector) without reading or
+ * quantizing the floats (3 KB a vector at 768 dimensions). Same limits and errors as Vectorize where they matter
+ * (ids ≤ 64 bytes, one dimension per index, ≤ 1000 vectors per upsert, topK ≤ 100 or ≤ 20 with all metadata, 10 KiB
+ * metadata).
  * Unlike Vectorize, every metadata property is filterable and writes are visible immediately.
  */
 export class LocalVectorIndex extends DurableObject<Env> {
@@ -53,6 +64,9 @@ export class LocalVectorIndex extends DurableObject<Env> {
     super(ctx, env);
     ctx.storage.sql.exec(
       `CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, "values" BLOB NOT NULL, metadata TEXT)`,
+    );
+    ctx.storage.sql.exec(
+      `CREATE TABLE IF NOT EXISTS vector_codes (id TEXT PRIMARY KEY, step REAL NOT NULL, codes BLOB NOT NULL, metadata TEXT)`,
     );
   }
 
@@ -72,6 +86,7 @@ export class LocalVectorIndex extends DurableObject<Env> {
 
     const rows = validated.map((record) => ({
       ...record,
+      quantized: quantizeVector(record.values),
       metadataJson: record.metadata === undefined ? null : JSON.stringify(record.metadata),
     }));
     this.ctx.storage.transactionSync(() => {
@@ -83,9 +98,10 @@ export class LocalVectorIndex extends DurableObject<Env> {
           row.values.buffer,
           row.metadataJson,
         );
+        this.#storeCodes(row.id, row.quantized, row.metadataJson);
       }
     });
-    for (const row of rows) matrix.set(row.id, row.values, row.metadataJson);
+    for (const row of rows) matrix.set(row.id, row.quantized, row.metadataJson);
     return { count: validated.length };
   }
 
@@ -140,7 +156,10 @@ export class LocalVectorIndex extends DurableObject<Env> {
     const matrix = this.#loadMatrix();
     const existing = [...new Set(validateIds(ids))].filter((id) => matrix.has(id));
     this.ctx.storage.transactionSync(() => {
-      for (const id of existing) this.ctx.storage.sql.exec("DELETE FROM vectors WHERE id = ?", id);
+      for (const id of existing) {
+        this.ctx.storage.sql.exec("DELETE FROM vectors WHERE id = ?", id);
+        this.ctx.storage.sql.exec("DELETE FROM vector_codes WHERE id = ?", id);
+      }
     });
     for (const id of existing) matrix.delete(id);
     return { count: existing.length };
@@ -161,14 +180,45 @@ export class LocalVectorIndex extends DurableObject<Env> {
     return new Map(Array.from(rows, (row) => [row.id, row]));
   }
 
+  /** Writes one vector's codes (in the transaction that writes its floats, so the two change together). */
+  #storeCodes(id: string, { codes, step }: QuantizedVector, metadataJson: string | null): void {
+    this.ctx.storage.sql.exec(
+      `INSERT INTO vector_codes (id, step, codes, metadata) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET step = excluded.step, codes = excluded.codes, metadata = excluded.metadata`,
+      id,
+      step,
+      codes.buffer,
+      metadataJson,
+    );
+  }
+
   // SQLite calls are synchronous and a Durable Object runs one event at a time, so loading here (with no
   // await in between) cannot interleave with a write.
   #loadMatrix(): QuantizedMatrix {
     if (this.#matrix !== null) return this.#matrix;
+    this.#storeMissingCodes();
     const matrix = new QuantizedMatrix();
-    const rows = this.ctx.storage.sql.exec<StoredRow>(`SELECT id, "values", metadata FROM vectors`);
-    for (const row of rows) matrix.set(row.id, new Float32Array(row.values), row.metadata);
+    const rows = this.ctx.storage.sql.exec<CodesRow>(`SELECT id, step, codes, metadata FROM vector_codes`);
+    for (const row of rows) matrix.set(row.id, { codes: new Int8Array(row.codes), step: row.step }, row.metadata);
     this.#matrix = matrix;
     return matrix;
+  }
+
+  /**
+   * Quantizes and stores the codes of vectors stored without them (by an index from before codes were stored), once:
+   * every write since changes a vector's floats and codes in one transaction, so their counts only differ then.
+   */
+  #storeMissingCodes(): void {
+    const [counts] = this.ctx.storage.sql
+      .exec<{ vectors: number; codes: number }>(
+        `SELECT (SELECT count(*) FROM vectors) AS vectors, (SELECT count(*) FROM vector_codes) AS codes`,
+      )
+      .toArray();
+    if (counts === undefined || counts.vectors === counts.codes) return;
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.sql.exec(`DELETE FROM vector_codes`);
+      const rows = this.ctx.storage.sql.exec<StoredRow>(`SELECT id, "values", metadata FROM vectors`);
+      for (const row of rows) this.#storeCodes(row.id, quantizeVector(new Float32Array(row.values)), row.metadata);
+    });
   }
 }

@@ -3,6 +3,7 @@ import { SyntheticCorpus } from "../../bench/support/synthetic-corpus";
 import { seededRandom } from "../../scripts/lib/seeded-random";
 import { embedText } from "../models/hashing-embedder";
 import { cosineSimilarity } from "./cosine-similarity";
+import { quantizeVector } from "./int8-quantization";
 import { QuantizedMatrix } from "./quantized-matrix";
 
 const accepted = () => true;
@@ -36,7 +37,7 @@ describe("QuantizedMatrix", () => {
   it("proposes nearly the exact top 10 on hashed text, and its pool of 40 holds all of them", () => {
     const vectors = hashedSections(3000, 5);
     const matrix = new QuantizedMatrix();
-    for (const [id, values] of vectors) matrix.set(id, values, null);
+    for (const [id, values] of vectors) matrix.set(id, quantizeVector(values), null);
     const corpus = new SyntheticCorpus(6);
     let inTop10 = 0;
     let inPool = 0;
@@ -63,9 +64,9 @@ describe("QuantizedMatrix", () => {
     for (let position = 0; position < 200; position += 1) {
       const values = Float32Array.from({ length: 64 }, () => (random() * 2 - 1) * 1e30);
       vectors.set(`v${position}`, values);
-      matrix.set(`v${position}`, values, null);
+      matrix.set(`v${position}`, quantizeVector(values), null);
     }
-    matrix.set("zero", new Float32Array(64), null);
+    matrix.set("zero", quantizeVector(new Float32Array(64)), null);
     const query = Float32Array.from({ length: 64 }, () => random() * 2 - 1);
     const candidates = matrix.candidates(query, 201, accepted);
     expect(candidates).toHaveLength(201);
@@ -85,11 +86,11 @@ describe("QuantizedMatrix", () => {
     for (let position = 0; position < 2500; position += 1) {
       const values = Float32Array.from({ length: 8 }, () => random() * 2 - 1);
       vectors.set(`v${position}`, values);
-      matrix.set(`v${position}`, values, JSON.stringify({ documentId: `doc-${position % 7}` }));
+      matrix.set(`v${position}`, quantizeVector(values), JSON.stringify({ documentId: `doc-${position % 7}` }));
     }
     // Replacing moves a vector and its metadata; deleting from the first blocks moves rows from the last.
     const east = Float32Array.from([1, 0, 0, 0, 0, 0, 0, 0]);
-    matrix.set("v5", east, JSON.stringify({ documentId: "doc-east" }));
+    matrix.set("v5", quantizeVector(east), JSON.stringify({ documentId: "doc-east" }));
     vectors.set("v5", east);
     for (let position = 0; position < 2500; position += 3) {
       expect(matrix.delete(`v${position}`)).toBe(true);

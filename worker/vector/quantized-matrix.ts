@@ -1,4 +1,4 @@
-import { quantizeUnitVector } from "./int8-quantization";
+import type { QuantizedVector } from "./int8-quantization";
 import { MetadataPool } from "./metadata-pool";
 import { TopK } from "./top-k";
 import type { MetadataPredicate } from "./vector-filter";
@@ -49,8 +49,8 @@ export class QuantizedMatrix {
   }
 
   /** Adds or replaces a vector; `metadataJson` is its metadata as stored (JSON, or null for none). */
-  set(id: string, values: Float32Array, metadataJson: string | null): void {
-    if (this.dimensions === null) this.dimensions = values.length;
+  set(id: string, { codes, step }: QuantizedVector, metadataJson: string | null): void {
+    if (this.dimensions === null) this.dimensions = codes.length;
     const metadata = this.#metadata.acquire(metadataJson, () =>
       metadataJson === null ? undefined : toMetadata(JSON.parse(metadataJson), id),
     );
@@ -65,7 +65,8 @@ export class QuantizedMatrix {
     }
     const block = this.#blockOf(row);
     const position = row % rowsPerBlock;
-    block.steps[position] = quantizeUnitVector(values, block.codes, position * this.dimensions);
+    block.codes.set(codes, position * this.dimensions);
+    block.steps[position] = step;
     block.metadata[position] = metadata;
   }
 
