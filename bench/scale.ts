@@ -10,9 +10,12 @@
  * them) after a garbage collection: the JavaScript heap, and the ArrayBuffer contents (typed arrays) that V8 keeps
  * outside it, from a heap snapshot.
  * `--restart` then stops the server, starts it again on the same state and times the first vector search, which
- * loads the index from its storage.
+ * loads the index from its storage. `--profile <folder>` records a V8 CPU profile of the app's isolate over each
+ * size's ingest, hybrid searches and vector searches into the folder (`ingest-100000.cpuprofile`, ...; open them in
+ * Chrome DevTools): what the Worker, the queue consumer and the Durable Objects ran, not D1's own SQLite work, which
+ * runs outside the isolate.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     queries: { type: "string", default: "200" },
     seed: { type: "string", default: "1" },
     restart: { type: "boolean", default: false },
+    profile: { type: "string" },
   },
 });
 const sizes = values.sizes.split(",").map(Number);
@@ -63,6 +67,16 @@ try {
     heapMb: await isolateHeap.retainedMb(),
     arrayBuffersMb: await isolateHeap.arrayBuffersMb(),
   });
+  const profileFolder = values.profile;
+  if (profileFolder !== undefined) await mkdir(profileFolder, { recursive: true });
+  /** Runs `work`, recording a CPU profile of the app's isolate into `<name>.cpuprofile` when asked to. */
+  const profiled = async <Result>(name: string, work: () => Promise<Result>): Promise<Result> => {
+    if (profileFolder === undefined) return work();
+    await isolateHeap.startProfiling(500);
+    const result = await work();
+    await writeFile(join(profileFolder, `${name}.cpuprofile`), await isolateHeap.stopProfiling());
+    return result;
+  };
   const baseline = await isolateMemory();
   console.log(
     `Server ${server.baseUrl}; tenant ${tenant}; ${queryCount} searches per size; app isolate before ingest: ` +
@@ -78,18 +92,20 @@ try {
   for (const size of sizes) {
     const started = performance.now();
     const chunksBefore = chunks;
-    while (chunks < size) {
-      const perDocument = documents === 0 ? guessedChunksPerDocument : chunks / documents;
-      const more = Math.max(1, Math.ceil((size - chunks) / perDocument));
-      const batch: BatchDocument[] = Array.from({ length: more }, (_, offset) =>
-        corpus.document(documents + offset, 1),
-      );
-      await submitDocuments(api, batch);
-      const stats = await waitForIndexing(api, documents + more);
-      if (stats.failed > 0) throw new Error(`${stats.failed} documents failed to index`);
-      documents = stats.documents;
-      chunks = stats.chunks;
-    }
+    await profiled(`ingest-${size}`, async () => {
+      while (chunks < size) {
+        const perDocument = documents === 0 ? guessedChunksPerDocument : chunks / documents;
+        const more = Math.max(1, Math.ceil((size - chunks) / perDocument));
+        const batch: BatchDocument[] = Array.from({ length: more }, (_, offset) =>
+          corpus.document(documents + offset, 1),
+        );
+        await submitDocuments(api, batch);
+        const stats = await waitForIndexing(api, documents + more);
+        if (stats.failed > 0) throw new Error(`${stats.failed} documents failed to index`);
+        documents = stats.documents;
+        chunks = stats.chunks;
+      }
+    });
     const ingestSeconds = (performance.now() - started) / 1000;
 
     const search = async (query: string, mode: "hybrid" | "vector") => {
@@ -100,10 +116,13 @@ try {
     };
     // The first search after a write pays for nothing the next ones do not; it is left out all the same.
     await search(queries[0] ?? "", "hybrid");
-    const hybrid: number[] = [];
-    for (const query of queries) hybrid.push(await search(query, "hybrid"));
-    const vector: number[] = [];
-    for (const query of queries) vector.push(await search(query, "vector"));
+    const timed = async (mode: "hybrid" | "vector") => {
+      const latencies: number[] = [];
+      for (const query of queries) latencies.push(await search(query, mode));
+      return latencies;
+    };
+    const hybrid = await profiled(`hybrid-${size}`, () => timed("hybrid"));
+    const vector = await profiled(`vector-${size}`, () => timed("vector"));
     const { heapMb, arrayBuffersMb } = await isolateMemory();
 
     const cells = [

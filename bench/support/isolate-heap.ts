@@ -9,6 +9,7 @@ import { arrayBufferBytes } from "./heap-snapshot.ts";
 const targetList = z.array(z.object({ id: z.string(), webSocketDebuggerUrl: z.string() }));
 const reply = z.object({ id: z.number(), result: z.unknown().optional(), error: z.unknown().optional() });
 const heapUsage = z.object({ usedSize: z.number(), totalSize: z.number() });
+const stoppedProfiler = z.object({ profile: z.unknown() });
 const snapshotChunk = z.object({
   method: z.literal("HeapProfiler.addHeapSnapshotChunk"),
   params: z.object({ chunk: z.string() }),
@@ -22,6 +23,10 @@ export interface IsolateHeap {
    * `retainedMb` measures; read from a heap snapshot (which collects garbage first), so it pauses the isolate a while.
    */
   arrayBuffersMb(): Promise<number>;
+  /** Starts V8's sampling CPU profiler in the isolate, a sample every `intervalMicroseconds`. */
+  startProfiling(intervalMicroseconds: number): Promise<void>;
+  /** Stops the profiler and returns its profile, as JSON a `.cpuprofile` file holds (Chrome DevTools opens it). */
+  stopProfiling(): Promise<string>;
   close(): void;
 }
 
@@ -57,8 +62,8 @@ export async function connectIsolateHeap(inspectorPort: number, wakeUrl?: string
     if (chunk.success) snapshotChunks?.push(chunk.data.params.chunk);
   });
   let lastId = 0;
-  const call = (method: string) => whileWaking(wakeUrl, send(method));
-  const send = (method: string) =>
+  const call = (method: string, params?: object) => whileWaking(wakeUrl, send(method, params));
+  const send = (method: string, params: object = {}) =>
     new Promise<unknown>((resolve, reject) => {
       const id = ++lastId;
       pending.set(id, (message) => {
@@ -66,7 +71,7 @@ export async function connectIsolateHeap(inspectorPort: number, wakeUrl?: string
         if (message.error !== undefined) reject(new Error(`${method}: ${JSON.stringify(message.error)}`));
         else resolve(message.result);
       });
-      socket.send(JSON.stringify({ id, method }));
+      socket.send(JSON.stringify({ id, method, params }));
     });
   return {
     async retainedMb() {
@@ -80,6 +85,14 @@ export async function connectIsolateHeap(inspectorPort: number, wakeUrl?: string
       const text = snapshotChunks.join("");
       snapshotChunks = null;
       return arrayBufferBytes(JSON.parse(text)) / 1024 / 1024;
+    },
+    async startProfiling(intervalMicroseconds) {
+      await call("Profiler.enable");
+      await call("Profiler.setSamplingInterval", { interval: intervalMicroseconds });
+      await call("Profiler.start");
+    },
+    async stopProfiling() {
+      return JSON.stringify(stoppedProfiler.parse(await call("Profiler.stop")).profile);
     },
     close: () => socket.close(),
   };
