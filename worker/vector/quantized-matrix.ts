@@ -18,7 +18,10 @@ export interface Candidate {
  */
 const rowsPerBlock = 1024;
 
-/** A block of rows: each row's int8 codes, the step its codes are in, and the number of its metadata. */
+/**
+ * A block of rows: their int8 codes by component (component `c` of the row at `position` is at
+ * `c × rowsPerBlock + position`), each row's step, and the number of each row's metadata.
+ */
 interface Block {
   codes: Int8Array;
   steps: Float32Array;
@@ -26,12 +29,13 @@ interface Block {
 }
 
 /**
- * Every vector of an index in memory as int8 codes of its unit vector with one float step per row (row-major, in
- * blocks of 1,024 rows), its id, and the number of its metadata in a shared {@link MetadataPool}: about
- * `dimensions + 8` bytes a vector plus its id, a quarter of float32. A query scans only the query's non-zero
- * components (a hashing embedder's query has about a tenth of them) and keeps the best approximate cosine
- * similarities in a heap; the caller rescores those with the stored floats. Deleting moves the last row into the
- * freed one.
+ * Every vector of an index in memory as int8 codes of its unit vector with one float step per row (in blocks of 1,024
+ * rows, each stored by component), its id, and the number of its metadata in a shared {@link MetadataPool}: about
+ * `dimensions + 8` bytes a vector plus its id, a quarter of float32. A query reads only the query's non-zero
+ * components (a hashing embedder's query has about a tenth of them), each one a run of 1,024 consecutive codes per
+ * block, so a scan reads memory in order and only the tenth of it it needs; it keeps the best approximate cosine
+ * similarities in a heap, and the caller rescores those with the stored floats. Deleting moves the last row into
+ * the freed one.
  */
 export class QuantizedMatrix {
   dimensions: number | null = null;
@@ -65,7 +69,9 @@ export class QuantizedMatrix {
     }
     const block = this.#blockOf(row);
     const position = row % rowsPerBlock;
-    block.codes.set(codes, position * this.dimensions);
+    for (let component = 0; component < codes.length; component += 1) {
+      block.codes[component * rowsPerBlock + position] = codes[component] ?? 0;
+    }
     block.steps[position] = step;
     block.metadata[position] = metadata;
   }
@@ -81,11 +87,10 @@ export class QuantizedMatrix {
     if (row !== last && lastId !== undefined) {
       const lastBlock = this.#blockOf(last);
       const lastPosition = last % rowsPerBlock;
-      const dimensions = this.dimensions;
-      block.codes.set(
-        lastBlock.codes.subarray(lastPosition * dimensions, (lastPosition + 1) * dimensions),
-        position * dimensions,
-      );
+      for (let component = 0; component < this.dimensions; component += 1) {
+        block.codes[component * rowsPerBlock + position] =
+          lastBlock.codes[component * rowsPerBlock + lastPosition] ?? 0;
+      }
       block.steps[position] = lastBlock.steps[lastPosition] ?? 0;
       block.metadata[position] = lastBlock.metadata[lastPosition] ?? 0;
       this.#ids[row] = lastId;
@@ -108,26 +113,30 @@ export class QuantizedMatrix {
    * either is all zeros), best first, ties by id.
    */
   candidates(query: Float32Array, count: number, accepts: MetadataPredicate): Candidate[] {
-    const dimensions = this.dimensions;
-    if (dimensions === null) return [];
+    if (this.dimensions === null) return [];
     const { indices, weights } = sparseUnitVector(query);
     const accepted = this.#metadata.acceptance(accepts);
     const best = new TopK(count, (row) => this.#ids[row] ?? "");
     const nonZero = indices.length;
+    // The dot products of a block's rows with the query, summed a component at a time.
+    const dots = new Float64Array(rowsPerBlock);
     for (let blockIndex = 0; blockIndex < this.#blocks.length; blockIndex += 1) {
       const block = this.#blocks[blockIndex];
       if (block === undefined) break;
       const { codes, steps, metadata } = block;
       const firstRow = blockIndex * rowsPerBlock;
       const rows = Math.min(rowsPerBlock, this.#ids.length - firstRow);
-      for (let position = 0; position < rows; position += 1) {
-        if (accepted[metadata[position] ?? 0] !== 1) continue;
-        const offset = position * dimensions;
-        let dot = 0;
-        for (let component = 0; component < nonZero; component += 1) {
-          dot += (weights[component] ?? 0) * (codes[offset + (indices[component] ?? 0)] ?? 0);
+      dots.fill(0);
+      for (let component = 0; component < nonZero; component += 1) {
+        const weight = weights[component] ?? 0;
+        const start = (indices[component] ?? 0) * rowsPerBlock;
+        for (let position = 0; position < rows; position += 1) {
+          dots[position] = (dots[position] ?? 0) + weight * (codes[start + position] ?? 0);
         }
-        best.offer(dot * (steps[position] ?? 0), firstRow + position);
+      }
+      for (let position = 0; position < rows; position += 1) {
+        if (accepted[metadata[position] ?? 0] === 1)
+          best.offer((dots[position] ?? 0) * (steps[position] ?? 0), firstRow + position);
       }
     }
     return best.sorted().map(({ score, entry }) => {
