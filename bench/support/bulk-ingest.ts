@@ -35,15 +35,16 @@ export async function submitDocuments(
 
 /**
  * Waits until the tenant has at least `expected` documents and none is waiting for the queue. It looks again after
- * ten times as long as the last look took (at least 100 ms): the stats count every chunk of the tenant, over 100 ms
- * at 100,000 chunks, and looking every 100 ms would take half of the server's time from the ingest being measured.
+ * twenty times as long as the last look took (at least 100 ms), so looking takes at most a twentieth of the server's
+ * time: the stats count every chunk of the tenant, over 100 ms at 100,000 chunks, and a look every 100 ms would take
+ * half of it from the ingest being measured.
  */
 export async function waitForIndexing(api: ApiClient, expected: number): Promise<IngestStats> {
   for (;;) {
     const asked = performance.now();
     const stats = await readBody(api.documents.stats.$get());
     if (stats.documents >= expected && stats.pending === 0) return stats;
-    const pause = Math.max(100, 10 * (performance.now() - asked));
+    const pause = Math.max(100, 20 * (performance.now() - asked));
     // Polling a queue in another process: there is nothing to await but the next look.
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
