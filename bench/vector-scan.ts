@@ -3,7 +3,7 @@
  *
  * Embeds sections of generated handbooks (`support/synthetic-corpus.ts`) with the offline hashing embedder, then per
  * query measures the CPU time of (a) an exact scan of every float32 vector with precomputed norms and a top-100 heap,
- * which is what the index did before, and (b) the int8 scan of `QuantizedMatrix` for the 220 candidates a top-100
+ * which is what the index did before, and (b) the int8 scan of `QuantizedMatrix` for the 170 candidates a top-100
  * query rescores, plus that rescoring from the floats, also for dense queries (every component non-zero, as a real
  * embedding model's are); and how many of the exact top 10 and top 100 the rescored result holds. Prints the bytes each layout holds per vector. CPU time, not wall time, so other work on the machine
  * slows it little.
@@ -29,7 +29,7 @@ if (!Number.isInteger(vectorCount) || vectorCount < 1000 || !Number.isInteger(qu
 const dimensions = 768;
 // What a top-100 query rescores (see local-vector-index.ts).
 const topK = 100;
-const candidateCount = 220;
+const candidateCount = 170;
 
 const corpus = new SyntheticCorpus(1);
 const ids: string[] = [];
