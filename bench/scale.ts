@@ -1,5 +1,6 @@
 /**
- * Scale benchmark: `npm run bench:scale -- [--sizes 10000,50000,100000] [--queries 200] [--seed 1] [--restart]`.
+ * Scale benchmark:
+ * `npm run bench:scale -- [--sizes 10000,50000,100000] [--queries 200] [--seed 1] [--restart] [--profile <folder>]`.
  *
  * Starts the app as `npm start` does (a production build in workerd, fresh local state, offline models) with workerd's
  * V8 inspector on, and grows one tenant through the batch API to each size in turn (in chunks; generated documents
@@ -8,7 +9,9 @@
  * one at a time, both hybrid and with the vector ranker alone (admin `mode: "vector"`: embedding, the vector query and
  * hydration), and the memory of the app's isolate (the Worker and its Durable Objects, the vector index among
  * them) after a garbage collection: the JavaScript heap, and the ArrayBuffer contents (typed arrays) that V8 keeps
- * outside it, from a heap snapshot.
+ * outside it, from a heap snapshot. Beside the ingest rate and the latencies it prints the server's CPU time per chunk
+ * ingested and per search (`support/server-cpu.ts`): workerd runs everything on one thread, so on a machine shared
+ * with other work the wall-clock figures swing with the load, while the CPU a chunk or a search costs barely does.
  * `--restart` then stops the server, starts it again on the same state and times the first vector search, which
  * loads the index from its storage. `--profile <folder>` records a V8 CPU profile of the app's isolate over each
  * size's ingest, hybrid searches and vector searches into the folder (`ingest-100000.cpuprofile`, ...; open them in
@@ -25,6 +28,7 @@ import { freePort, startServer } from "../scripts/lib/app-server.ts";
 import { percentile } from "./eval/retrieval-metrics.ts";
 import { type BatchDocument, submitDocuments, waitForIndexing } from "./support/bulk-ingest.ts";
 import { connectIsolateHeap } from "./support/isolate-heap.ts";
+import { serverCpuSeconds } from "./support/server-cpu.ts";
 import { SyntheticCorpus } from "./support/synthetic-corpus.ts";
 
 const { values } = parseArgs({
@@ -84,13 +88,15 @@ try {
       "of ArrayBuffers",
   );
   console.log(
-    "chunks   ingest s  chunks/s  hybrid p50  hybrid p99  vector p50  vector p99  heap MB  buffers MB          load avg",
+    "chunks   ingest s  chunks/s  CPU ms/chunk  hybrid p50  hybrid p99  CPU ms  vector p50  vector p99  CPU ms  heap MB" +
+      "  buffers MB          load avg",
   );
 
   let documents = 0;
   let chunks = 0;
   for (const size of sizes) {
     const started = performance.now();
+    const cpuBefore = serverCpuSeconds(stateDirectory);
     const chunksBefore = chunks;
     await profiled(`ingest-${size}`, async () => {
       while (chunks < size) {
@@ -107,6 +113,7 @@ try {
       }
     });
     const ingestSeconds = (performance.now() - started) / 1000;
+    const ingestCpuMsPerChunk = ((serverCpuSeconds(stateDirectory) - cpuBefore) * 1000) / (chunks - chunksBefore);
 
     const search = async (query: string, mode: "hybrid" | "vector") => {
       const sent = performance.now();
@@ -116,10 +123,12 @@ try {
     };
     // The first search after a write pays for nothing the next ones do not; it is left out all the same.
     await search(queries[0] ?? "", "hybrid");
+    // Each search's latency, and the server's CPU milliseconds a search over them all.
     const timed = async (mode: "hybrid" | "vector") => {
+      const cpuBefore = serverCpuSeconds(stateDirectory);
       const latencies: number[] = [];
       for (const query of queries) latencies.push(await search(query, mode));
-      return latencies;
+      return { latencies, cpuMs: ((serverCpuSeconds(stateDirectory) - cpuBefore) * 1000) / queries.length };
     };
     const hybrid = await profiled(`hybrid-${size}`, () => timed("hybrid"));
     const vector = await profiled(`vector-${size}`, () => timed("vector"));
@@ -129,9 +138,11 @@ try {
       String(chunks).padEnd(7),
       ingestSeconds.toFixed(1).padStart(9),
       ((chunks - chunksBefore) / ingestSeconds).toFixed(0).padStart(9),
-      ...[hybrid, vector].flatMap((latencies) =>
-        [50, 99].map((p) => `${percentile(latencies, p).toFixed(1)} ms`.padStart(11)),
-      ),
+      ingestCpuMsPerChunk.toFixed(2).padStart(13),
+      ...[hybrid, vector].flatMap(({ latencies, cpuMs }) => [
+        ...[50, 99].map((p) => `${percentile(latencies, p).toFixed(1)} ms`.padStart(11)),
+        cpuMs.toFixed(1).padStart(7),
+      ]),
       heapMb.toFixed(1).padStart(8),
       arrayBuffersMb.toFixed(1).padStart(11),
       loadavg()

@@ -10,7 +10,7 @@ export interface ProcessMemory {
   residentMb: number;
 }
 
-function readProc(pid: number, file: string): string | null {
+export function readProc(pid: number, file: string): string | null {
   try {
     return readFileSync(`/proc/${pid}/${file}`, "utf8");
   } catch {
@@ -30,8 +30,8 @@ function parentOf(pid: number): number | null {
   return fields?.[1] === undefined ? null : Number(fields[1]);
 }
 
-/** Every process of the server started on `stateDirectory`, with its name and resident set size. */
-export function serverProcessMemory(stateDirectory: string): ProcessMemory[] {
+/** Every process of the server started on `stateDirectory`: the ones whose environment names it, and their descendants. */
+export function serverProcessIds(stateDirectory: string): number[] {
   const marker = `RAG_STATE_DIR=${stateDirectory}`;
   const all = processIds();
   const members = new Set(all.filter((pid) => readProc(pid, "environ")?.split("\0").includes(marker)));
@@ -46,7 +46,12 @@ export function serverProcessMemory(stateDirectory: string): ProcessMemory[] {
       }
     }
   }
-  return [...members].flatMap((pid) => {
+  return [...members];
+}
+
+/** Every process of the server started on `stateDirectory`, with its name and resident set size. */
+export function serverProcessMemory(stateDirectory: string): ProcessMemory[] {
+  return serverProcessIds(stateDirectory).flatMap((pid) => {
     const status = readProc(pid, "status");
     const name = /^Name:\s+(.+)$/m.exec(status ?? "")?.[1];
     const residentKb = /^VmRSS:\s+(\d+) kB$/m.exec(status ?? "")?.[1];
