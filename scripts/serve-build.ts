@@ -26,9 +26,17 @@ export interface ServeBuildOptions {
   inspectorPort?: number;
   /** Vars that replace the build's (`varOverrides`), so one build serves several configurations. */
   vars?: Record<string, string>;
+  /**
+   * Runs before `port` takes requests (applying D1 migrations), with the runtime up but listening only on a port of
+   * the system's choosing that no client knows: no request meets a database without its tables.
+   */
+  prepare: (miniflare: Miniflare) => Promise<void>;
 }
 
-/** Starts workerd with the built Worker, its bindings, vars, `.dev.vars` secrets and static assets. */
+/**
+ * Starts workerd with the built Worker, its bindings, vars, `.dev.vars` secrets and static assets, and listens on
+ * `port` once `prepare` is done.
+ */
 export async function serveBuild({
   configPath,
   stateDir,
@@ -36,6 +44,7 @@ export async function serveBuild({
   port,
   inspectorPort,
   vars = {},
+  prepare,
 }: ServeBuildOptions): Promise<Miniflare> {
   const config = unstable_readConfig({ config: configPath });
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
@@ -49,10 +58,10 @@ export async function serveBuild({
       .filter((path) => path !== entry)
       .map((path) => ({ type: rule.type, path })),
   );
-  const miniflare = new Miniflare(
+  const miniflareOptions = (listenOn: number) =>
     convertV4MiniflareOptions({
       host,
-      port,
+      port: listenOn,
       ...(inspectorPort === undefined ? {} : { inspectorPort }),
       log: new Log(LogLevel.INFO),
       // GET /cdn-cgi/local/scheduled?cron=… runs the scheduled handler: Miniflare's entry answers it, never the
@@ -72,8 +81,10 @@ export async function serveBuild({
           modules: [{ type: "ESModule", path: entry }, ...chunks],
         },
       ],
-    }),
-  );
+    });
+  const miniflare = new Miniflare(miniflareOptions(0));
   await miniflare.ready;
+  await prepare(miniflare);
+  await miniflare.setOptions(miniflareOptions(port));
   return miniflare;
 }

@@ -61,6 +61,8 @@ if (!prebuiltDir) await buildApp(buildDir, { ...process.env, RAG_STATE_DIR: stat
 
 const configPath = builtWorkerConfig(buildDir);
 // The environment's overrides apply when serving too, so a build made without them serves them.
+const d1Config = unstable_readConfig({ config: join(root, "wrangler.toml") }).d1_databases[0];
+// Migrations are applied before the port takes requests, so none meets a database without its tables.
 const server = await serveBuild({
   configPath,
   stateDir,
@@ -68,16 +70,17 @@ const server = await serveBuild({
   port,
   inspectorPort,
   vars: varOverrides(),
+  prepare: async (runtime) => {
+    const applied = await applyLocalMigrations(
+      await runtime.getD1Database(d1Config?.binding ?? "DB"),
+      join(root, d1Config?.migrations_dir ?? "migrations"),
+    );
+    if (applied.length > 0) console.log(`Applied ${applied.length} D1 migrations (${applied.at(-1)} is the newest).`);
+  },
 }).catch((error: unknown) => {
-  console.error(`Could not serve on port ${port} (in use? set PORT):`, error);
+  console.error(`Could not start the server on port ${port} (in use? set PORT):`, error);
   process.exit(1);
 });
-const d1Config = unstable_readConfig({ config: join(root, "wrangler.toml") }).d1_databases[0];
-const applied = await applyLocalMigrations(
-  await server.getD1Database(d1Config?.binding ?? "DB"),
-  join(root, d1Config?.migrations_dir ?? "migrations"),
-);
-if (applied.length > 0) console.log(`Applied ${applied.length} D1 migrations (${applied.at(-1)} is the newest).`);
 let stopSchedule = () => {};
 const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
 for (const signal of signals) {

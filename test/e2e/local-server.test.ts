@@ -7,7 +7,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { ApiClient } from "../../client/api-client.ts";
 import { connectWithDevToken } from "../../client/dev-token.ts";
-import { type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
+import { freePort, type RunningServer, startServer, startupTimeoutMs } from "../../scripts/lib/app-server.ts";
 import { errorCodes } from "../../worker/contract";
 
 // Small, so "just over the limit" is a modest upload, and a burst of refused uploads is far over it.
@@ -69,8 +69,33 @@ function expectCleanError(answer: Answer, status: number, code: string): void {
   expect(answer.body).not.toMatch(/<html|<pre|\bat \S+ \(|node_modules|\/(?:work|home|tmp|usr|root)\/|\.[jt]s:\d+/i);
 }
 
+/** The status of every `POST /api/dev/token` (a D1 write) answered while the server started, asked from its spawn on. */
+const startupAnswers: number[] = [];
+
 beforeAll(async () => {
-  server = await startServer({ MAX_UPLOAD_BYTES: String(maxUploadBytes) });
+  const port = await freePort();
+  let starting = true;
+  const probing = (async () => {
+    while (starting) {
+      const status = await fetch(`http://localhost:${port}/api/dev/token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ role: "admin", tenant: "startup-probe" }),
+      }).then(
+        (response) => response.status,
+        () => null,
+      );
+      if (status !== null) startupAnswers.push(status);
+      // Paced, not waiting for anything: the next attempt follows the last one's answer or refused connection.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  try {
+    server = await startServer({ MAX_UPLOAD_BYTES: String(maxUploadBytes) }, { port });
+  } finally {
+    starting = false;
+    await probing;
+  }
 }, startupTimeoutMs + 30_000);
 
 afterAll(async () => {
@@ -78,6 +103,11 @@ afterAll(async () => {
 }, 60_000);
 
 describe("npm start", () => {
+  test("answers nothing with a 5xx while it starts: the port opens once the D1 migrations are applied", () => {
+    expect(startupAnswers.length).toBeGreaterThan(0);
+    expect(startupAnswers.filter((status) => status >= 500)).toEqual([]);
+  });
+
   test('runs the Worker\'s scheduled handler at start-up with cron "@reboot"', async () => {
     expect(await server?.waitForLine(/^Scheduled handler \(cron "@reboot"\)/)).toBe(
       'Scheduled handler (cron "@reboot"): ok',
