@@ -27,8 +27,8 @@ export interface ServeBuildOptions {
   /** Vars that replace the build's (`varOverrides`), so one build serves several configurations. */
   vars?: Record<string, string>;
   /**
-   * Runs before `port` takes requests (applying D1 migrations), with the runtime up but listening only on a port of
-   * the system's choosing that no client knows: no request meets a database without its tables.
+   * Runs before `port` takes requests (applying D1 migrations), in a runtime on the same state that listens only on a
+   * port of the system's choosing that no client knows: no request meets a database without its tables.
    */
   prepare: (miniflare: Miniflare) => Promise<void>;
 }
@@ -82,9 +82,16 @@ export async function serveBuild({
         },
       ],
     });
-  const miniflare = new Miniflare(miniflareOptions(0));
+  // Moving a running runtime to `port` (`setOptions`) fails while a server killed a moment ago still holds it, where a
+  // new runtime binds it: the preparing one is disposed and the serving one started afresh on the prepared state.
+  const preparing = new Miniflare(miniflareOptions(0));
+  try {
+    await preparing.ready;
+    await prepare(preparing);
+  } finally {
+    await preparing.dispose();
+  }
+  const miniflare = new Miniflare(miniflareOptions(port));
   await miniflare.ready;
-  await prepare(miniflare);
-  await miniflare.setOptions(miniflareOptions(port));
   return miniflare;
 }
