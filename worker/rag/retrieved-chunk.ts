@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { searchResultSchema } from "../contract";
 
 /** A passage returned by retrieval, hydrated from D1 and ready to cite. */
 export interface RetrievedChunk {
@@ -13,14 +14,10 @@ export interface RetrievedChunk {
   score: number;
 }
 
-/** A stored `RetrievedChunk` (a conversation's active answer, a cached answer), checked as it is read back. */
-export const retrievedChunkSchema = z.object({
-  chunkId: z.string(),
-  documentId: z.string(),
-  externalId: z.string().nullable(),
-  title: z.string(),
-  headingPath: z.string(),
+/**
+ * A stored `RetrievedChunk` (a conversation's active answer, a cached answer), checked as it is read back: a search
+ * result with its page.
+ */
+export const retrievedChunkSchema = searchResultSchema.extend({
   page: z.number().nullable().optional(),
-  text: z.string(),
-  score: z.number(),
 }) satisfies z.ZodType<RetrievedChunk>;
