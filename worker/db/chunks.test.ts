@@ -5,6 +5,7 @@ import type { ChunkScope, FullTextColumnWeights } from "../rag/chunk-search";
 import { toFtsMatchQuery, toWeightedFtsMatchQuery } from "../rag/fts-query";
 import { createChunkSearch, hydrationQuery } from "./chunks";
 import { createDb } from "./client";
+import { fullTextTenantToken, tenantMatchPrefix } from "./full-text-tenant";
 import { informativeMatch, orPhrases } from "./informative-match";
 
 // Two tenants of handbooks in which "site" and "handbook" are in every chunk, as a word of a uniform corpus is (and as
@@ -60,7 +61,7 @@ async function everyPhraseRanked(
      JOIN chunks AS c ON c.seq = chunks_fts.rowid
      JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
      WHERE chunks_fts MATCH ?1 AND c.tenant_id = ?2 AND (?3 IS NULL OR d.collection = ?3)
-     ORDER BY bm25(chunks_fts, ?4, ?5, ?6)
+     ORDER BY bm25(chunks_fts, ?4, ?5, ?6, 0)
      LIMIT ?7`,
   )
     .bind(match, tenantId, collection ?? null, title, headingPath, text, limit)
@@ -179,5 +180,70 @@ describe("hydrationQuery", () => {
   it("with a filter of documents, reads only those documents' chunks", async () => {
     const plan = await queryPlan({ documentIds: ["doc-1", "doc-2"], excludedCollections: [] });
     expect(plan.some((step) => step.includes("chunks_tenant"))).toBe(false);
+  });
+});
+
+describe("the full-text query keeps to the tenant's active rows", () => {
+  const tenant = "fts-staged";
+  const neighbour = "fts-staged-neighbour";
+  const weights = { title: 2, headingPath: 2, text: 1 };
+  const match = '"vault" OR "lima"';
+
+  beforeAll(async () => {
+    await seed(tenant, 2);
+    await seed(neighbour, 2);
+    // A version being staged: three rows that outrank every active one for `match`, and that searches must not see.
+    await env.DB.batch(
+      [0, 1, 2].map((section) =>
+        env.DB.prepare(
+          `INSERT INTO chunks (vector_id, tenant_id, document_id, version, ordinal, heading_path, text, content_hash)
+           VALUES (?, ?, ?, 2, ?, '', 'The vault vault vault of the lima lima site.', 'hash')`,
+        ).bind(`${tenant}-staged-${section}`, tenant, `${tenant}-doc-0`, section),
+      ),
+    );
+  });
+
+  it("names the tenant with one token that FTS5 neither splits nor stems", async () => {
+    for (const id of [tenant, neighbour, "demo", "a-b", "ab", "cats", "tested"]) {
+      const row = await env.DB.prepare("SELECT 't' || lower(hex(?)) || '0' AS token")
+        .bind(id)
+        .first<{ token: string }>();
+      expect(fullTextTenantToken(id)).toBe(row?.token);
+    }
+    const count = async (match: string) =>
+      (
+        await env.DB.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?")
+          .bind(match)
+          .first<{ n: number }>()
+      )?.n;
+    // Every row of the tenant, staged ones included, and none of the neighbour's, whose id starts the same.
+    expect(await count(`tenant : "${fullTextTenantToken(tenant)}"`)).toBe(23);
+    expect(await count(`tenant : "${fullTextTenantToken(neighbour)}"`)).toBe(20);
+  });
+
+  it("ranks the active rows as the joined query does, whether few or many of its best rows are staged", async () => {
+    // The staged rows are the best of the tenant's index for `match`, and more than 5 active rows match it too.
+    const { results: best } = await env.DB.prepare(
+      `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 2, 2, 1, 0) LIMIT 3`,
+    )
+      .bind(`${tenantMatchPrefix(tenant)}${match})`)
+      .all<{ rowid: number }>();
+    const { results: staged } = await env.DB.prepare("SELECT seq FROM chunks WHERE tenant_id = ? AND version = 2")
+      .bind(tenant)
+      .all<{ seq: number }>();
+    expect(best.map((row) => row.rowid).sort()).toEqual(staged.map((row) => row.seq).sort());
+    expect((await everyPhraseRanked(tenant, match, 20, weights)).length).toBeGreaterThan(5);
+
+    const chunkSearch = createChunkSearch(db);
+    // Limit 5: the 10 best rows of the index hold the 3 staged ones and leave 7, enough. Limit 1: both are staged.
+    for (const limit of [1, 2, 5, 20]) {
+      const found = await chunkSearch.searchFullText(tenant, match, {
+        limit,
+        weights,
+        scope: { excludedCollections: [] },
+      });
+      expect(found, `limit ${limit}`).toEqual(await everyPhraseRanked(tenant, match, limit, weights));
+      expect(found.every((id) => id.startsWith(`${tenant}-doc-`))).toBe(true);
+    }
   });
 });

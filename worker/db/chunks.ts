@@ -3,6 +3,7 @@ import { inGroups } from "../lib/in-groups";
 import { platformLimits } from "../lib/platform-limits";
 import type { ChunkScope, ChunkSearch } from "../rag/chunk-search";
 import type { Db } from "./client";
+import { tenantMatchPrefix } from "./full-text-tenant";
 import { informativeMatch, orPhrases } from "./informative-match";
 import { chunks, documents } from "./schema";
 
@@ -19,35 +20,68 @@ export async function documentVectorIds(db: Db, documentId: string): Promise<str
 export function createChunkSearch(db: Db): ChunkSearch {
   return {
     async searchFullText(tenantId, match, options) {
-      const { title, headingPath, text } = options.weights;
-      // CROSS JOIN keeps the full-text index the outer loop: SQLite may otherwise scan the index once per chunk of the
-      // tenant.
-      const ranked = (expression: SQL) => sql`
+      const { limit, scope } = options;
+      // The MATCH names the tenant, so FTS5 scores that tenant's rows only (see migration 0014); the tenant column
+      // weighs nothing in bm25().
+      const score = sql`bm25(chunks_fts, ${options.weights.title}, ${options.weights.headingPath}, ${options.weights.text}, 0)`;
+      const withinTenant = (expression: SQL) => sql`(${tenantMatchPrefix(tenantId)} || ${expression} || ')')`;
+      // Joined before the limit: exact for any scope, and what the other forms fall back to. CROSS JOIN keeps the
+      // full-text index the outer loop: SQLite may otherwise scan the index once per chunk of the tenant.
+      const joined = (expression: SQL) => sql`
         SELECT c.vector_id AS id
         FROM chunks_fts
         CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
         JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
-        WHERE chunks_fts MATCH ${expression} AND c.tenant_id = ${tenantId}${scopeCondition(options.scope)}
-        ORDER BY bm25(chunks_fts, ${title}, ${headingPath}, ${text})
-        LIMIT ${options.limit}`;
-      const rankedIds = async (expression: SQL) =>
-        (await db.all<{ id: string }>(ranked(expression))).map((row) => row.id);
+        WHERE chunks_fts MATCH ${withinTenant(expression)} AND c.tenant_id = ${tenantId}${scopeCondition(scope)}
+        ORDER BY ${score}
+        LIMIT ${limit}`;
+      const joinedIds = async () => (await db.all<{ id: string }>(joined(sql`${match}`))).map((row) => row.id);
 
       // Phrases in half the chunks or more are left out of the match (see `informativeMatch`), which keeps the order
       // of the chunks an informative phrase matches, but for near-ties. When fewer than `limit` of those are in
       // scope, the ranking goes on into chunks that only the left-out phrases match, which only the whole match
       // ranks: a second round trip, for a query that finds that little.
       const phrases = orPhrases(match);
-      if (phrases === null || new Set(phrases).size < 2) return rankedIds(sql`${match}`);
-      // The informative phrases' ranking, then one row more: whether a phrase was left out.
-      const rows = await db.all<{ id: string | null; narrowed: number | null }>(sql`
-        WITH ${informativeMatch(phrases)}
-        SELECT id, NULL AS narrowed FROM (${ranked(sql`(SELECT coalesce(informative, ${match}) FROM informative_match)`)})
-        UNION ALL
-        SELECT NULL, narrowed FROM informative_match`);
+      const narrowing = phrases !== null && new Set(phrases).size >= 2 ? informativeMatch(phrases) : null;
+      const expression = narrowing
+        ? sql`(SELECT coalesce(informative, ${match}) FROM informative_match)`
+        : sql`${match}`;
+      const ctes: SQL[] = narrowing ? [narrowing] : [];
+      const tail: SQL[] = narrowing ? [sql`SELECT NULL, narrowed, NULL FROM informative_match`] : [];
+
+      // Without a scope, the tenant's best rows are ranked on the index alone and only they are joined: twice the
+      // limit, of which a row of a version not (or no longer) active is dropped. The ranking is exact unless more
+      // than `limit` of them were dropped; then, as when phrases were left out and too few rows remain, the joined
+      // form ranks the whole match.
+      const prefixRows = 2 * limit;
+      let ranking = joined(expression);
+      if (!hasScope(scope)) {
+        ctes.push(sql`prefix AS MATERIALIZED (
+          SELECT rowid AS seq, ${score} AS score FROM chunks_fts
+          WHERE chunks_fts MATCH ${withinTenant(expression)} ORDER BY score LIMIT ${prefixRows})`);
+        ranking = sql`
+          SELECT c.vector_id AS id
+          FROM prefix
+          CROSS JOIN chunks AS c ON c.seq = prefix.seq
+          JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
+          WHERE c.tenant_id = ${tenantId}
+          ORDER BY prefix.score
+          LIMIT ${limit}`;
+        tail.push(sql`SELECT NULL, NULL, count(*) FROM prefix`);
+      }
+      if (ctes.length === 0) return joinedIds();
+      // The ranking, then a row for each thing that may call for the joined form.
+      const rows = await db.all<{ id: string | null; narrowed: number | null; prefixRows: number | null }>(sql`
+        WITH ${sql.join(ctes, sql`, `)}
+        SELECT id, NULL AS narrowed, NULL AS prefixRows FROM (${ranking})
+        ${sql.join(
+          tail.map((row) => sql`UNION ALL ${row}`),
+          sql` `,
+        )}`);
       const ids = rows.flatMap((row) => (row.id === null ? [] : [row.id]));
       const narrowed = rows.some((row) => row.narrowed === 1);
-      return narrowed && ids.length < options.limit ? rankedIds(sql`${match}`) : ids;
+      const prefixFull = rows.some((row) => row.prefixRows === prefixRows);
+      return (narrowed || prefixFull) && ids.length < limit ? joinedIds() : ids;
     },
 
     async hydrate(tenantId, ids, scope) {
@@ -92,6 +126,10 @@ export function hydrationQuery(db: Db, tenantId: string, ids: string[], scope: C
           : outsideCollections(documents.collection, scope.excludedCollections),
       ),
     );
+}
+
+function hasScope(scope: ChunkScope): boolean {
+  return scope.collection !== undefined || scope.documentIds !== undefined || scope.excludedCollections.length > 0;
 }
 
 // Appended to a WHERE clause over `chunks AS c` joined with `documents AS d`.
