@@ -247,3 +247,29 @@ describe("the full-text query keeps to the tenant's active rows", () => {
     }
   });
 });
+
+describe("migration 0014", () => {
+  it("rebuilds the full-text index from the rows as the triggers built it: every ranking stays as it was", async () => {
+    const chunkSearch = createChunkSearch(db);
+    const searches = [
+      { tenant: tenants.main, match: '"ledger" OR "oslo" OR "site"' },
+      { tenant: tenants.other, match: '"vault" OR "perth"' },
+      { tenant: "fts-staged", match: '"vault" OR "lima"' },
+    ];
+    const options = { limit: 20, weights: { title: 2, headingPath: 2, text: 1 }, scope: { excludedCollections: [] } };
+    const rank = () =>
+      Promise.all(searches.map(({ tenant, match }) => chunkSearch.searchFullText(tenant, match, options)));
+    const before = await rank();
+    expect(before.every((ids) => ids.length > 0)).toBe(true);
+
+    const migration = env.TEST_MIGRATIONS.find((entry) => entry.name.startsWith("0014_"));
+    if (!migration) throw new Error("migration 0014 is missing");
+    await env.DB.batch(migration.queries.map((query) => env.DB.prepare(query)));
+
+    expect(await rank()).toEqual(before);
+    const rows = await env.DB.prepare(
+      "SELECT (SELECT count(*) FROM chunks_fts_docsize) AS indexed, (SELECT count(*) FROM chunks) AS chunks",
+    ).first<{ indexed: number; chunks: number }>();
+    expect(rows?.indexed).toBe(rows?.chunks);
+  });
+});
