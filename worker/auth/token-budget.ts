@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { tokenBudget, tokensUsedSince } from "../db/usage";
+import { tokenBudgetUse } from "../db/usage";
 import { AppError } from "../lib/app-error";
 
 /** The start of the UTC day `now` is in, and of the next one, when budgets start again. */
@@ -13,11 +13,10 @@ export function budgetDay(now: Date): { start: Date; resetsAt: Date } {
  * budget, saying when it resets. Tenants without a budget are never refused.
  */
 export async function requireTokenBudget(db: Db, tenantId: string, now = new Date()): Promise<void> {
-  const budget = await tokenBudget(db, tenantId);
-  if (budget === null) return;
   const { start, resetsAt } = budgetDay(now);
-  const used = await tokensUsedSince(db, tenantId, start);
-  if (used.inputTokens + used.outputTokens < budget) return;
+  // The budget and the day's use are one D1 read, on the way to every answer's first token.
+  const { budget, usedTokens } = await tokenBudgetUse(db, tenantId, start);
+  if (budget === null || usedTokens < budget) return;
   const minutes = Math.ceil((resetsAt.getTime() - now.getTime()) / 60_000);
   const wait = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
   throw new AppError(

@@ -2,6 +2,11 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { tenants, usage } from "./schema";
 
+// The tenant's usage rows since `since`.
+function usageSince(tenantId: string, since: Date) {
+  return and(eq(usage.tenantId, tenantId), gte(usage.createdAt, since));
+}
+
 /** The tenant's answers and model tokens since `since`. */
 export async function tokensUsedSince(
   db: Db,
@@ -15,12 +20,36 @@ export async function tokensUsedSince(
       outputTokens: sql<number>`coalesce(sum(${usage.outputTokens}), 0)`,
     })
     .from(usage)
-    .where(and(eq(usage.tenantId, tenantId), gte(usage.createdAt, since)));
+    .where(usageSince(tenantId, since));
   return {
     answers: Number(row?.answers ?? 0),
     inputTokens: Number(row?.inputTokens ?? 0),
     outputTokens: Number(row?.outputTokens ?? 0),
   };
+}
+
+/**
+ * The tenant's daily token budget (null: none) and the model tokens it has used since `since`, in one statement; the
+ * usage is only added up for a tenant with a budget (0 otherwise).
+ */
+export async function tokenBudgetUse(
+  db: Db,
+  tenantId: string,
+  since: Date,
+): Promise<{ budget: number | null; usedTokens: number }> {
+  const used = db
+    .select({ tokens: sql<number>`coalesce(sum(${usage.inputTokens}), 0) + coalesce(sum(${usage.outputTokens}), 0)` })
+    .from(usage)
+    .where(usageSince(tenantId, since));
+  const row = await db
+    .select({
+      budget: tenants.dailyTokenBudget,
+      usedTokens: sql<number>`CASE WHEN ${tenants.dailyTokenBudget} IS NULL THEN 0 ELSE (${used}) END`,
+    })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .get();
+  return { budget: row?.budget ?? null, usedTokens: Number(row?.usedTokens ?? 0) };
 }
 
 /** Answer timings since `since`, oldest first (for percentiles; at most `limit`, the newest). */
