@@ -22,3 +22,18 @@ export async function unreadableCollections(db: Db, tenantId: string, reader: Re
     .filter((collection) => !mayReadCollection(reader, collection.readableBy))
     .map((collection) => collection.name);
 }
+
+/**
+ * {@link unreadableCollections}, read when first asked for and shared by later calls, e.g. by the stages of one answer
+ * (its answer cache lookup, the retrieval of each part of its question). A read that fails is made again next time.
+ */
+export function unreadableCollectionsOnce(db: Db, tenantId: string, reader: Reader): () => Promise<string[]> {
+  let read: Promise<string[]> | undefined;
+  return () => {
+    read ??= unreadableCollections(db, tenantId, reader).catch((error: unknown) => {
+      read = undefined;
+      throw error;
+    });
+    return read;
+  };
+}

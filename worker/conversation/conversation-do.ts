@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { UIMessageChunk } from "ai";
-import { type Reader, unreadableCollections } from "../auth/collection-access";
+import { type Reader, unreadableCollectionsOnce } from "../auth/collection-access";
 import type { ChatMessage, ConversationSummary, RetrievalFilter, RetrievalStageTimings } from "../contract";
 import type { Db } from "../db/client";
 import { usage } from "../db/schema";
@@ -80,6 +80,9 @@ interface AnswerPlan {
   /** The hop from the Worker into this object that started the answer (`data-timings`); none for a continuation. */
   conversationHopMs?: number | undefined;
 }
+
+// The collections the asker may not read, as `unreadableCollectionsOnce` reads them for one answer.
+type Unreadable = () => Promise<readonly string[]>;
 
 // A first question's answer cache, and the cached answer it is given (null: it is answered live, then cached).
 interface FirstTurnCaching {
@@ -189,7 +192,6 @@ export class ConversationObject extends DurableObject<Env> {
     });
     // The pending answer keeps the object alive; the alarm is the safety net if it is restarted anyway.
     await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
-    this.queueIndexWrite(services.db, key);
     return { status: "streaming", body: this.subscribe(generation, 0) };
   }
 
@@ -302,12 +304,15 @@ export class ConversationObject extends DurableObject<Env> {
     const outcome: { answer?: FinishedAnswer } = {};
     let failure: unknown = null;
     let caching: FirstTurnCaching | null = null;
+    // Read once per answer, when it is first needed; a continuation after a restart reads it again, so it honours
+    // access as it is then.
+    const unreadable = unreadableCollectionsOnce(db, key.tenantId, plan.active.reader);
     try {
       const question = messageText((await this.messages.get(questionId)) ?? undefined);
       const history = await historyWindow(this.messages.newestFirst({ before: questionId }));
       // Only a first question is answered from the cache: a follow-up's answer depends on what came before it.
       if (config.answerCache && history.length === 0 && sent === null) {
-        caching = await this.lookUpAnswer(services, plan, question);
+        caching = await this.lookUpAnswer(services, plan, question, unreadable);
       }
       const cached = caching?.hit ?? null;
       const onFinish = (answer: FinishedAnswer) => {
@@ -322,10 +327,20 @@ export class ConversationObject extends DurableObject<Env> {
             startedAt,
             onFinish,
           })
-        : this.liveAnswer(generation, plan, question, history, onFinish);
+        : this.liveAnswer(generation, plan, { question, history, unreadable }, onFinish);
       // Readers of a continued answer already have its beginning; they get only what is new.
       const chunks = sent ? stream.pipeThrough(skipSentChunks(sent)) : stream;
-      for await (const chunk of chunks) this.events.append(chunk);
+      let indexed = false;
+      for await (const chunk of chunks) {
+        this.events.append(chunk);
+        // The D1 index learns of the question once the answer's first text is stored: the write is kept off the way
+        // to the first token (D1 runs one statement at a time, and retrieval's queries would wait behind it). An
+        // answer without text is indexed when it ends, like every answer; one cut off by a restart when recovered.
+        if (!indexed && chunk.type === "text-delta") {
+          indexed = true;
+          this.queueIndexWrite(db, key);
+        }
+      }
     } catch (error) {
       failure = error;
       if (error instanceof ContinuationMismatch) console.warn("Could not continue the answer", error.message);
@@ -424,12 +439,11 @@ export class ConversationObject extends DurableObject<Env> {
   private liveAnswer(
     generation: Generation,
     plan: AnswerPlan,
-    question: string,
-    history: ConversationTurn[],
+    { question, history, unreadable }: { question: string; history: ConversationTurn[]; unreadable: Unreadable },
     onFinish: (answer: FinishedAnswer) => void,
   ): ReadableStream<AnswerChunk> {
     const { key, active, services, sent, conversationHopMs } = plan;
-    const { models, db, config } = services;
+    const { models, config } = services;
     const retrievalStages: RetrievalStageTimings = {};
     return streamAnswer({
       model: models.chat,
@@ -439,9 +453,7 @@ export class ConversationObject extends DurableObject<Env> {
       question,
       history,
       retrieve: async (latest) => {
-        // The asker's unreadable collections are read when the answer retrieves, so a continuation after a restart
-        // honours access as it is then.
-        const [query, unreadable] = await Promise.all([
+        const [query, unreadableCollections] = await Promise.all([
           standaloneQuery({
             question: latest,
             history,
@@ -449,7 +461,7 @@ export class ConversationObject extends DurableObject<Env> {
             rewritesQueries: models.capabilities.rewritesQueries,
             abortSignal: generation.stop.signal,
           }),
-          unreadableCollections(db, key.tenantId, active.reader),
+          unreadable(),
         ]);
         const sources = await retrieveChunks(
           {
@@ -464,7 +476,7 @@ export class ConversationObject extends DurableObject<Env> {
             query,
             topK: config.retrievalTopK,
             filter: active.filter,
-            unreadableCollections: unreadable,
+            unreadableCollections,
             stageTimings: retrievalStages,
           },
         );
@@ -507,13 +519,18 @@ export class ConversationObject extends DurableObject<Env> {
 
   // The cache of answers the asker may be given (its tenant, the collections it may read, its filter, the same models
   // and settings), and its answer to the question unless it is to be answered again. A cache that fails is skipped.
-  private async lookUpAnswer(services: Services, plan: AnswerPlan, question: string): Promise<FirstTurnCaching | null> {
+  private async lookUpAnswer(
+    services: Services,
+    plan: AnswerPlan,
+    question: string,
+    unreadable: Unreadable,
+  ): Promise<FirstTurnCaching | null> {
     const { db, models, config } = services;
     const { key, active } = plan;
     try {
       const cache = openAnswerCache(db, {
         tenantId: key.tenantId,
-        unreadableCollections: () => unreadableCollections(db, key.tenantId, active.reader),
+        unreadableCollections: unreadable,
         filter: active.filter,
         answerSettings: {
           chatModel: models.chatModelId,
