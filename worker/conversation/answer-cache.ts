@@ -21,6 +21,8 @@ export interface AnswerCacheScope {
   filter: RetrievalFilter | undefined;
   /** What shapes an answer besides the question (models, retrieval settings); any change is another scope. */
   answerSettings: Record<string, unknown>;
+  /** Runs work that need not hold up the asker's answer (the object's `ctx.waitUntil`). */
+  defer: (work: Promise<void>) => void;
 }
 
 /** The cached answers of one scope. */
@@ -66,9 +68,14 @@ export function openAnswerCache(db: Db, scope: AnswerCacheScope): AnswerCache {
         candidates.filter((candidate) => candidate.valid && candidate.scopeKey === key),
       );
       if (best === null) {
-        // Answers drawn from documents that have changed since are of no use to anyone.
+        // Answers drawn from documents that have changed since are of no use to anyone. Dropping them is a D1 write
+        // that the answer, about to be written live, does not wait for.
         const stale = candidates.filter((candidate) => !candidate.valid).map((candidate) => candidate.id);
-        await deleteAnswerCacheEntries(db, tenantId, stale);
+        scope.defer(
+          deleteAnswerCacheEntries(db, tenantId, stale).catch((error: unknown) =>
+            console.error("Could not drop the stale cached answers", error),
+          ),
+        );
       }
       return best;
     },

@@ -532,6 +532,7 @@ export class ConversationObject extends DurableObject<Env> {
         tenantId: key.tenantId,
         unreadableCollections: unreadable,
         filter: active.filter,
+        defer: (work) => this.ctx.waitUntil(work),
         answerSettings: {
           chatModel: models.chatModelId,
           embeddingModel: models.embeddingModelId,
