@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { ConversationSummary, TimeIdCursor } from "../contract";
 import type { Db } from "../db/client";
 import { conversations } from "../db/schema";
