@@ -54,6 +54,7 @@ async function everyPhraseRanked(
   limit: number,
   { title, headingPath, text }: FullTextColumnWeights,
   collection?: string,
+  excludedCollections: readonly string[] = [],
 ): Promise<string[]> {
   const { results } = await env.DB.prepare(
     `SELECT c.vector_id AS id
@@ -61,10 +62,11 @@ async function everyPhraseRanked(
      JOIN chunks AS c ON c.seq = chunks_fts.rowid
      JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
      WHERE chunks_fts MATCH ?1 AND c.tenant_id = ?2 AND (?3 IS NULL OR d.collection = ?3)
+       AND d.collection NOT IN (SELECT value FROM json_each(?8))
      ORDER BY bm25(chunks_fts, ?4, ?5, ?6, 0)
      LIMIT ?7`,
   )
-    .bind(match, tenantId, collection ?? null, title, headingPath, text, limit)
+    .bind(match, tenantId, collection ?? null, title, headingPath, text, limit, JSON.stringify(excludedCollections))
     .all<{ id: string }>();
   return results.map((row) => row.id);
 }
@@ -145,11 +147,17 @@ describe("the full-text query leaves out phrases in half the chunks or more", ()
       // goes on into those that only common phrases match.
       for (const limit of [5, 60]) {
         for (const weights of [columnWeighted, flat]) {
-          for (const collection of [undefined, "ops"]) {
-            const scope = { excludedCollections: [], ...(collection ? { collection } : {}) };
+          for (const { collection, excluded } of [
+            { collection: undefined, excluded: [] },
+            { collection: "ops", excluded: [] },
+            { collection: undefined, excluded: ["ops"] },
+          ]) {
+            const scope = { excludedCollections: excluded, ...(collection ? { collection } : {}) };
             const found = await chunkSearch.searchFullText(tenants.main, match, { limit, weights, scope });
-            const expected = await everyPhraseRanked(tenants.main, match, limit, weights, collection);
-            expect(found, `${match} limit ${limit} ${JSON.stringify(weights)} ${collection}`).toEqual(expected);
+            const expected = await everyPhraseRanked(tenants.main, match, limit, weights, collection, excluded);
+            expect(found, `${match} limit ${limit} ${JSON.stringify(weights)} ${collection} ${excluded}`).toEqual(
+              expected,
+            );
             if (limit === 60 && (await informative(match).catch(() => null))?.narrowed) narrowedBeyondInformative++;
           }
         }
@@ -236,14 +244,15 @@ describe("the full-text query keeps to the tenant's active rows", () => {
 
     const chunkSearch = createChunkSearch(db);
     // Limit 5: the 10 best rows of the index hold the 3 staged ones and leave 7, enough. Limit 1: both are staged.
+    // Leaving out "ops" (the second document's collection) drops its rows from the 10 as well.
     for (const limit of [1, 2, 5, 20]) {
-      const found = await chunkSearch.searchFullText(tenant, match, {
-        limit,
-        weights,
-        scope: { excludedCollections: [] },
-      });
-      expect(found, `limit ${limit}`).toEqual(await everyPhraseRanked(tenant, match, limit, weights));
-      expect(found.every((id) => id.startsWith(`${tenant}-doc-`))).toBe(true);
+      for (const excluded of [[], ["ops"]]) {
+        const scope = { excludedCollections: excluded };
+        const found = await chunkSearch.searchFullText(tenant, match, { limit, weights, scope });
+        const expected = await everyPhraseRanked(tenant, match, limit, weights, undefined, excluded);
+        expect(found, `limit ${limit} ${excluded}`).toEqual(expected);
+        expect(found.every((id) => id.startsWith(`${tenant}-doc-`))).toBe(true);
+      }
     }
   });
 });

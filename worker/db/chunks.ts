@@ -49,13 +49,14 @@ export function createChunkSearch(db: Db): ChunkSearch {
       const ctes: SQL[] = narrowing ? [narrowing] : [];
       const tail: SQL[] = narrowing ? [sql`SELECT NULL, narrowed, NULL FROM informative_match`] : [];
 
-      // Without a scope, the tenant's best rows are ranked on the index alone and only they are joined: twice the
-      // limit, of which a row of a version not (or no longer) active is dropped. The ranking is exact unless more
-      // than `limit` of them were dropped; then, as when phrases were left out and too few rows remain, the joined
-      // form ranks the whole match.
+      // Unless a filter narrows the search to some collection or documents, the tenant's best rows are ranked on the
+      // index alone and only they are joined: twice the limit, of which a row of a version not (or no longer) active,
+      // or of a collection the caller may not read, is dropped. The ranking is exact unless more than `limit` of them
+      // were dropped; then, as when phrases were left out and too few rows remain, the joined form ranks the whole
+      // match. (A filter would drop most of them, so it goes to the joined form at once.)
       const prefixRows = 2 * limit;
       let ranking = joined(expression);
-      if (!hasScope(scope)) {
+      if (scope.collection === undefined && scope.documentIds === undefined) {
         ctes.push(sql`prefix AS MATERIALIZED (
           SELECT rowid AS seq, ${score} AS score FROM chunks_fts
           WHERE chunks_fts MATCH ${withinTenant(expression)} ORDER BY score LIMIT ${prefixRows})`);
@@ -64,7 +65,7 @@ export function createChunkSearch(db: Db): ChunkSearch {
           FROM prefix
           CROSS JOIN chunks AS c ON c.seq = prefix.seq
           JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
-          WHERE c.tenant_id = ${tenantId}
+          WHERE c.tenant_id = ${tenantId}${scopeCondition(scope)}
           ORDER BY prefix.score
           LIMIT ${limit}`;
         tail.push(sql`SELECT NULL, NULL, count(*) FROM prefix`);
@@ -126,10 +127,6 @@ export function hydrationQuery(db: Db, tenantId: string, ids: string[], scope: C
           : outsideCollections(documents.collection, scope.excludedCollections),
       ),
     );
-}
-
-function hasScope(scope: ChunkScope): boolean {
-  return scope.collection !== undefined || scope.documentIds !== undefined || scope.excludedCollections.length > 0;
 }
 
 // Appended to a WHERE clause over `chunks AS c` joined with `documents AS d`.
