@@ -25,14 +25,17 @@ export function createChunkSearch(db: Db): ChunkSearch {
       // weighs nothing in bm25().
       const score = sql`bm25(chunks_fts, ${options.weights.title}, ${options.weights.headingPath}, ${options.weights.text}, 0)`;
       const withinTenant = (expression: SQL) => sql`(${tenantMatchPrefix(tenantId)} || ${expression} || ')')`;
-      // Joined before the limit: exact for any scope, and what the other forms fall back to. CROSS JOIN keeps the
-      // full-text index the outer loop: SQLite may otherwise scan the index once per chunk of the tenant.
+      // The chunk of each full-text row (`seq`: its rowid) and its document, kept when the chunk is the tenant's, of
+      // the document's active version and in scope. CROSS JOIN keeps the full-text rows the outer loop: SQLite may
+      // otherwise scan the index once per chunk of the tenant.
+      const inScope = (seq: SQL) => sql`
+        CROSS JOIN chunks AS c ON c.seq = ${seq}
+        JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
+        WHERE c.tenant_id = ${tenantId}${scopeCondition(scope)}`;
+      // Joined before the limit: exact for any scope, and what the other forms fall back to.
       const joined = (expression: SQL) => sql`
         SELECT c.vector_id AS id
-        FROM chunks_fts
-        CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
-        JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
-        WHERE chunks_fts MATCH ${withinTenant(expression)} AND c.tenant_id = ${tenantId}${scopeCondition(scope)}
+        FROM chunks_fts ${inScope(sql`chunks_fts.rowid`)} AND chunks_fts MATCH ${withinTenant(expression)}
         ORDER BY ${score}
         LIMIT ${limit}`;
       const joinedIds = async () => (await db.all<{ id: string }>(joined(sql`${match}`))).map((row) => row.id);
@@ -62,10 +65,7 @@ export function createChunkSearch(db: Db): ChunkSearch {
           WHERE chunks_fts MATCH ${withinTenant(expression)} ORDER BY score LIMIT ${prefixRows})`);
         ranking = sql`
           SELECT c.vector_id AS id
-          FROM prefix
-          CROSS JOIN chunks AS c ON c.seq = prefix.seq
-          JOIN documents AS d ON d.id = c.document_id AND c.version = d.active_version
-          WHERE c.tenant_id = ${tenantId}${scopeCondition(scope)}
+          FROM prefix ${inScope(sql`prefix.seq`)}
           ORDER BY prefix.score
           LIMIT ${limit}`;
         tail.push(sql`SELECT NULL, NULL, count(*) FROM prefix`);
