@@ -15,8 +15,8 @@ export function orPhrases(match: string): string[] | null {
  * `narrowed`, 1 when it left some phrase out but not all.
  *
  * Why: FTS5's bm25() gives a phrase found in half the rows or more an idf of 1e-6 (its floor), yet scores every row
- * the phrase matches, which is most of a query's time when a word is in every chunk (as RM3's expansion terms of a
- * uniform corpus are). Without those phrases each score moves by their floor-weighted share only, far less than
+ * the phrase matches, which is most of a query's time when a word is in every chunk (as "site" is in every section of
+ * `bench:search`'s handbooks). Without those phrases each score moves by their floor-weighted share only, far less than
  * any informative phrase adds, so the rows the informative phrases match keep their order and all rank before the
  * rows that only the left-out phrases match; `narrowed` says when that tail exists.
  *

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { toFtsMatchQuery, toWeightedFtsMatchQuery } from "./fts-query";
+import { toFtsMatchQuery } from "./fts-query";
 
 describe("toFtsMatchQuery", () => {
   it("quotes distinct lower-cased words joined with OR", () => {
@@ -32,34 +32,6 @@ describe("toFtsMatchQuery", () => {
   it("caps the number of terms", () => {
     const text = Array.from({ length: 50 }, (_, index) => `word${index}`).join(" ");
     expect(toFtsMatchQuery(text)?.split(" OR ")).toHaveLength(32);
-  });
-});
-
-describe("toWeightedFtsMatchQuery", () => {
-  it("repeats the strongest term twice and the others in proportion", () => {
-    const match = toWeightedFtsMatchQuery([
-      { term: "ice", weight: 0.25 },
-      { term: "penguin", weight: 0.75 },
-      { term: "rare", weight: 0.1 },
-    ]);
-    const phrases = match?.split(" OR ") ?? [];
-    expect(phrases.filter((phrase) => phrase === '"penguin"')).toHaveLength(2);
-    expect(phrases.filter((phrase) => phrase === '"ice"')).toHaveLength(1);
-    expect(phrases).not.toContain('"rare"');
-  });
-
-  it("keeps every word of a long question and drops the weakest terms past 64 phrases", () => {
-    const question = Array.from({ length: 32 }, (_, index) => ({ term: `word${index}`, weight: 0.6 / 32 }));
-    const expansion = Array.from({ length: 40 }, (_, index) => ({ term: `extra${index}`, weight: 0.4 / 40 }));
-    const phrases = toWeightedFtsMatchQuery([...expansion, ...question])?.split(" OR ") ?? [];
-    expect(phrases).toHaveLength(64);
-    expect(new Set(phrases).size).toBe(32);
-    expect(phrases.every((phrase) => phrase.startsWith('"word'))).toBe(true);
-  });
-
-  it("returns null without weight", () => {
-    expect(toWeightedFtsMatchQuery([])).toBeNull();
-    expect(toWeightedFtsMatchQuery([{ term: "x", weight: 0 }])).toBeNull();
   });
 });
 
@@ -113,37 +85,5 @@ describe("toFtsMatchQuery against a real FTS5 table", () => {
     ["deploy", [1]],
   ] satisfies Array<[string, number[]]>)("runs %j without error and matches sensibly", async (input, expected) => {
     expect(await matchRowIds(input)).toEqual(expected);
-  });
-});
-
-describe("toWeightedFtsMatchQuery against a real FTS5 table", () => {
-  beforeAll(async () => {
-    await env.DB.exec(
-      "CREATE VIRTUAL TABLE IF NOT EXISTS fts_weight_test USING fts5(text, tokenize='porter unicode61')",
-    );
-    await env.DB.prepare("DELETE FROM fts_weight_test").run();
-    await env.DB.batch(
-      ["Seals rest on the beach.", "Walruses rest on the ice.", "Gulls fly over the harbour."].map((text, index) =>
-        env.DB.prepare("INSERT INTO fts_weight_test (rowid, text) VALUES (?, ?)").bind(index + 1, text),
-      ),
-    );
-  });
-
-  async function bestRowId(seal: number, walrus: number): Promise<number | undefined> {
-    const query = toWeightedFtsMatchQuery([
-      { term: "seals", weight: seal },
-      { term: "walruses", weight: walrus },
-    ]);
-    const result = await env.DB.prepare(
-      "SELECT rowid FROM fts_weight_test WHERE fts_weight_test MATCH ? ORDER BY bm25(fts_weight_test) LIMIT 1",
-    )
-      .bind(query)
-      .first<{ rowid: number }>();
-    return result?.rowid;
-  }
-
-  it("ranks by the weighted terms: bm25() counts a repeated phrase each time", async () => {
-    expect(await bestRowId(0.8, 0.2)).toBe(1);
-    expect(await bestRowId(0.2, 0.8)).toBe(2);
   });
 });

@@ -6,98 +6,115 @@ import { retrieveChunks } from "./hybrid-retrieve";
 import { fuseByReciprocalRank } from "./reciprocal-rank-fusion";
 import { defaultRetrievalSettings, type RetrievalSettings } from "./retrieval-settings";
 
-// Ports whose answers the test sets: the full-text rankings in the order they are asked for (the first pass, then
-// feedback's expanded query), one vector ranking, and a store of passages that records every hydration.
+// Ports whose answers the test sets: one full-text ranking, the vector rankings in the order they are asked for (the
+// first pass, then feedback's shifted vector), and a store of passages that records every hydration.
 class ScriptedChunkSearch implements ChunkSearch {
   readonly hydrations: string[][] = [];
-  private fullTextCalls = 0;
+  fullTextQueries = 0;
 
   constructor(
-    private readonly fullTextRankings: string[][],
-    private readonly stored: ReadonlySet<string>,
+    private readonly fullTextRanking: string[],
+    private readonly stored: ReadonlyMap<string, string>,
   ) {}
 
   async searchFullText(): Promise<string[]> {
-    return this.fullTextRankings[this.fullTextCalls++] ?? [];
+    this.fullTextQueries++;
+    return this.fullTextRanking;
   }
 
   async hydrate(_tenantId: string, ids: string[]): Promise<StoredChunk[]> {
     this.hydrations.push(ids);
-    return ids.filter((id) => this.stored.has(id)).map(passage);
+    return ids.flatMap((id) => {
+      const text = this.stored.get(id);
+      return text === undefined ? [] : [passage(id, text)];
+    });
   }
 }
 
-function passage(id: string): StoredChunk {
-  return {
-    chunkId: id,
-    documentId: `document-${id}`,
-    externalId: null,
-    title: "",
-    headingPath: "",
-    text: `text ${id}`,
-  };
+function passage(id: string, text: string): StoredChunk {
+  return { chunkId: id, documentId: `document-${id}`, externalId: null, title: "", headingPath: "", text };
 }
 
-function vectorIndexRanking(ids: string[]): VectorIndex {
+function scriptedVectorIndex(rankings: string[][]): VectorIndex {
+  let queries = 0;
   return {
     upsert: async () => {},
     deleteByIds: async () => {},
-    query: async () => ids.map((id, index) => ({ id, score: 1 - index / 100 })),
+    query: async () => (rankings[queries++] ?? []).map((id, index) => ({ id, score: 1 - index / 100 })),
   };
 }
 
-const settings: RetrievalSettings = { ...defaultRetrievalSettings, reranking: { candidates: 0, weight: 0 } };
-const firstPass = ["a", "b", "c", "gone", "d"];
-const vector = ["v", "a"];
+// The question is about alpha. The full-text ranking puts c (on the alphabet) above d, which speaks of glaciers and
+// moraines as the two best passages, a and b, do: what the best passages share, feedback finds in d and not in c.
+// Ten passages of the vector ranking say nothing.
+const fillers = Array.from({ length: 10 }, (_, index) => `v${index}`);
+const stored = new Map([
+  ["a", "alpha glacier moraine"],
+  ["b", "alpha glacier moraine"],
+  ["c", "the alphabet"],
+  ["d", "glacier moraine"],
+  ["x", "alpha"],
+  ...fillers.map((id) => [id, `filler ${id}`] as const),
+]);
+const firstPass = ["a", "b", "c", "d", "gone"];
+const vector = [...fillers, "a"];
+// Feedback reads the two best passages.
+const settings: RetrievalSettings = {
+  ...defaultRetrievalSettings,
+  feedback: { ...defaultRetrievalSettings.feedback, chunks: 2 },
+  reranking: { candidates: 0, weight: 0 },
+};
 
-async function retrieve(expandedRanking: string[], retrievalSettings = settings) {
-  const chunkSearch = new ScriptedChunkSearch([firstPass, expandedRanking], new Set(["a", "b", "c", "d", "v", "x"]));
+async function retrieve(retrievalSettings: RetrievalSettings, shiftedVectorRanking: string[] = []) {
+  const chunkSearch = new ScriptedChunkSearch(firstPass, stored);
   const results = await retrieveChunks(
     {
       chunkSearch,
-      vectorIndex: vectorIndexRanking(vector),
+      vectorIndex: scriptedVectorIndex([vector, shiftedVectorRanking]),
       embedding: new HashingEmbedder(),
       settings: retrievalSettings,
     },
     { tenantId: "t", query: "what is alpha", topK: 6, unreadableCollections: [] },
   );
-  return { ids: results.map((result) => result.chunkId), hydrations: chunkSearch.hydrations };
+  return {
+    ids: results.map((result) => result.chunkId),
+    hydrations: chunkSearch.hydrations,
+    fullTextQueries: chunkSearch.fullTextQueries,
+  };
 }
 
-// The order of the fused rankings: the first pass's, and feedback's expanded one (the flat view weighs 0).
-function fusedOrder(expandedRanking: string[] = []): string[] {
-  const { fusionWeights, rrfK, feedback } = settings;
-  return fuseByReciprocalRank([firstPass, vector, expandedRanking], {
+// The first pass's fused order.
+function firstPassOrder(): string[] {
+  const { fusionWeights, rrfK } = settings;
+  return fuseByReciprocalRank([firstPass, vector], {
     k: rrfK,
-    weights: [fusionWeights.fullText, fusionWeights.vector, fusionWeights.fullText * feedback.weight],
+    weights: [fusionWeights.fullText, fusionWeights.vector],
   }).map((entry) => entry.id);
 }
 
-// What retrieval must return: the fused order of the passages found, top 6.
-function expectedResults(expandedRanking: string[] = []): string[] {
-  return fusedOrder(expandedRanking)
-    .filter((id) => id !== "gone")
-    .slice(0, 6);
-}
+describe("retrieveChunks with pseudo-relevance feedback", () => {
+  const noFeedback = { ...settings, feedback: { ...settings.feedback, chunks: 0 } };
 
-describe("retrieveChunks loads the passages with feedback's", () => {
-  it("loads the first pass's best passages once, before feedback, when feedback brings nothing new", async () => {
-    const { ids, hydrations } = await retrieve(["b", "a", "d"]);
-    expect(ids).toEqual(expectedResults(["b", "a", "d"]));
-    expect(hydrations).toEqual([fusedOrder()]);
+  it("ranks the first pass's candidates again by what its best passages share, without a second full-text query", async () => {
+    const without = await retrieve(noFeedback);
+    expect(without.ids.indexOf("c")).toBeLessThan(without.ids.indexOf("d"));
+    const { ids, fullTextQueries, hydrations } = await retrieve(settings);
+    expect(ids.indexOf("d")).toBeLessThan(ids.indexOf("c"));
+    expect(ids.slice(0, 2)).toEqual(["a", "b"]);
+    expect(fullTextQueries).toBe(1);
+    // The first pass's best passages are loaded once, for feedback and the answer alike.
+    expect(hydrations).toEqual([firstPassOrder()]);
   });
 
-  it("loads only what feedback's ranking added, and never asks again for a passage that was not found", async () => {
-    const { ids, hydrations } = await retrieve(["x", "a"]);
-    expect(ids).toEqual(expectedResults(["x", "a"]));
-    expect(ids).toContain("x");
-    expect(hydrations).toEqual([fusedOrder(), ["x"]]);
+  it("loads only what the shifted vector's ranking added, and never asks again for a passage that was not found", async () => {
+    const rocchio = { ...settings, feedback: { ...settings.feedback, vectorShift: 0.5 } };
+    const { ids, hydrations } = await retrieve(rocchio, ["x", "gone", "a"]);
+    expect(hydrations).toEqual([firstPassOrder(), ["x"]]);
   });
 
   it("without feedback, loads the fused passages once", async () => {
-    const noFeedback = { ...settings, feedback: { ...settings.feedback, chunks: 0 } };
-    const { ids, hydrations } = await retrieve(["x"], noFeedback);
-    expect(ids).toEqual(expectedResults());
-    expect(hydrations).toEqual([fusedOrder()]);
+    const { hydrations, fullTextQueries } = await retrieve(noFeedback);
+    expect(fullTextQueries).toBe(1);
+    expect(hydrations).toEqual([firstPassOrder()]);
   });
 });

@@ -2,8 +2,9 @@ import { type EmbeddingModel, embed, embedMany } from "ai";
 import type { RetrievalFilter, RetrievalMode, RetrievalStageTimings } from "../contract";
 import { platformLimits } from "../lib/platform-limits";
 import type { VectorIndex } from "../vector/vector-index";
+import { rankByCandidateBm25 } from "./candidate-bm25";
 import type { ChunkScope, ChunkSearch, StoredChunk } from "./chunk-search";
-import { toFtsMatchQuery, toWeightedFtsMatchQuery } from "./fts-query";
+import { toFtsMatchQuery } from "./fts-query";
 import type { PassageReranker } from "./passage-reranker";
 import { passageText } from "./passage-text";
 import { type FusedResult, fuseByReciprocalRank } from "./reciprocal-rank-fusion";
@@ -42,13 +43,16 @@ export interface RetrievalQuery {
 // Vectorize answers at most 100 ids per query, so no ranker goes deeper than that.
 const maxCandidates = platformLimits.vectorize.topK;
 const spareCandidates = 10;
+// How many of the first pass's best passages feedback's expanded query rescores: on SciFact train 30 to 100 rank
+// alike (docs/benchmarks.md, "Feedback rescores the candidates"), and 40 are what chat loads anyway.
+const feedbackCandidates = 40;
 
 /**
  * Hybrid retrieval: the vector query and the FTS5 BM25 query run in parallel within the tenant's data (and
  * the filter), their rankings are fused by weighted reciprocal rank, and the best `topK` chunks are loaded
  * through the chunk search port. Optional stages (see {@link RetrievalSettings}): a flat-weighted BM25 view fused
- * beside the column-weighted one, pseudo-relevance feedback that queries both rankers again with what the first
- * pass found, and a reranker over the best fused candidates. `mode` runs one ranker alone, for evaluation.
+ * beside the column-weighted one, pseudo-relevance feedback that ranks the first pass's best candidates again by
+ * what its best passages say, and a reranker over the best fused candidates. `mode` runs one ranker alone, for evaluation.
  */
 export async function retrieveChunks(deps: RetrievalDependencies, request: RetrievalQuery): Promise<RetrievedChunk[]> {
   const scope: ChunkScope = { ...request.filter, excludedCollections: request.unreadableCollections };
@@ -84,7 +88,10 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
       // The passages the answer will most likely be given are loaded with the feedback's own: feedback only reorders
       // near-ties, so the final hydration finds nearly all of them here and usually has nothing left to load, one
       // round trip fewer on the way to the first token.
-      const head = fuse(firstPass.rankings, settings).slice(0, Math.max(feedback.chunks, loadCount));
+      const head = fuse(firstPass.rankings, settings).slice(
+        0,
+        Math.max(feedback.chunks, feedbackCandidates, loadCount),
+      );
       const passages = await hydrateInOrder(ranking, head, known);
       return rankingsWithFeedback(ranking, firstPass.rankings, firstPass.queryVector, passages);
     });
@@ -94,6 +101,9 @@ export async function retrieveChunks(deps: RetrievalDependencies, request: Retri
   const ordered = reranker ? await timeStage(timings, "rerank", () => rerank(reranker, ranking, hydrated)) : hydrated;
   return ordered.slice(0, request.topK);
 }
+
+// The multi-view BM25's second view: every column alike.
+const flatColumnWeights = { title: 1, headingPath: 1, text: 1 };
 
 /** One retrieval's inputs, as the stages below share them. */
 interface Ranking {
@@ -112,8 +122,8 @@ interface WeightedRanking {
 }
 
 /**
- * The rankers' results for a full-text match and a query vector (either may be absent); `timings` gets the time of
- * the full-text and vector queries when given.
+ * The first pass: the rankers' results for the query's full-text match and vector (either may be absent); `timings`
+ * gets the time of the full-text and vector queries when given.
  */
 async function rank(
   ranking: Ranking,
@@ -126,12 +136,11 @@ async function rank(
     mode === "vector" || match === null
       ? Promise.resolve([])
       : deps.chunkSearch.searchFullText(request.tenantId, match, { limit: candidates, weights, scope });
-  const flat = { title: 1, headingPath: 1, text: 1 };
   const [[columnWeighted, flatWeighted], vectorIds] = await Promise.all([
     timeStage(timings, "fullTextQuery", () =>
       Promise.all([
         fullText(settings.fullTextColumnWeights),
-        settings.flatFullTextWeight > 0 ? fullText(flat) : Promise.resolve([]),
+        settings.flatFullTextWeight > 0 ? fullText(flatColumnWeights) : Promise.resolve([]),
       ]),
     ),
     vector.then((values) =>
@@ -157,9 +166,11 @@ function fuse(rankings: readonly WeightedRanking[], settings: RetrievalSettings)
 }
 
 /**
- * Pseudo-relevance feedback: the first pass's best passages are taken as relevant, and both rankers are queried
- * again, the full-text one with the query expanded by their words (RM3), the vector one with the query vector moved
- * towards theirs (Rocchio). The new rankings join the first pass's, counting `feedback.weight` as much, to be fused.
+ * Pseudo-relevance feedback: the first pass's best passages are taken as relevant. Their words expand the query (RM3),
+ * and the expanded query ranks the first pass's best {@link feedbackCandidates} passages by BM25 over those passages
+ * (in memory: a second full-text query over the index cost more than the first and ranked no better); the query
+ * vector moved towards theirs (Rocchio) queries the vector index again. The new rankings join the first pass's,
+ * counting `feedback.weight` as much, to be fused.
  */
 async function rankingsWithFeedback(
   ranking: Ranking,
@@ -167,12 +178,15 @@ async function rankingsWithFeedback(
   queryVector: number[] | null,
   firstPassPassages: RetrievedChunk[],
 ): Promise<WeightedRanking[]> {
-  const { deps, request, settings } = ranking;
+  const { deps, request, settings, mode, scope, candidates } = ranking;
   const { feedback } = settings;
   const passages = firstPassPassages.slice(0, feedback.chunks);
   if (passages.length === 0) return firstPass;
   const expanded =
-    feedback.expansionTerms > 0 ? toWeightedFtsMatchQuery(expandQuery(request.query, passages, feedback)) : null;
+    feedback.expansionTerms > 0 && mode !== "vector" ? expandQuery(request.query, passages, feedback) : [];
+  const rescored = firstPassPassages.slice(0, feedbackCandidates);
+  const fullText = (weights: RetrievalSettings["fullTextColumnWeights"], weight: number) =>
+    weight > 0 ? rankByCandidateBm25(expanded, rescored, weights) : [];
   const shifted =
     queryVector !== null && feedback.vectorShift > 0
       ? shiftTowardsFeedback(
@@ -181,7 +195,17 @@ async function rankingsWithFeedback(
           feedback.vectorShift,
         )
       : null;
-  const secondPass = await rank(ranking, expanded, Promise.resolve(shifted));
+  const secondPass: WeightedRanking[] = [
+    {
+      ids: fullText(settings.fullTextColumnWeights, settings.fusionWeights.fullText),
+      weight: settings.fusionWeights.fullText,
+    },
+    { ids: fullText(flatColumnWeights, settings.flatFullTextWeight), weight: settings.flatFullTextWeight },
+    {
+      ids: shifted === null ? [] : await queryVectors(deps.vectorIndex, request.tenantId, scope, shifted, candidates),
+      weight: settings.fusionWeights.vector,
+    },
+  ];
   return [...firstPass, ...secondPass.map((entry) => ({ ...entry, weight: entry.weight * feedback.weight }))];
 }
 

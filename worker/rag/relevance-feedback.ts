@@ -1,6 +1,12 @@
-import { ftsQueryTerms, type WeightedTerm } from "./fts-query";
+import { ftsQueryTerms } from "./fts-query";
 import { passageText } from "./passage-text";
 import { isStopword, stemWord, wordTokens } from "./text-tokens";
+
+/** A search word and how much it counts relative to the others. */
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+}
 
 /** What pseudo-relevance feedback reads of a passage taken as relevant. */
 export interface FeedbackPassage {

@@ -1,0 +1,82 @@
+import type { RetrievalSettings } from "../contract";
+import type { WeightedTerm } from "./relevance-feedback";
+import { stemWord, wordTokens } from "./text-tokens";
+
+/** A passage as {@link rankByCandidateBm25} reads it. */
+export interface CandidatePassage {
+  chunkId: string;
+  title: string;
+  headingPath: string;
+  text: string;
+}
+
+// FTS5's bm25() constants.
+const k1 = 1.2;
+const b = 0.75;
+
+/**
+ * The passages that contain any of the terms, best first by BM25 with FTS5's `bm25()` constants (k1 1.2, b 0.75;
+ * a term's frequency counts each field's occurrences times the field's weight; a passage's length is its words in
+ * all fields; each term also counts its weight), and the rest left out. Unlike `bm25()`, the statistics (how many
+ * passages hold a term, their mean length) are those of the given passages, not of the whole index: that is what lets
+ * pseudo-relevance feedback rescore the first pass's candidates in memory instead of querying the index again, and on
+ * SciFact train it ranks as well (docs/benchmarks.md, "Feedback ranks the candidates in the Worker"). The idf is
+ * Lucene's, log(1 + (N − n + 0.5) / (n + 0.5)), always above 0: FTS5's form floors any term in half the passages or
+ * more, as the query's own words mostly are among its candidates, and would rank a small tenant's few passages by
+ * nothing. Words are matched by stem ({@link stemWord}). Ties keep the passages' order.
+ */
+export function rankByCandidateBm25(
+  terms: readonly WeightedTerm[],
+  passages: readonly CandidatePassage[],
+  columnWeights: RetrievalSettings["fullTextColumnWeights"],
+): string[] {
+  const termWeights = new Map<string, number>();
+  for (const { term, weight } of terms) {
+    if (weight > 0) termWeights.set(stemWord(term), (termWeights.get(stemWord(term)) ?? 0) + weight);
+  }
+  if (termWeights.size === 0 || passages.length === 0) return [];
+
+  const stems = new Map<string, string>();
+  const analysed = passages.map((passage) => {
+    const frequencies = new Map<string, number>();
+    let length = 0;
+    for (const [field, fieldWeight] of [
+      [passage.title, columnWeights.title],
+      [passage.headingPath, columnWeights.headingPath],
+      [passage.text, columnWeights.text],
+    ] as const) {
+      for (const word of wordTokens(field)) {
+        length++;
+        let stem = stems.get(word);
+        if (stem === undefined) {
+          stem = stemWord(word);
+          stems.set(word, stem);
+        }
+        if (termWeights.has(stem)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + fieldWeight);
+      }
+    }
+    return { chunkId: passage.chunkId, frequencies, length };
+  });
+
+  const count = analysed.length;
+  const meanLength = Math.max(1, analysed.reduce((sum, passage) => sum + passage.length, 0) / count);
+  const idf = new Map(
+    [...termWeights.keys()].map((stem) => {
+      const holding = analysed.filter((passage) => passage.frequencies.has(stem)).length;
+      return [stem, Math.log(1 + (count - holding + 0.5) / (holding + 0.5))];
+    }),
+  );
+  return analysed
+    .filter((passage) => passage.frequencies.size > 0)
+    .map((passage, index) => {
+      const lengthNorm = k1 * (1 - b + (b * passage.length) / meanLength);
+      let score = 0;
+      for (const [stem, frequency] of passage.frequencies) {
+        score +=
+          ((termWeights.get(stem) ?? 0) * (idf.get(stem) ?? 0) * frequency * (k1 + 1)) / (frequency + lengthNorm);
+      }
+      return { chunkId: passage.chunkId, score, index };
+    })
+    .sort((x, y) => y.score - x.score || x.index - y.index)
+    .map((passage) => passage.chunkId);
+}
