@@ -110,6 +110,7 @@ describe("retrieveChunks with pseudo-relevance feedback", () => {
     const rocchio = { ...settings, feedback: { ...settings.feedback, vectorShift: 0.5 } };
     const { ids, hydrations } = await retrieve(rocchio, ["x", "gone", "a"]);
     expect(hydrations).toEqual([firstPassOrder(), ["x"]]);
+    expect(ids).not.toContain("gone");
   });
 
   it("without feedback, loads the fused passages once", async () => {
