@@ -118,21 +118,26 @@ describe("POST /api/search", () => {
   it("ranks again with pseudo-relevance feedback: a passage with the best passage's words rises above one without", async () => {
     const tenant = uniqueTenant();
     const admin = await devToken("admin", tenant);
+    // Made-up words, so no other test's documents move their weight in the shared full-text index: "other" has one
+    // query word in a short text, "related" the other in a long one, so the question ranks "other" first; feedback
+    // finds the best passage's words (huddle, sea, ice) in "related" only.
     await batchUpload(admin, [
-      { externalId: "named", title: "Emperor penguins", text: "Emperor penguins huddle on sea ice.", collection: "a" },
+      { externalId: "named", title: "Zorbex quallins", text: "Zorbex quallins huddle on sea ice.", collection: "a" },
       {
         externalId: "related",
         title: "Huddles",
-        text: "Huddles keep warmth on sea ice through the winter, penguins among them, for weeks on end.",
+        text: "Huddles keep warmth on sea ice through the winter, quallins among them, for weeks on end.",
         collection: "a",
       },
-      { externalId: "other", title: "Gardening", text: "Emperor tomatoes need sun and water.", collection: "a" },
+      { externalId: "other", title: "Gardening", text: "Zorbex tomatoes need sun and water.", collection: "a" },
     ]);
-    const feedback = { chunks: 1, weight: 1, expansionTerms: 5, originalQueryWeight: 0.5, vectorShift: 0 };
+    // Fused at twice the first pass's weight, feedback's second place outranks the first pass's second place (at
+    // equal weights the two would tie, and ties fall to chunk ids).
+    const feedback = { chunks: 1, weight: 2, expansionTerms: 5, originalQueryWeight: 0.5, vectorShift: 0 };
     const noFeedback = { ...feedback, chunks: 0 };
-    const withoutFeedback = { query: "emperor penguins", mode: "fts", retrieval: { feedback: noFeedback } };
+    const withoutFeedback = { query: "zorbex quallins", mode: "fts", retrieval: { feedback: noFeedback } };
     expect(await externalIds(admin, withoutFeedback)).toEqual(["named", "other", "related"]);
-    const response = await search(admin, { query: "emperor penguins", mode: "fts", retrieval: { feedback } });
+    const response = await search(admin, { query: "zorbex quallins", mode: "fts", retrieval: { feedback } });
     const { results, timings } = await response.json<{ results: Hit[]; timings: { stages: Record<string, number> } }>();
     expect(results.map((result) => result.externalId)).toEqual(["named", "related", "other"]);
     expect(Object.keys(timings.stages).sort()).toEqual([
