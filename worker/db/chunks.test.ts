@@ -1,10 +1,12 @@
 import { env } from "cloudflare:workers";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChunkScope, FullTextColumnWeights } from "../rag/chunk-search";
 import { toFtsMatchQuery } from "../rag/fts-query";
 import { createChunkSearch, hydrationQuery } from "./chunks";
 import { createDb } from "./client";
+import { fullTextShare } from "./full-text-share";
 import { fullTextTenantToken, tenantMatchPrefix } from "./full-text-tenant";
 import { informativeMatch, orPhrases } from "./informative-match";
 
@@ -248,6 +250,95 @@ describe("the full-text query keeps to the tenant's active rows", () => {
         expect(found.every((id) => id.startsWith(`${tenant}-doc-`))).toBe(true);
       }
     }
+  });
+});
+
+describe("the full-text query of a tenant that holds most of the index", () => {
+  const dominant = "fts-dominant";
+  const minor = "fts-dominant-minor";
+  const weights = { title: 2, headingPath: 2, text: 1 };
+  const match = '"vault" OR "lima"';
+
+  beforeAll(async () => {
+    // 1,500 rows against the file's other tenants' 200 or so: over nine tenths of the index.
+    await seed(dominant, 150);
+    // And 30 rows of another tenant that outrank every one of the dominant tenant's for `match`.
+    await env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(minor, minor).run();
+    await env.DB.prepare(
+      `INSERT INTO documents (id, tenant_id, title, source, r2_key, content_type, size, sha256, active_version, status)
+       VALUES (?, ?, 'Vault of Lima', 'batch', 'key', 'text/markdown', 1, 'sha', 1, 'ready')`,
+    )
+      .bind(`${minor}-doc`, minor)
+      .run();
+    await env.DB.batch(
+      Array.from({ length: 30 }, (_, ordinal) =>
+        env.DB.prepare(
+          `INSERT INTO chunks (vector_id, tenant_id, document_id, version, ordinal, heading_path, text, content_hash)
+           VALUES (?, ?, ?, 1, ?, 'Vault', 'The vault vault vault of the lima lima site.', 'hash')`,
+        ).bind(`${minor}-${ordinal}`, minor, `${minor}-doc`, ordinal),
+      ),
+    );
+  });
+
+  it("counts the tenant's share of the index once a minute", async () => {
+    const now = Date.now();
+    const share = await fullTextShare(db, dominant, now);
+    const { results } = await env.DB.prepare(
+      "SELECT (SELECT count(*) FROM chunks WHERE tenant_id = ?) AS tenant, (SELECT count(*) FROM chunks) AS indexed",
+    )
+      .bind(dominant)
+      .all<{ tenant: number; indexed: number }>();
+    expect(share).toBeCloseTo((results[0]?.tenant ?? 0) / (results[0]?.indexed ?? 1), 10);
+    expect(share).toBeGreaterThanOrEqual(0.9);
+    expect(await fullTextShare(db, minor, now)).toBeLessThan(0.1);
+    // Within the minute the count is not taken again, even for a tenant whose rows are gone; after it, it is.
+    expect(await fullTextShare(db, "fts-no-such-tenant", now)).toBe(0);
+    const cached = await fullTextShare(db, dominant, now + 59_000);
+    expect(cached).toBe(share);
+    await env.DB.prepare("DELETE FROM chunks WHERE vector_id = ?").bind(`${dominant}-doc-149-9`).run();
+    expect(await fullTextShare(db, dominant, now + 59_000)).toBe(share);
+    expect(await fullTextShare(db, dominant, now + 61_000)).toBeLessThan(share);
+  });
+
+  it("ranks without naming the tenant, as the joined query does, when the other tenant's rows fill the best", async () => {
+    // Every statement's parameters, to see whether the ranking named the tenant.
+    const dialect = new SQLiteSyncDialect();
+    const statements: unknown[][] = [];
+    const recordingDb = new Proxy(db, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "all") return value;
+        return (query: SQL) => {
+          statements.push(dialect.sqlToQuery(query).params);
+          return target.all(query);
+        };
+      },
+    });
+    const chunkSearch = createChunkSearch(recordingDb);
+    const namesTenant = (tenantId: string) =>
+      statements.some((params) => params.some((param) => String(param).includes(fullTextTenantToken(tenantId))));
+    // Limit 5: the 10 best rows of the index are the other tenant's, so the joined form ranks it. Limits 60 and 100:
+    // 30 of the best 120 or 200 are the other tenant's, and the rest are enough.
+    for (const limit of [5, 60, 100]) {
+      statements.length = 0;
+      const found = await chunkSearch.searchFullText(dominant, match, {
+        limit,
+        weights,
+        scope: { excludedCollections: [] },
+      });
+      expect(found, `limit ${limit}`).toEqual(await everyPhraseRanked(dominant, match, limit, weights));
+      expect(found.every((id) => id.startsWith(`${dominant}-doc-`))).toBe(true);
+      expect(namesTenant(dominant), `limit ${limit}`).toBe(limit === 5);
+    }
+    // The other tenant is named: its rows are a few of the index.
+    statements.length = 0;
+    const minorFound = await chunkSearch.searchFullText(minor, match, {
+      limit: 10,
+      weights,
+      scope: { excludedCollections: [] },
+    });
+    expect(minorFound).toEqual(await everyPhraseRanked(minor, match, 10, weights));
+    expect(namesTenant(minor)).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@ import { inGroups } from "../lib/in-groups";
 import { platformLimits } from "../lib/platform-limits";
 import type { ChunkScope, ChunkSearch } from "../rag/chunk-search";
 import type { Db } from "./client";
+import { fullTextShare } from "./full-text-share";
 import { tenantMatchPrefix } from "./full-text-tenant";
 import { informativeMatch, orPhrases } from "./informative-match";
 import { chunks, documents } from "./schema";
@@ -15,6 +16,12 @@ export async function documentVectorIds(db: Db, documentId: string): Promise<str
     .where(eq(chunks.documentId, documentId));
   return rows.map((row) => row.vectorId);
 }
+
+/**
+ * A tenant with at least this share of the full-text index is ranked without naming it in the MATCH (see
+ * `searchFullText`): of the best 2 × limit rows, about a tenth or fewer are then another tenant's.
+ */
+const mostOfTheIndex = 0.9;
 
 /** The chunk search port of hybrid retrieval, on D1's `chunks` table and its FTS5 index. */
 export function createChunkSearch(db: Db): ChunkSearch {
@@ -57,12 +64,19 @@ export function createChunkSearch(db: Db): ChunkSearch {
       // or of a collection the caller may not read, is dropped. The ranking is exact unless more than `limit` of them
       // were dropped; then, as when phrases were left out and too few rows remain, the joined form ranks the whole
       // match. (A filter would drop most of them, so it goes to the joined form at once.)
+      //
+      // A tenant that holds most of the index (the only one of a deployment, or one far larger than the rest) is not
+      // named in that MATCH: its token is in nearly every row, so naming it only costs (FTS5 intersects every match
+      // with it and bm25() reads all of it for its idf: a quarter of the statement at 100,000 chunks), and the other
+      // tenants' few rows among the best are dropped by the join as inactive ones are, with the same fallback.
       const prefixRows = 2 * limit;
       let ranking = joined(expression);
       if (scope.collection === undefined && scope.documentIds === undefined) {
+        const prefixMatch =
+          (await fullTextShare(db, tenantId)) >= mostOfTheIndex ? expression : withinTenant(expression);
         ctes.push(sql`prefix AS MATERIALIZED (
           SELECT rowid AS seq, ${score} AS score FROM chunks_fts
-          WHERE chunks_fts MATCH ${withinTenant(expression)} ORDER BY score LIMIT ${prefixRows})`);
+          WHERE chunks_fts MATCH ${prefixMatch} ORDER BY score LIMIT ${prefixRows})`);
         ranking = sql`
           SELECT c.vector_id AS id
           FROM prefix ${inScope(sql`prefix.seq`)}
