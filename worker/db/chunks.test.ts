@@ -330,6 +330,14 @@ describe("the full-text query of a tenant that holds most of the index", () => {
       expect(found.every((id) => id.startsWith(`${dominant}-doc-`))).toBe(true);
       expect(namesTenant(dominant), `limit ${limit}`).toBe(limit === 5);
     }
+    // With a collection left out (every other document of the tenant's), its rows are dropped after the ranking too.
+    for (const limit of [5, 60, 100]) {
+      const scope = { excludedCollections: ["ops"] };
+      const found = await chunkSearch.searchFullText(dominant, match, { limit, weights, scope });
+      expect(found, `limit ${limit} without ops`).toEqual(
+        await everyPhraseRanked(dominant, match, limit, weights, undefined, ["ops"]),
+      );
+    }
     // The other tenant is named: its rows are a few of the index.
     statements.length = 0;
     const minorFound = await chunkSearch.searchFullText(minor, match, {
