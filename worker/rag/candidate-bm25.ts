@@ -1,14 +1,9 @@
 import type { RetrievalSettings } from "../contract";
-import type { WeightedTerm } from "./relevance-feedback";
+import type { FeedbackPassage, WeightedTerm } from "./relevance-feedback";
 import { stemWord, wordTokens } from "./text-tokens";
 
-/** A passage as {@link rankByCandidateBm25} reads it. */
-export interface CandidatePassage {
-  chunkId: string;
-  title: string;
-  headingPath: string;
-  text: string;
-}
+/** A passage as {@link rankByCandidateBm25} reads it: the fields feedback reads, and its id. */
+export type CandidatePassage = FeedbackPassage & { chunkId: string };
 
 // FTS5's bm25() constants.
 const k1 = 1.2;
@@ -32,7 +27,9 @@ export function rankByCandidateBm25(
 ): string[] {
   const termWeights = new Map<string, number>();
   for (const { term, weight } of terms) {
-    if (weight > 0) termWeights.set(stemWord(term), (termWeights.get(stemWord(term)) ?? 0) + weight);
+    if (weight <= 0) continue;
+    const stem = stemWord(term);
+    termWeights.set(stem, (termWeights.get(stem) ?? 0) + weight);
   }
   if (termWeights.size === 0 || passages.length === 0) return [];
 

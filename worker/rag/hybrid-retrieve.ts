@@ -44,7 +44,7 @@ export interface RetrievalQuery {
 const maxCandidates = platformLimits.vectorize.topK;
 const spareCandidates = 10;
 // How many of the first pass's best passages feedback's expanded query rescores: on SciFact train 30 to 100 rank
-// alike (docs/benchmarks.md, "Feedback rescores the candidates"), and 40 are what chat loads anyway.
+// alike (docs/benchmarks.md, "Feedback ranks the candidates in the Worker"), and 40 are what chat loads anyway.
 const feedbackCandidates = 40;
 
 /**
