@@ -139,6 +139,32 @@ describe("StreamBuffer", () => {
     }
   });
 
+  it("serves a reader that has caught up from memory, and one further behind from SQLite, each event once", async () => {
+    const result = await withBuffer(async (buffer, sql) => {
+      let live = true;
+      // More events than the buffer keeps in memory, so that an early reader has to read the oldest from SQLite.
+      for (let index = 1; index <= 300; index++) buffer.append({ type: "text-delta", id: "t", delta: `${index} ` });
+      const early = readText(buffer.subscribe({ afterId: 0, isLive: () => live }));
+      const caughtUp = buffer.subscribe({ afterId: 300, isLive: () => live }).getReader();
+      const next = caughtUp.read();
+      // The table no longer holds what the caught-up reader is sent next: only memory can serve it.
+      buffer.append({ type: "text-delta", id: "t", delta: "301 " });
+      buffer.flush();
+      sql.exec("UPDATE stream_events SET body = ? WHERE id = 301", JSON.stringify({ type: "finish" }));
+      const decoder = new TextDecoder();
+      const caughtUpText = decoder.decode((await next).value);
+      live = false;
+      buffer.wake();
+      await caughtUp.cancel();
+      return { early: await early, caughtUpText };
+    });
+    expect(result.caughtUpText).toBe('id: 301\ndata: {"type":"text-delta","id":"t","delta":"301 "}\n\n');
+    // The early reader read the first events from the table and the newest from memory: each event once, in order.
+    const ids = [...result.early.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+    expect(ids).toEqual(Array.from({ length: 301 }, (_, index) => index + 1));
+    expect(result.early).toContain('id: 1\ndata: {"type":"text-delta","id":"t","delta":"1 "}');
+  });
+
   it("refuses a stored event that is not a UI message chunk instead of passing it on", async () => {
     const read = withBuffer(async (buffer, sql) => {
       buffer.append({ type: "start" });

@@ -9,6 +9,9 @@ const maximumDeltaLength = 64 * 1024;
 const pageSize = 64;
 // Most events written in one INSERT: one bound parameter each, within SQLite's limit of 100 per statement.
 const maximumBatch = 64;
+// The newest stored events kept in memory as well, for live readers: at most this many, and this many characters.
+const maximumRecentEvents = 256;
+const maximumRecentCharacters = 1_000_000;
 
 // One buffered event: its SSE id and the UI message chunk as JSON.
 interface StoredEvent {
@@ -42,10 +45,18 @@ const encoder = new TextEncoder();
  * become one INSERT at the end of that turn, or sooner when the batch is full or someone reads. Readers are woken
  * only once their events are stored, so a reader is never sent an event that a restart could lose, and the ids it
  * has seen stay those of the stored events: resuming after any of them continues exactly after it.
+ *
+ * The newest stored events are also kept in memory ({@link maximumRecentEvents}), and a reader that has caught up
+ * reads them from there: a live answer's readers then cost one INSERT per batch, not one SELECT each as well. A reader
+ * further behind, or one of a new instance of the object (after a restart), reads from SQLite. This holds because the
+ * buffer is the only writer of its table.
  */
 export class StreamBuffer {
   private readonly waiters = new Set<() => void>();
   private pending: string[] = [];
+  // The newest stored events, in id order and without gaps up to the last one stored: what a live reader reads.
+  private recent: StoredEvent[] = [];
+  private recentCharacters = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   // A batch that could not be written, raised to the next caller that appends or reads.
   private failure: unknown = null;
@@ -58,6 +69,8 @@ export class StreamBuffer {
   clear(): void {
     this.flush();
     this.sql.exec("DELETE FROM stream_events");
+    this.recent = [];
+    this.recentCharacters = 0;
   }
 
   /** Adds a chunk; it is stored, and its readers woken, by the end of this turn of the event loop. */
@@ -83,7 +96,15 @@ export class StreamBuffer {
     const bodies = this.pending;
     this.pending = [];
     // One statement for the batch; the rows get their ids in the order of the VALUES list.
-    this.sql.exec(`INSERT INTO stream_events (body) VALUES ${bodies.map(() => "(?)").join(", ")}`, ...bodies);
+    const ids = this.sql
+      .exec<{ id: number }>(
+        `INSERT INTO stream_events (body) VALUES ${bodies.map(() => "(?)").join(", ")} RETURNING id`,
+        ...bodies,
+      )
+      .toArray()
+      .map((row) => row.id)
+      .sort((a, b) => a - b);
+    this.remember(bodies.map((body, index) => ({ id: ids[index] ?? 0, body })));
     this.notify();
   }
 
@@ -177,8 +198,32 @@ export class StreamBuffer {
     for (const waiter of [...this.waiters]) waiter();
   }
 
+  // Keeps the events just stored as the newest, dropping the oldest beyond the limits.
+  private remember(events: StoredEvent[]): void {
+    for (const event of events) {
+      this.recent.push(event);
+      this.recentCharacters += event.body.length;
+    }
+    let drop = 0;
+    while (
+      drop < this.recent.length &&
+      (this.recent.length - drop > maximumRecentEvents || this.recentCharacters > maximumRecentCharacters)
+    ) {
+      this.recentCharacters -= this.recent[drop]?.body.length ?? 0;
+      drop++;
+    }
+    if (drop > 0) this.recent = this.recent.slice(drop);
+  }
+
   private eventsAfter(id: number): StoredEvent[] {
     this.flush();
+    // Everything after `id` is in memory when the newest events there reach back to the one just after it.
+    const oldest = this.recent[0];
+    if (oldest && id >= oldest.id - 1) {
+      let start = this.recent.length;
+      while (start > 0 && (this.recent[start - 1]?.id ?? 0) > id) start--;
+      return this.recent.slice(start, start + pageSize);
+    }
     return this.sql
       .exec<{ id: number; body: string }>(
         "SELECT id, body FROM stream_events WHERE id > ? ORDER BY id LIMIT ?",
