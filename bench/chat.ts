@@ -7,7 +7,10 @@
  * conversations at once, each asking one question about the corpus and reading its answer to the end. It prints the
  * client's time to first token and total time beside the health checks of the same minutes (and their ratio), the
  * server's own breakdown of where the time to the first token went (`data-timings` stages and the `Server-Timing` of
- * the POST), and the error count. Then `--resumes` answers are asked one after another and each is resumed
+ * the POST), and the error count. For a server it started itself it also prints the server CPU (user and system time
+ * of its processes) an answer costs against what one health check costs: per whole answer, and, one answer at a time,
+ * up to its first token. With everything of the local server on one thread, that CPU ratio is what the latency ratio
+ * at 50 at once comes down to. Then `--resumes` answers are asked one after another and each is resumed
  * (`GET /api/chat/:id/stream`) as soon as its first token arrives: the time to the first replayed event.
  * Without --url it starts the app itself (`scripts/start.ts`: a production build in workerd, fresh local state,
  * the offline models), with `LOCAL_ANSWER_DELAY_MS` from `--delay`, which keeps answers streaming long enough to
@@ -18,9 +21,10 @@ import { StreamReader } from "../client/answer-stream.ts";
 import type { ApiClient } from "../client/api-client.ts";
 import { type TimingsData, timingsDataSchema } from "../worker/contract.ts";
 import { measureOn, openHandbookTenant } from "./support/handbook-tenant.ts";
-import { healthBurst } from "./support/health-floor.ts";
+import { healthBurst, healthCheckCpu } from "./support/health-floor.ts";
 import { latencyLine, ratioLine } from "./support/latency.ts";
 import { retrievalStageLabels } from "./support/retrieval-stage-labels.ts";
+import { cpuLine, serverCpuClock, serverIdle } from "./support/server-cpu.ts";
 import { serverTimings } from "./support/server-timing.ts";
 import { StageSamples } from "./support/stage-samples.ts";
 
@@ -54,6 +58,8 @@ interface Answer {
   ok: boolean;
   error?: string;
   firstTokenMs: number | null;
+  /** The server CPU used from the question to its first token: measured only one answer at a time. */
+  firstTokenCpuMs?: number;
   totalMs: number;
   /** The `Server-Timing` of the POST: the Worker's part (`total`) and the call into the conversation. */
   workerTimings: Map<string, number>;
@@ -68,6 +74,9 @@ const tenant = await openHandbookTenant({
   environment: { LOCAL_ANSWER_DELAY_MS: values.delay, RATE_LIMITS: "off", ANSWER_CACHE: "off" },
 });
 const { api, corpus } = tenant;
+// One answer at a time, the server's CPU from a question to its first token is that answer's alone.
+const cpuClock = serverCpuClock(tenant.server?.stateDirectory);
+const firstTokenCpuClock = conversationCount === 1 ? cpuClock : null;
 let nextConversation = 0;
 const newConversationId = () => `bench-${nextConversation++}-${values.tenant}`;
 
@@ -78,13 +87,23 @@ await measureOn(tenant, async () => {
   console.log(
     `${rounds} round(s) of ${conversationCount} health checks, then ${conversationCount} questions, at once…`,
   );
+  // The floor's CPU, measured on an idle server, as each round's answers are.
+  if (cpuClock) await serverIdle(cpuClock);
+  const healthCpuMs = cpuClock ? await healthCheckCpu(api, cpuClock, conversationCount) : null;
   const health: number[] = [];
   const answers: Answer[] = [];
+  let answersCpuMs = 0;
   const started = performance.now();
   for (let round = 0; round < rounds; round++) {
     health.push(...(await healthBurst(api, conversationCount)));
     const questions = Array.from({ length: conversationCount }, () => corpus.nextQuestion());
+    const cpuBefore = cpuClock?.() ?? 0;
     answers.push(...(await Promise.all(questions.map((question) => ask(api, newConversationId(), question)))));
+    // An answer's cost includes what it leaves running after its stream ends (its usage row, the conversation index).
+    if (cpuClock) {
+      await serverIdle(cpuClock);
+      answersCpuMs += cpuClock() - cpuBefore;
+    }
   }
   const wallMs = performance.now() - started;
 
@@ -114,6 +133,16 @@ await measureOn(tenant, async () => {
       succeeded.map((answer) => answer.totalMs),
     ),
   );
+  if (healthCpuMs !== null) {
+    console.log("");
+    console.log(`Server CPU (its processes' user and system time; one health check: ${healthCpuMs.toFixed(2)} ms):`);
+    console.log(cpuLine("per answer, the whole answer", answersCpuMs / answers.length, healthCpuMs));
+    const firstTokenCpu = succeeded.flatMap((answer) => answer.firstTokenCpuMs ?? []);
+    if (firstTokenCpu.length > 0) {
+      const mean = firstTokenCpu.reduce((sum, value) => sum + value, 0) / firstTokenCpu.length;
+      console.log(cpuLine("per answer, to its first token", mean, healthCpuMs));
+    }
+  }
   console.log("");
   console.log("Server, per answer (where the time to the first token went):");
   for (const line of stageLines(succeeded)) console.log(line);
@@ -155,7 +184,9 @@ function stageLines(answers: readonly Answer[]): string[] {
 /** One conversation: asks, reads the SSE stream to its end, and times it from the client's side. */
 async function ask(client: ApiClient, conversationId: string, question: string): Promise<Answer> {
   const started = performance.now();
+  const cpuBefore = firstTokenCpuClock?.();
   let firstTokenMs: number | null = null;
+  let firstTokenCpuMs: number | undefined;
   let workerTimings = new Map<string, number>();
   try {
     const response = await client.chat.$post({
@@ -176,6 +207,9 @@ async function ask(client: ApiClient, conversationId: string, question: string):
     for (let event = await stream.next(); event; event = await stream.next()) {
       const { chunk } = event;
       if (chunk.type === "text-delta") {
+        if (firstTokenMs === null && firstTokenCpuClock && cpuBefore !== undefined) {
+          firstTokenCpuMs = firstTokenCpuClock() - cpuBefore;
+        }
         firstTokenMs ??= performance.now() - started;
         text += String(chunk.delta);
       } else if (chunk.type === "error") error = String(chunk.errorText);
@@ -186,7 +220,14 @@ async function ask(client: ApiClient, conversationId: string, question: string):
       error ??= stream.done ? "no answer text" : "the stream ended early";
       return { ok: false, error, firstTokenMs, totalMs, workerTimings };
     }
-    return { ok: true, firstTokenMs, totalMs, workerTimings, ...(timings ? { timings } : {}) };
+    return {
+      ok: true,
+      firstTokenMs,
+      totalMs,
+      workerTimings,
+      ...(firstTokenCpuMs === undefined ? {} : { firstTokenCpuMs }),
+      ...(timings ? { timings } : {}),
+    };
   } catch (failure) {
     return { ok: false, error: String(failure), firstTokenMs, totalMs: performance.now() - started, workerTimings };
   }

@@ -6,18 +6,20 @@
  * at once and then as many `POST /api/search` requests (the chat benchmark's questions, `topK` 6 as chat retrieves).
  * It prints the client-side latency of both, their ratio, the server's breakdown from each response's
  * `Server-Timing` (the whole request in the Worker, retrieval, and each retrieval stage: the first pass with its
- * embedding, vector and full-text queries, feedback, fusion, hydration and reranking),
- * and the error count. Without --url it starts the app itself, as `npm start` does. `--settings <json>` replaces groups
- * of the server's retrieval settings in every search, as the eval's option does (e.g. `'{"feedback":{"chunks":0,
+ * embedding, vector and full-text queries, feedback, fusion, hydration and reranking), and the error count; for a
+ * server it started itself, also the server CPU (user and system time of its processes) a search costs against one
+ * health check's. Without --url it starts the app itself, as `npm start` does. `--settings <json>` replaces groups of
+ * the server's retrieval settings in every search, as the eval's option does (e.g. `'{"feedback":{"chunks":0,
  * "weight":0,"expansionTerms":0,"originalQueryWeight":0.6,"vectorShift":0}}'` leaves feedback out).
  */
 import { parseArgs } from "node:util";
 import type { ApiClient } from "../client/api-client.ts";
 import { retrievalSettingsOverrideSchema } from "../worker/contract.ts";
 import { measureOn, openHandbookTenant } from "./support/handbook-tenant.ts";
-import { healthBurst } from "./support/health-floor.ts";
+import { healthBurst, healthCheckCpu } from "./support/health-floor.ts";
 import { latencyLine, ratioLine } from "./support/latency.ts";
 import { retrievalStageLabels } from "./support/retrieval-stage-labels.ts";
+import { cpuLine, serverCpuClock, serverIdle } from "./support/server-cpu.ts";
 import { serverTimings } from "./support/server-timing.ts";
 import { StageSamples } from "./support/stage-samples.ts";
 
@@ -60,12 +62,18 @@ await measureOn(tenant, async () => {
   await search(api, corpus.nextQuestion());
 
   console.log(`${rounds} round(s) of ${concurrency} health checks, then ${concurrency} searches, at once…`);
+  const cpuClock = serverCpuClock(tenant.server?.stateDirectory);
+  if (cpuClock) await serverIdle(cpuClock);
+  const healthCpuMs = cpuClock ? await healthCheckCpu(api, cpuClock, concurrency) : null;
   const health: number[] = [];
   const searches: Search[] = [];
+  let searchesCpuMs = 0;
   for (let round = 0; round < rounds; round++) {
     health.push(...(await healthBurst(api, concurrency)));
     const queries = Array.from({ length: concurrency }, () => corpus.nextQuestion());
+    const cpuBefore = cpuClock?.() ?? 0;
     searches.push(...(await Promise.all(queries.map((query) => search(api, query)))));
+    searchesCpuMs += (cpuClock?.() ?? 0) - cpuBefore;
   }
 
   const succeeded = searches.filter((result) => result.ok);
@@ -79,6 +87,9 @@ await measureOn(tenant, async () => {
   console.log(latencyLine(`health (${concurrency} at once)`, health));
   console.log(latencyLine("search", latencies));
   console.log(ratioLine("search / health, p50", latencies, health));
+  if (healthCpuMs !== null) {
+    console.log(cpuLine("server CPU per search", searchesCpuMs / searches.length, healthCpuMs));
+  }
   console.log("");
   console.log("Server, per search (Server-Timing):");
   const samples = new StageSamples();

@@ -17,3 +17,19 @@ export async function healthBurst(api: ApiClient, concurrency: number): Promise<
     }),
   );
 }
+
+/**
+ * The server CPU milliseconds one health check costs (`cpuClock`: see `serverCpuClock`), over at least `minimum` of
+ * them sent `concurrency` at a time: the floor of a request's cost, as the health checks' latency is of its latency.
+ */
+export async function healthCheckCpu(
+  api: ApiClient,
+  cpuClock: () => number,
+  concurrency: number,
+  minimum = 200,
+): Promise<number> {
+  const bursts = Math.ceil(minimum / concurrency);
+  const before = cpuClock();
+  for (let burst = 0; burst < bursts; burst++) await healthBurst(api, concurrency);
+  return (cpuClock() - before) / (bursts * concurrency);
+}
