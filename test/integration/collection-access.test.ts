@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { embed } from "ai";
 import { describe, expect, it } from "vitest";
 import { signToken } from "../../worker/auth/token";
-import type { ApiKeyView, AuditEntryView, CollectionView } from "../../worker/contract";
+import type { ApiKeyView, AuditEntryView, ChatMessage, CollectionView } from "../../worker/contract";
 import { scopeVectorFilter } from "../../worker/rag/scope-vector-filter";
 import { createServices } from "../../worker/services";
 import { call, devToken, postJson, uniqueTenant, waitForDocument } from "../support/api";
@@ -144,6 +144,7 @@ async function restrictedTenant() {
     return (await response.json<{ secret: string }>()).secret;
   };
   return {
+    tenant,
     admin,
     boardDocumentId: documents[0]?.id ?? "",
     outsiders: { "member in another group": await member("olga", ["staff"]), "key without groups": await key([]) },
@@ -201,6 +202,31 @@ describe("collection access: a restricted collection's text", () => {
       expect(listing.status, who).toBe(403);
       expect(await listing.text(), who).not.toContain(marker);
     }
+  });
+
+  it("stays out of an answer given the collections the Worker found unreadable, which are not read again", async () => {
+    const { tenant, boardDocumentId } = await restrictedTenant();
+    const message: ChatMessage = {
+      id: "q1",
+      role: "user",
+      parts: [{ type: "text", text: "What is the codename of the merger?" }],
+    };
+    const caller = { tenantId: tenant, subject: "board-reader" };
+    // As an admin the object would read no collection as unreadable: only the list handed over keeps the board out.
+    const answer = async (unreadableCollections?: string[]) => {
+      const id = `c-${crypto.randomUUID().slice(0, 8)}`;
+      const start = await env.CONVERSATIONS.getByName(`${tenant}/${id}`).chat(caller, id, message, {
+        reader: { role: "admin", groups: [] },
+        ...(unreadableCollections ? { unreadableCollections } : {}),
+      });
+      if (start.status !== "streaming") throw new Error(`the answer did not start: ${start.status}`);
+      return new Response(start.body).text();
+    };
+    const handedOver = await answer(["board"]);
+    expect(handedOver).toContain("Harbour");
+    expect(handedOver).not.toContain(marker);
+    expect(handedOver).not.toContain(boardDocumentId);
+    expect(await answer()).toContain(marker);
   });
 
   it("reaches members of its groups, keys with the group and admins, and everyone once opened", async () => {

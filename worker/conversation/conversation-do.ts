@@ -79,9 +79,11 @@ interface AnswerPlan {
   regenerate: boolean;
   /** The hop from the Worker into this object that started the answer (`data-timings`); none for a continuation. */
   conversationHopMs?: number | undefined;
+  /** The collections the asker may not read, as the Worker read them for the question; none for a continuation. */
+  unreadableCollections?: readonly string[] | undefined;
 }
 
-// The collections the asker may not read, as `unreadableCollectionsOnce` reads them for one answer.
+// The collections the asker may not read, for one answer: as the Worker read them, or as `unreadableCollectionsOnce` reads them.
 type Unreadable = () => Promise<readonly string[]>;
 
 // A first question's answer cache, and the cached answer it is given (null: it is answered live, then cached).
@@ -137,7 +139,8 @@ export class ConversationObject extends DurableObject<Env> {
    * being generated, `id-taken` when the id is an answer's, `not-found` when the conversation is someone else's.
    * With `regenerate`, the latest question is answered again and its earlier answers stay, before the new one, as
    * versions (`not-latest` for any other question). `sentAt` is when the Worker made the call (`Date.now()`), to
-   * time the hop into this object.
+   * time the hop into this object. `unreadableCollections`, when the Worker has read them for this request, spare the
+   * answer reading them again.
    */
   async chat(
     caller: ConversationCaller,
@@ -146,9 +149,16 @@ export class ConversationObject extends DurableObject<Env> {
     {
       reader,
       filter,
+      unreadableCollections,
       regenerate = false,
       sentAt,
-    }: { reader: Reader; filter?: RetrievalFilter | undefined; regenerate?: boolean; sentAt?: number },
+    }: {
+      reader: Reader;
+      unreadableCollections?: readonly string[];
+      filter?: RetrievalFilter | undefined;
+      regenerate?: boolean;
+      sentAt?: number;
+    },
   ): Promise<ChatStart> {
     const conversationHopMs = sentAt === undefined ? undefined : Math.max(0, Date.now() - sentAt);
     if (!this.claim(caller, conversationId)) return { status: "not-found" };
@@ -189,6 +199,7 @@ export class ConversationObject extends DurableObject<Env> {
       sent: null,
       regenerate,
       conversationHopMs,
+      unreadableCollections,
     });
     // The pending answer keeps the object alive; the alarm is the safety net if it is restarted anyway.
     await this.ctx.storage.setAlarm(Date.now() + watchdogIntervalMs);
@@ -304,9 +315,12 @@ export class ConversationObject extends DurableObject<Env> {
     const outcome: { answer?: FinishedAnswer } = {};
     let failure: unknown = null;
     let caching: FirstTurnCaching | null = null;
-    // Read once per answer, when it is first needed; a continuation after a restart reads it again, so it honours
-    // access as it is then.
-    const unreadable = unreadableCollectionsOnce(db, key.tenantId, plan.active.reader);
+    // As the Worker read them for the question, or else read once per answer when first needed; a continuation after
+    // a restart reads them again, so it honours access as it is then.
+    const known = plan.unreadableCollections;
+    const unreadable: Unreadable = known
+      ? () => Promise.resolve(known)
+      : unreadableCollectionsOnce(db, key.tenantId, plan.active.reader);
     try {
       const question = messageText((await this.messages.get(questionId)) ?? undefined);
       const history = await historyWindow(this.messages.newestFirst({ before: questionId }));

@@ -1,9 +1,9 @@
 import { UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import { endTime, startTime, timing } from "hono/timing";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
+import { unreadableCollections } from "../auth/collection-access";
 import { addressRateLimit, perUser, rateLimit } from "../auth/rate-limit";
 import { requireRole } from "../auth/require-role";
 import { requireTokenBudget } from "../auth/token-budget";
@@ -22,12 +22,6 @@ const questionRateLimit = rateLimit(
   perUser,
   "Too many questions in a short time; try again in a minute",
 );
-
-/** Refuses a question once the tenant has used its daily budget of model tokens (429 with `Retry-After`). */
-const tokenBudget = createMiddleware<AppEnv>(async (c, next) => {
-  await requireTokenBudget(c.var.services.db, c.var.principal.tenantId);
-  await next();
-});
 
 const conversationParamSchema = z.object({ id: conversationIdSchema });
 
@@ -59,14 +53,22 @@ export const chatRoutes = new Hono<AppEnv>()
     requireRole("member"),
     validate("json", chatRequestSchema),
     questionRateLimit,
-    tokenBudget,
     async (c) => {
       const { id, message, filter, trigger } = c.req.valid("json");
       const { tenantId, subject, role, groups } = c.var.principal;
+      const { db } = c.var.services;
+      // A question is refused once the tenant has used its daily budget of model tokens (429 with `Retry-After`).
+      // The collections the asker may not read are read at the same time and handed to the answer, which would
+      // otherwise read them itself: one D1 round trip fewer before its first token.
+      const [, unreadable] = await Promise.all([
+        requireTokenBudget(db, tenantId),
+        unreadableCollections(db, tenantId, { role, groups }),
+      ]);
       startTime(c, "conversation", "Starting the answer in the conversation's object");
       const start = await callConversation(c, async () =>
         conversationStub(c.env.CONVERSATIONS, tenantId, id).chat({ tenantId, subject }, id, message, {
           reader: { role, groups },
+          unreadableCollections: unreadable,
           filter,
           regenerate: trigger === "regenerate-message",
           sentAt: Date.now(),
