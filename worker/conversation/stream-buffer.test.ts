@@ -101,6 +101,24 @@ describe("StreamBuffer", () => {
     expect(counts).toEqual({ duringTheTurn: 0, after: 10 });
   });
 
+  it("stores an answer's later text deltas together, up to 50 ms after the last batch, and anything else at once", async () => {
+    const counts = await withBuffer(async (buffer, sql) => {
+      const stored = () => sql.exec<{ count: number }>("SELECT count(*) AS count FROM stream_events").one().count;
+      const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+      buffer.append({ type: "text-delta", id: "t", delta: "First " });
+      await nextTurn();
+      const firstText = stored();
+      buffer.append({ type: "text-delta", id: "t", delta: "second " });
+      buffer.append({ type: "text-delta", id: "t", delta: "third" });
+      await nextTurn();
+      const laterText = stored();
+      buffer.append({ type: "text-end", id: "t" });
+      await nextTurn();
+      return { firstText, laterText, withTheEnd: stored() };
+    });
+    expect(counts).toEqual({ firstText: 1, laterText: 1, withTheEnd: 4 });
+  });
+
   it("gives a reader resuming after any event every later event exactly once, in order", async () => {
     // Bursts of appends, some larger than one batch, each stored before the next; a reader starts after every event
     // appended so far (stored or not) at every burst, and once more after the answer has ended.

@@ -9,6 +9,10 @@ const maximumDeltaLength = 64 * 1024;
 const pageSize = 64;
 // Most events written in one INSERT: one bound parameter each, within SQLite's limit of 100 per statement.
 const maximumBatch = 64;
+// Once an answer's first text is stored, its text deltas are stored at most this often (with whatever else came in
+// between): a model that sends a word every 20 ms then costs a statement, a commit and a reader's turn per 50 ms,
+// not per word. Anything else, and the first text, is stored at the end of its turn.
+const textDeltaIntervalMs = 50;
 // The newest stored events kept in memory as well, for live readers: at most this many, and this many characters.
 const maximumRecentEvents = 256;
 const maximumRecentCharacters = 1_000_000;
@@ -42,7 +46,8 @@ const encoder = new TextEncoder();
  * the end of an answer can still catch up on it.
  *
  * Appends are written in batches: the events appended in one turn of the event loop (at most {@link maximumBatch})
- * become one INSERT at the end of that turn, or sooner when the batch is full or someone reads. Readers are woken
+ * become one INSERT at the end of that turn, or sooner when the batch is full or someone reads; the text deltas after
+ * an answer's first wait up to {@link textDeltaIntervalMs} after the last batch, and go with the next. Readers are woken
  * only once their events are stored, so a reader is never sent an event that a restart could lose, and the ids it
  * has seen stay those of the stored events: resuming after any of them continues exactly after it.
  *
@@ -58,6 +63,11 @@ export class StreamBuffer {
   private recent: StoredEvent[] = [];
   private recentCharacters = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  // When the pending batch is due to be stored (the flush timer's time), and when the last one was.
+  private flushDue = 0;
+  private lastFlushAt = 0;
+  // Whether a text delta of the current answer has been stored: the later ones wait for the interval.
+  private textStored = false;
   // A batch that could not be written, raised to the next caller that appends or reads.
   private failure: unknown = null;
 
@@ -71,9 +81,13 @@ export class StreamBuffer {
     this.sql.exec("DELETE FROM stream_events");
     this.recent = [];
     this.recentCharacters = 0;
+    this.textStored = false;
   }
 
-  /** Adds a chunk; it is stored, and its readers woken, by the end of this turn of the event loop. */
+  /**
+   * Adds a chunk; it is stored, and its readers woken, by the end of this turn of the event loop, or, for a text
+   * delta after the answer's first, within {@link textDeltaIntervalMs} of the last batch stored.
+   */
   append(chunk: UIMessageChunk): void {
     this.raiseFailure();
     const pieces =
@@ -84,7 +98,10 @@ export class StreamBuffer {
       this.pending.push(JSON.stringify(piece));
       if (this.pending.length >= maximumBatch) this.flush();
     }
-    if (this.pending.length > 0) this.flushTimer ??= setTimeout(() => this.flushLater(), 0);
+    if (this.pending.length === 0) return;
+    if (chunk.type === "text-delta" && this.textStored) this.flushBy(this.lastFlushAt + textDeltaIntervalMs);
+    else this.flushBy(0);
+    if (chunk.type === "text-delta") this.textStored = true;
   }
 
   /** Stores the chunks appended so far and wakes the readers waiting for them. */
@@ -93,6 +110,7 @@ export class StreamBuffer {
     this.flushTimer = undefined;
     this.raiseFailure();
     if (this.pending.length === 0) return;
+    this.lastFlushAt = Date.now();
     const bodies = this.pending;
     this.pending = [];
     // One statement for the batch; the rows get their ids in the order of the VALUES list.
@@ -175,7 +193,15 @@ export class StreamBuffer {
     });
   }
 
-  // The end-of-turn flush: a failure is kept for whoever appends or reads next, as a write of their own would fail.
+  // Stores the pending batch at `time` (0: at the end of this turn), or sooner if it is already due sooner.
+  private flushBy(time: number): void {
+    if (this.flushTimer !== undefined && this.flushDue <= time) return;
+    clearTimeout(this.flushTimer);
+    this.flushDue = time;
+    this.flushTimer = setTimeout(() => this.flushLater(), Math.max(0, time - Date.now()));
+  }
+
+  // The timed flush: a failure is kept for whoever appends or reads next, as a write of their own would fail.
   private flushLater(): void {
     this.flushTimer = undefined;
     try {
