@@ -83,7 +83,8 @@ interface AnswerPlan {
   unreadableCollections?: readonly string[] | undefined;
 }
 
-// The collections the asker may not read, for one answer: as the Worker read them, or as `unreadableCollectionsOnce` reads them.
+// The collections the asker may not read, for one answer: as the Worker read them, or as `unreadableCollectionsOnce`
+// reads them.
 type Unreadable = () => Promise<readonly string[]>;
 
 // A first question's answer cache, and the cached answer it is given (null: it is answered live, then cached).
