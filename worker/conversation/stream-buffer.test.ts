@@ -93,7 +93,9 @@ describe("StreamBuffer", () => {
   it("stores the events appended in one turn together, at the end of the turn", async () => {
     const counts = await withBuffer(async (buffer, sql) => {
       const stored = () => sql.exec<{ count: number }>("SELECT count(*) AS count FROM stream_events").one().count;
-      for (let index = 0; index < 10; index++) buffer.append({ type: "text-delta", id: "t", delta: `${index}` });
+      // Each of another text part, so that no two are stored as one.
+      for (let index = 0; index < 10; index++)
+        buffer.append({ type: "text-delta", id: `t${index}`, delta: `${index}` });
       const duringTheTurn = stored();
       await vi.waitUntil(() => stored() === 10);
       return { duringTheTurn, after: stored() };
@@ -116,7 +118,33 @@ describe("StreamBuffer", () => {
       await nextTurn();
       return { firstText, laterText, withTheEnd: stored() };
     });
-    expect(counts).toEqual({ firstText: 1, laterText: 1, withTheEnd: 4 });
+    // The second and third deltas went together, as one event.
+    expect(counts).toEqual({ firstText: 1, laterText: 1, withTheEnd: 3 });
+  });
+
+  it("stores text deltas that follow each other in a batch as one event, apart from other parts' and metadata", async () => {
+    const bodies = await withBuffer(async (buffer, sql) => {
+      const rows = () => sql.exec<{ body: string }>("SELECT body FROM stream_events ORDER BY id").toArray();
+      buffer.append({ type: "text-delta", id: "a", delta: "One " });
+      buffer.append({ type: "text-delta", id: "a", delta: "two " });
+      buffer.append({ type: "text-delta", id: "b", delta: "other " });
+      buffer.append({ type: "text-delta", id: "b", delta: "part " });
+      buffer.append({ type: "text-delta", id: "b", delta: "marked", providerMetadata: { local: { mark: 1 } } });
+      buffer.append({ type: "text-delta", id: "b", delta: "." });
+      // Two deltas that together pass the size of a stored piece stay two events.
+      buffer.append({ type: "text-delta", id: "c", delta: "x".repeat(40_000) });
+      buffer.append({ type: "text-delta", id: "c", delta: "y".repeat(40_000) });
+      buffer.flush();
+      return rows().map((row) => JSON.parse(row.body));
+    });
+    expect(bodies).toEqual([
+      { type: "text-delta", id: "a", delta: "One two " },
+      { type: "text-delta", id: "b", delta: "other part " },
+      { type: "text-delta", id: "b", delta: "marked", providerMetadata: { local: { mark: 1 } } },
+      { type: "text-delta", id: "b", delta: "." },
+      { type: "text-delta", id: "c", delta: "x".repeat(40_000) },
+      { type: "text-delta", id: "c", delta: "y".repeat(40_000) },
+    ]);
   });
 
   it("gives a reader resuming after any event every later event exactly once, in order", async () => {
@@ -137,7 +165,7 @@ describe("StreamBuffer", () => {
       for (const burst of bursts) {
         for (let index = 0; index < burst; index++) {
           appended++;
-          buffer.append({ type: "text-delta", id: "t", delta: `${appended} ` });
+          buffer.append({ type: "text-delta", id: `t${appended}`, delta: `${appended} ` });
         }
         startReaders();
         await vi.waitUntil(() => stored() === appended);
@@ -151,7 +179,7 @@ describe("StreamBuffer", () => {
     for (const { afterId, text } of received) {
       const expected = Array.from({ length: total - afterId }, (_, index) => {
         const id = afterId + index + 1;
-        return `id: ${id}\ndata: {"type":"text-delta","id":"t","delta":"${id} "}\n\n`;
+        return `id: ${id}\ndata: {"type":"text-delta","id":"t${id}","delta":"${id} "}\n\n`;
       });
       expect(text).toBe(`${expected.join("")}data: [DONE]\n\n`);
     }
@@ -161,12 +189,13 @@ describe("StreamBuffer", () => {
     const result = await withBuffer(async (buffer, sql) => {
       let live = true;
       // More events than the buffer keeps in memory, so that an early reader has to read the oldest from SQLite.
-      for (let index = 1; index <= 300; index++) buffer.append({ type: "text-delta", id: "t", delta: `${index} ` });
+      for (let index = 1; index <= 300; index++)
+        buffer.append({ type: "text-delta", id: `t${index}`, delta: `${index} ` });
       const early = readText(buffer.subscribe({ afterId: 0, isLive: () => live }));
       const caughtUp = buffer.subscribe({ afterId: 300, isLive: () => live }).getReader();
       const next = caughtUp.read();
       // The table no longer holds what the caught-up reader is sent next: only memory can serve it.
-      buffer.append({ type: "text-delta", id: "t", delta: "301 " });
+      buffer.append({ type: "text-delta", id: "t301", delta: "301 " });
       buffer.flush();
       sql.exec("UPDATE stream_events SET body = ? WHERE id = 301", JSON.stringify({ type: "finish" }));
       const decoder = new TextDecoder();
@@ -176,11 +205,11 @@ describe("StreamBuffer", () => {
       await caughtUp.cancel();
       return { early: await early, caughtUpText };
     });
-    expect(result.caughtUpText).toBe('id: 301\ndata: {"type":"text-delta","id":"t","delta":"301 "}\n\n');
+    expect(result.caughtUpText).toBe('id: 301\ndata: {"type":"text-delta","id":"t301","delta":"301 "}\n\n');
     // The early reader read the first events from the table and the newest from memory: each event once, in order.
     const ids = [...result.early.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
     expect(ids).toEqual(Array.from({ length: 301 }, (_, index) => index + 1));
-    expect(result.early).toContain('id: 1\ndata: {"type":"text-delta","id":"t","delta":"1 "}');
+    expect(result.early).toContain('id: 1\ndata: {"type":"text-delta","id":"t1","delta":"1 "}');
   });
 
   it("refuses a stored event that is not a UI message chunk instead of passing it on", async () => {

@@ -47,7 +47,8 @@ const encoder = new TextEncoder();
  *
  * Appends are written in batches: the events appended in one turn of the event loop (at most {@link maximumBatch})
  * become one INSERT at the end of that turn, or sooner when the batch is full or someone reads; the text deltas after
- * an answer's first wait up to {@link textDeltaIntervalMs} after the last batch, and go with the next. Readers are woken
+ * an answer's first wait up to {@link textDeltaIntervalMs} after the last batch, and go with the next. Text deltas that
+ * follow each other in a batch are stored as one. Readers are woken
  * only once their events are stored, so a reader is never sent an event that a restart could lose, and the ids it
  * has seen stay those of the stored events: resuming after any of them continues exactly after it.
  *
@@ -58,7 +59,8 @@ const encoder = new TextEncoder();
  */
 export class StreamBuffer {
   private readonly waiters = new Set<() => void>();
-  private pending: string[] = [];
+  // The batch to store: chunks as JSON, taken when appended, and text deltas as text, to which the next can be added.
+  private pending: Array<string | PendingText> = [];
   // The newest stored events, in id order and without gaps up to the last one stored: what a live reader reads.
   private recent: StoredEvent[] = [];
   private recentCharacters = 0;
@@ -95,7 +97,18 @@ export class StreamBuffer {
         ? splitIntoPieces(chunk.delta, maximumDeltaLength).map((delta) => ({ ...chunk, delta }))
         : [chunk];
     for (const piece of pieces) {
-      this.pending.push(JSON.stringify(piece));
+      const text = plainTextDelta(piece);
+      const last = this.pending.at(-1);
+      if (
+        text &&
+        typeof last === "object" &&
+        last.id === text.id &&
+        last.delta.length + text.delta.length <= maximumDeltaLength
+      ) {
+        last.delta += text.delta;
+      } else {
+        this.pending.push(text ?? JSON.stringify(piece));
+      }
       if (this.pending.length >= maximumBatch) this.flush();
     }
     if (this.pending.length === 0) return;
@@ -111,7 +124,9 @@ export class StreamBuffer {
     this.raiseFailure();
     if (this.pending.length === 0) return;
     this.lastFlushAt = Date.now();
-    const bodies = this.pending;
+    const bodies = this.pending.map((entry) =>
+      typeof entry === "string" ? entry : JSON.stringify({ type: "text-delta", id: entry.id, delta: entry.delta }),
+    );
     this.pending = [];
     // One statement for the batch; the rows get their ids in the order of the VALUES list.
     const ids = this.sql
@@ -275,6 +290,22 @@ export class StreamBuffer {
     this.waiters.add(wake);
     return { promise, cancel: wake };
   }
+}
+
+// A text delta of a batch that the next one of the same text part can be added to.
+interface PendingText {
+  id: string;
+  delta: string;
+}
+
+/**
+ * The text of a text delta that carries nothing else (no provider metadata), as a {@link PendingText}: text deltas that
+ * follow each other in a batch are stored as one event, the same text in fewer events and rows. Null for any other
+ * chunk.
+ */
+function plainTextDelta(chunk: UIMessageChunk): PendingText | null {
+  if (chunk.type !== "text-delta" || chunk.providerMetadata !== undefined) return null;
+  return { id: chunk.id, delta: chunk.delta };
 }
 
 const chunkSchema = asSchema(uiMessageChunkSchema);
