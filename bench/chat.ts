@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { StreamReader } from "../client/answer-stream.ts";
 import type { ApiClient } from "../client/api-client.ts";
 import { type TimingsData, timingsDataSchema } from "../worker/contract.ts";
+import { mean } from "./eval/retrieval-metrics.ts";
 import { measureOn, openHandbookTenant } from "./support/handbook-tenant.ts";
 import { healthBurst, healthCheckCpu } from "./support/health-floor.ts";
 import { latencyLine, ratioLine } from "./support/latency.ts";
@@ -88,7 +89,6 @@ await measureOn(tenant, async () => {
     `${rounds} round(s) of ${conversationCount} health checks, then ${conversationCount} questions, at once…`,
   );
   // The floor's CPU, measured on an idle server, as each round's answers are.
-  if (cpuClock) await serverIdle(cpuClock);
   const healthCpuMs = cpuClock ? await healthCheckCpu(api, cpuClock, conversationCount) : null;
   const health: number[] = [];
   const answers: Answer[] = [];
@@ -138,10 +138,8 @@ await measureOn(tenant, async () => {
     console.log(`Server CPU (its processes' user and system time; one health check: ${healthCpuMs.toFixed(2)} ms):`);
     console.log(cpuLine("per answer, the whole answer", answersCpuMs / answers.length, healthCpuMs));
     const firstTokenCpu = succeeded.flatMap((answer) => answer.firstTokenCpuMs ?? []);
-    if (firstTokenCpu.length > 0) {
-      const mean = firstTokenCpu.reduce((sum, value) => sum + value, 0) / firstTokenCpu.length;
-      console.log(cpuLine("per answer, to its first token", mean, healthCpuMs));
-    }
+    if (firstTokenCpu.length > 0)
+      console.log(cpuLine("per answer, to its first token", mean(firstTokenCpu), healthCpuMs));
   }
   console.log("");
   console.log("Server, per answer (where the time to the first token went):");

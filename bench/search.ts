@@ -19,7 +19,7 @@ import { measureOn, openHandbookTenant } from "./support/handbook-tenant.ts";
 import { healthBurst, healthCheckCpu } from "./support/health-floor.ts";
 import { latencyLine, ratioLine } from "./support/latency.ts";
 import { retrievalStageLabels } from "./support/retrieval-stage-labels.ts";
-import { cpuLine, serverCpuClock, serverIdle } from "./support/server-cpu.ts";
+import { cpuLine, serverCpuClock } from "./support/server-cpu.ts";
 import { serverTimings } from "./support/server-timing.ts";
 import { StageSamples } from "./support/stage-samples.ts";
 
@@ -63,7 +63,6 @@ await measureOn(tenant, async () => {
 
   console.log(`${rounds} round(s) of ${concurrency} health checks, then ${concurrency} searches, at once…`);
   const cpuClock = serverCpuClock(tenant.server?.stateDirectory);
-  if (cpuClock) await serverIdle(cpuClock);
   const healthCpuMs = cpuClock ? await healthCheckCpu(api, cpuClock, concurrency) : null;
   const health: number[] = [];
   const searches: Search[] = [];

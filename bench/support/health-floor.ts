@@ -4,6 +4,7 @@
  * in health checks whatever else the machine is doing.
  */
 import type { ApiClient } from "../../client/api-client.ts";
+import { serverIdle } from "./server-cpu.ts";
 
 /** The client-side milliseconds of `concurrency` health checks sent at once. */
 export async function healthBurst(api: ApiClient, concurrency: number): Promise<number[]> {
@@ -20,7 +21,8 @@ export async function healthBurst(api: ApiClient, concurrency: number): Promise<
 
 /**
  * The server CPU milliseconds one health check costs (`cpuClock`: see `serverCpuClock`), over at least `minimum` of
- * them sent `concurrency` at a time: the floor of a request's cost, as the health checks' latency is of its latency.
+ * them sent `concurrency` at a time once the server is idle: the floor of a request's cost, as the health checks'
+ * latency is of its latency.
  */
 export async function healthCheckCpu(
   api: ApiClient,
@@ -28,6 +30,7 @@ export async function healthCheckCpu(
   concurrency: number,
   minimum = 200,
 ): Promise<number> {
+  await serverIdle(cpuClock);
   const bursts = Math.ceil(minimum / concurrency);
   const before = cpuClock();
   for (let burst = 0; burst < bursts; burst++) await healthBurst(api, concurrency);

@@ -48,9 +48,9 @@ const encoder = new TextEncoder();
  * Appends are written in batches: the events appended in one turn of the event loop (at most {@link maximumBatch})
  * become one INSERT at the end of that turn, or sooner when the batch is full or someone reads; the text deltas after
  * an answer's first wait up to {@link textDeltaIntervalMs} after the last batch, and go with the next. Text deltas that
- * follow each other in a batch are stored as one. Readers are woken
- * only once their events are stored, so a reader is never sent an event that a restart could lose, and the ids it
- * has seen stay those of the stored events: resuming after any of them continues exactly after it.
+ * follow each other in a batch are stored as one. Readers are woken only once their events are stored, so a reader
+ * is never sent an event that a restart could lose, and the ids it has seen stay those of the stored events: resuming
+ * after any of them continues exactly after it.
  *
  * The newest stored events are also kept in memory ({@link maximumRecentEvents}), and a reader that has caught up
  * reads them from there: a live answer's readers then cost one INSERT per batch, not one SELECT each as well. A reader
@@ -68,7 +68,7 @@ export class StreamBuffer {
   // When the pending batch is due to be stored (the flush timer's time), and when the last one was.
   private flushDue = 0;
   private lastFlushAt = 0;
-  // Whether a text delta of the current answer has been stored: the later ones wait for the interval.
+  // Whether the current answer has had a text delta: the later ones wait for the interval.
   private textStored = false;
   // A batch that could not be written, raised to the next caller that appends or reads.
   private failure: unknown = null;

@@ -62,7 +62,7 @@ export const chatRoutes = new Hono<AppEnv>()
       // otherwise read them itself: one D1 round trip fewer before its first token.
       const [, unreadable] = await Promise.all([
         requireTokenBudget(db, tenantId),
-        unreadableCollections(db, tenantId, { role, groups }),
+        unreadableCollections(db, tenantId, c.var.principal),
       ]);
       startTime(c, "conversation", "Starting the answer in the conversation's object");
       const start = await callConversation(c, async () =>
