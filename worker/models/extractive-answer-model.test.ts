@@ -1,7 +1,13 @@
 import type { LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { generateText, streamText } from "ai";
 import { describe, expect, it } from "vitest";
+import groundingQuestions from "../../bench/grounding-questions.json";
+import gettingStarted from "../../scripts/sample-documents/getting-started.md?raw";
+import ingestionRetries from "../../scripts/sample-documents/ingestion-retries.md?raw";
+import securityOverview from "../../scripts/sample-documents/security-overview.md?raw";
+import travelPolicy from "../../scripts/sample-documents/travel-policy.md?raw";
 import { buildAnswerPrompt } from "../rag/prompt";
+import { questionParts } from "../rag/question-parts";
 import type { RetrievedChunk } from "../rag/retrieved-chunk";
 import {
   canQuote,
@@ -237,6 +243,35 @@ describe("composeExtractiveAnswer", () => {
         `${extractiveAnswerHeading}\n\n**Is alcohol reimbursed?** Alcohol is never reimbursed. [2]\n\n` +
           `**What is the capital of France?** ${uncoveredPartAnswer}`,
       );
+    });
+
+    // canQuote rules out most sources on the whole passage before splitting it into sentences: it must say what
+    // the model would, for every question of the grounding benchmark about every section of the sample documents.
+    it("judges each source as the model answers from it alone", () => {
+      const sections = [gettingStarted, ingestionRetries, securityOverview, travelPolicy].flatMap((document) => {
+        const title = document.split("\n")[0]?.replace(/^#\s*/, "") ?? "";
+        return document.split(/\n(?=## )/).map((text) => ({ id: 1, title, section: text.split("\n")[0] ?? "", text }));
+      });
+      const questions = [...groundingQuestions.answerable, ...groundingQuestions.unanswerable]
+        .map((entry) => entry.question)
+        .filter((question) => questionParts(question).length === 1);
+      let quotable = 0;
+      for (const question of questions) {
+        for (const section of sections) {
+          const answered = composeExtractiveAnswer(question, [section]) !== notFoundAnswer;
+          expect(canQuote(question, section), `${question} / ${section.section}`).toBe(answered);
+          if (answered) quotable += 1;
+        }
+      }
+      expect(questions.length).toBeGreaterThan(20);
+      expect(quotable).toBeGreaterThan(10);
+      expect(quotable).toBeLessThan((questions.length * sections.length) / 2);
+    });
+
+    it("quotes a sentence whose citation marker joined two words the passage has apart", () => {
+      const source = { id: 1, title: "Notes", section: "", text: "The cache[2]limit is ten entries per tenant." };
+      expect(composeExtractiveAnswer("What is the cachelimit?", [source])).not.toBe(notFoundAnswer);
+      expect(canQuote("What is the cachelimit?", source)).toBe(true);
     });
   });
 });
