@@ -33,7 +33,6 @@ export function rankByCandidateBm25(
   }
   if (termWeights.size === 0 || passages.length === 0) return [];
 
-  const stems = new Map<string, string>();
   const analysed = passages.map((passage) => {
     const frequencies = new Map<string, number>();
     let length = 0;
@@ -44,11 +43,7 @@ export function rankByCandidateBm25(
     ] as const) {
       for (const word of wordTokens(field)) {
         length++;
-        let stem = stems.get(word);
-        if (stem === undefined) {
-          stem = stemWord(word);
-          stems.set(word, stem);
-        }
+        const stem = stemWord(word);
         if (termWeights.has(stem)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + fieldWeight);
       }
     }

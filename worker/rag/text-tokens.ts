@@ -36,11 +36,27 @@ export function isStopword(word: string): boolean {
   return stopwords.has(word);
 }
 
+// Stems of the words seen lately: a passage is read by feedback, the reranker, the relevance test and the offline
+// model in turn, and the same words recur across passages, so most lookups hit. Emptied when full, which bounds it
+// to a few hundred kilobytes of an isolate's memory.
+const stemCache = new Map<string, string>();
+const stemCacheSize = 20_000;
+
 /**
  * A light English stemmer: folds plurals and common suffixes so "studies", "studied" and "study" share a stem.
  * Words with anything but a–z are returned unchanged, because the rules are English-only.
  */
 export function stemWord(word: string): string {
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    stem = stemUncached(word);
+    if (stemCache.size >= stemCacheSize) stemCache.clear();
+    stemCache.set(word, stem);
+  }
+  return stem;
+}
+
+function stemUncached(word: string): string {
   if (word.length <= 3 || !isAsciiLowercase(word)) return word;
   let stem = stripPlural(word);
   for (const [suffix, replacement, shortestBase] of derivationalSuffixes) {
