@@ -119,3 +119,35 @@ describe("retrieveChunks with pseudo-relevance feedback", () => {
     expect(hydrations).toEqual([firstPassOrder()]);
   });
 });
+
+describe("retrieveChunks' depth", () => {
+  // Each ranker goes `settings.candidates` deep, or as deep as the question asks when it asks more (the eval's 100).
+  it("asks each ranker for the configured candidates, or for topK when that is more", async () => {
+    const depths = async (topK: number) => {
+      const asked: number[] = [];
+      const chunkSearch: ChunkSearch = {
+        searchFullText: async (_tenantId, _match, { limit }) => {
+          asked.push(limit);
+          return [];
+        },
+        hydrate: async () => [],
+      };
+      const vectorIndex: VectorIndex = {
+        upsert: async () => {},
+        deleteByIds: async () => {},
+        query: async (_vector, { topK: vectorTopK }) => {
+          asked.push(vectorTopK);
+          return [];
+        },
+      };
+      await retrieveChunks(
+        { chunkSearch, vectorIndex, embedding: new HashingEmbedder(), settings: defaultRetrievalSettings },
+        { tenantId: "t", query: "what is alpha", topK, unreadableCollections: [] },
+      );
+      return asked;
+    };
+    expect(defaultRetrievalSettings.candidates).toBe(40);
+    expect(await depths(6)).toEqual([40, 40]);
+    expect(await depths(100)).toEqual([100, 100]);
+  });
+});
