@@ -19,4 +19,11 @@ describe("text tokens", () => {
     expect(contentTerms("Refunds for annual plans are accepted within 30 days of purchase.")).toEqual(before);
     expect(before).toEqual(["refund", "annual", "plan", "accept", "within", "30", "day", "purchas"]);
   });
+
+  it("stems a word too long to be cached as it stems a short one", () => {
+    const long = `${"a".repeat(40)}ations`;
+    expect(stemWord("relations")).toBe("relat");
+    expect(stemWord(long)).toBe(`${"a".repeat(40)}at`);
+    expect(stemWord(long)).toBe(stemWord(long));
+  });
 });
