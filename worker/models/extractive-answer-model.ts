@@ -141,8 +141,11 @@ export class ExtractiveAnswerModel implements LanguageModelV4 {
  */
 export function canQuote(part: string, source: ReadableSource): boolean {
   const terms = questionTerms(part);
-  if (!mayCover(terms, source)) return false;
-  return candidatesOf([{ ...source, id: 0 }]).some((candidate) => sentenceCoversQuestion(terms, candidate.where));
+  const surroundings = surroundingTerms(source);
+  if (!mayCover(terms, source, surroundings)) return false;
+  return sentencesOf({ ...source, id: 0 }, surroundings).some((candidate) =>
+    sentenceCoversQuestion(terms, candidate.where),
+  );
 }
 
 /**
@@ -152,13 +155,10 @@ export function canQuote(part: string, source: ReadableSource): boolean {
  * one the passage does not have, so a text with a "[" is always split.) Most sources retrieval finds that the model
  * cannot quote fail here, at a fraction of the cost of splitting them.
  */
-function mayCover(terms: readonly string[], source: ReadableSource): boolean {
+function mayCover(terms: readonly string[], source: ReadableSource, { context, passage }: SurroundingTerms): boolean {
   if (source.text.includes("[")) return true;
-  const passage = new Set(contentTerms(source.text));
   if (!terms.some((term) => passage.has(term))) return false;
-  const context = new Set(contentTerms(`${source.title}\n${source.section}`));
-  const best = { sentence: passage, context, passage };
-  return questionCoverage(terms, best) >= minimumQuestionCoverage;
+  return questionCoverage(terms, { sentence: passage, context, passage }) >= minimumQuestionCoverage;
 }
 
 /**
@@ -178,20 +178,31 @@ export function composeExtractiveAnswer(question: string, sources: readonly Prom
 }
 
 function candidatesOf(sources: readonly PromptSource[]): Candidate[] {
-  return sources.flatMap((source) => {
-    const context = new Set(contentTerms(`${source.title}\n${source.section}`));
-    const passage = new Set(contentTerms(source.text));
-    return quotablePassages(source.text).map(({ text, table }) => {
-      const terms = contentTerms(text);
-      return {
-        sourceId: source.id,
-        text,
-        table,
-        wordCount: wordTokens(text).length,
-        terms,
-        where: { sentence: new Set(terms), context, passage },
-      };
-    });
+  return sources.flatMap((source) => sentencesOf(source, surroundingTerms(source)));
+}
+
+/** The terms of a source's title and headings, and of its whole passage: what each of its sentences stands in. */
+type SurroundingTerms = Omit<SentenceInPassage, "sentence">;
+
+function surroundingTerms(source: ReadableSource): SurroundingTerms {
+  return {
+    context: new Set(contentTerms(`${source.title}\n${source.section}`)),
+    passage: new Set(contentTerms(source.text)),
+  };
+}
+
+// The source's quotable sentences and tables, each with its terms and the terms around it.
+function sentencesOf(source: PromptSource, { context, passage }: SurroundingTerms): Candidate[] {
+  return quotablePassages(source.text).map(({ text, table }) => {
+    const terms = contentTerms(text);
+    return {
+      sourceId: source.id,
+      text,
+      table,
+      wordCount: wordTokens(text).length,
+      terms,
+      where: { sentence: new Set(terms), context, passage },
+    };
   });
 }
 
