@@ -1,6 +1,6 @@
 import type { RetrievalSettings } from "../contract";
 import type { FeedbackPassage, WeightedTerm } from "./relevance-feedback";
-import { stemWord, wordTokens } from "./text-tokens";
+import { stemCount, stemWord, textTerms } from "./text-tokens";
 
 /** A passage as {@link rankByCandidateBm25} reads it: the fields feedback reads, and its id. */
 export type CandidatePassage = FeedbackPassage & { chunkId: string };
@@ -41,10 +41,11 @@ export function rankByCandidateBm25(
       [passage.headingPath, columnWeights.headingPath],
       [passage.text, columnWeights.text],
     ] as const) {
-      for (const word of wordTokens(field)) {
-        length++;
-        const stem = stemWord(word);
-        if (termWeights.has(stem)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + fieldWeight);
+      const terms = textTerms(field);
+      length += terms.wordCount;
+      for (const stem of termWeights.keys()) {
+        const count = stemCount(terms, stem);
+        if (count > 0) frequencies.set(stem, (frequencies.get(stem) ?? 0) + count * fieldWeight);
       }
     }
     return { chunkId: passage.chunkId, frequencies, length };

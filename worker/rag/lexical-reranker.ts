@@ -1,5 +1,5 @@
 import type { PassageReranker, RerankedPassage } from "./passage-reranker";
-import { contentTerms, isStopword, stemWord, wordTokens } from "./text-tokens";
+import { contentTerms, textTerms } from "./text-tokens";
 
 /** How much each signal of {@link LexicalReranker} counts; coverage of the text counts 1. */
 export interface LexicalRerankerWeights {
@@ -34,9 +34,9 @@ export class LexicalReranker implements PassageReranker {
     const terms = [...new Set(contentTerms(query))];
     if (terms.length === 0 || passages.length === 0) return passages.map(() => 0);
     const analysed = passages.map((passage) => ({
-      title: new Set(contentTerms(passage.title)),
-      headingPath: new Set(contentTerms(passage.headingPath)),
-      text: stemmedPositions(passage.text),
+      title: textTerms(passage.title).contentPositions,
+      headingPath: textTerms(passage.headingPath).contentPositions,
+      text: textTerms(passage.text).contentPositions,
     }));
     // Rarity among the candidates: log(1 + n / (1 + df)), the usual smoothed inverse document frequency.
     const rarity = new Map(
@@ -60,24 +60,15 @@ export class LexicalReranker implements PassageReranker {
   }
 }
 
-// Where each stemmed content word of the text stands, counting every word (stop words too) as a position.
-function stemmedPositions(text: string): Map<string, number[]> {
-  const positions = new Map<string, number[]>();
-  wordTokens(text).forEach((word, position) => {
-    if (isStopword(word)) return;
-    const stem = stemWord(word);
-    const list = positions.get(stem);
-    if (list) list.push(position);
-    else positions.set(stem, [position]);
-  });
-  return positions;
-}
-
 /**
  * The densest stretch of the text: the largest share of the query's weight (rarity-weighted distinct terms) found
  * within {@link proximityWindow} consecutive words.
  */
-function proximity(text: Map<string, number[]>, rarity: ReadonlyMap<string, number>, total: number): number {
+function proximity(
+  text: ReadonlyMap<string, readonly number[]>,
+  rarity: ReadonlyMap<string, number>,
+  total: number,
+): number {
   const occurrences: Array<{ position: number; term: string }> = [];
   for (const [term] of rarity) {
     for (const position of text.get(term) ?? []) occurrences.push({ position, term });
