@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env";
+import { ConfigurationError } from "./config";
 import { type ApiErrorBody, type ErrorCode, errorCodes, errorStatuses } from "./contract";
 import { AppError } from "./lib/app-error";
 import { corsPolicy } from "./lib/cors-policy";
@@ -75,6 +76,13 @@ app.onError((error, c) => {
   if (error instanceof HTTPException && error.status < 500) {
     const code = codeOfStatus.get(error.status) ?? "invalid_request";
     return c.json(errorBody(code, error.message || "The request is not valid"), error.status);
+  }
+  if (error instanceof ConfigurationError) {
+    console.error(`${c.req.method} ${c.req.path}: ${error.message}`);
+    return c.json(
+      errorBody("internal_error", "The server's configuration is invalid; its log says which setting to fix"),
+      500,
+    );
   }
   console.error("Unhandled error", c.req.method, c.req.path, error);
   return c.json(errorBody("internal_error", "Something went wrong on our side; the error has been logged"), 500);

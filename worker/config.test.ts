@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readConfig } from "./config";
+import { ConfigurationError, readConfig } from "./config";
 
 describe("readConfig", () => {
   it("parses vars into typed config", () => {
@@ -50,5 +50,14 @@ describe("readConfig", () => {
     expect(() => readConfig({ ...secret, DEV_AUTH: "false", ALLOW_PRIVATE_URLS: "true" })).toThrow(
       /ALLOW_PRIVATE_URLS is for local runs only/,
     );
+  });
+
+  it("says which settings to fix when the vars are not a configuration, and never a secret's value", () => {
+    expect(() => readConfig({})).toThrow(ConfigurationError);
+    expect(() => readConfig({})).toThrow(/AUTH_SECRET must be set/);
+    const invalid = () => readConfig({ AUTH_SECRET: "short-secret", EMBEDDING_DIMENSIONS: "many" });
+    expect(invalid).toThrow(/AUTH_SECRET must be set to at least 16 characters/);
+    expect(invalid).toThrow(/EMBEDDING_DIMENSIONS/);
+    expect(invalid).not.toThrow(/short-secret/);
   });
 });

@@ -78,7 +78,9 @@ const configSchema = z
       z.array(z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)),
     ),
     TENANT_PROVISIONING: z.enum(["on-first-use", "explicit"]).default("on-first-use"),
-    AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be set to at least 16 characters"),
+    AUTH_SECRET: z
+      .string({ error: "AUTH_SECRET must be set (a secret of at least 16 characters)" })
+      .min(16, "AUTH_SECRET must be set to at least 16 characters"),
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10_485_760),
     MAX_FILE_BYTES: z.coerce.number().int().positive().default(104_857_600),
     INGEST_SLICE_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
@@ -171,8 +173,18 @@ export function readConfig(vars: object): AppConfig {
   return config;
 }
 
+/**
+ * The Worker's vars and secrets do not make a configuration; the message names each setting to fix (never a secret's
+ * value), so the log of the first request says what is wrong.
+ */
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
 function parseConfig(vars: object): AppConfig {
-  const parsed = configSchema.parse(vars);
+  const result = configSchema.safeParse(vars);
+  if (!result.success) throw new ConfigurationError(`Invalid configuration:\n${z.prettifyError(result.error)}`);
+  const parsed = result.data;
   return {
     models: {
       provider: parsed.AI_PROVIDER,
