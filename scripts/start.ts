@@ -46,7 +46,7 @@ async function waitForHealth() {
     try {
       return await readBody(api.health.$get());
     } catch (error) {
-      if (error instanceof ApiError) lastProblem = `GET /api/health answered ${error.status}`;
+      if (error instanceof ApiError) lastProblem = `GET /api/health answered ${error.status}: ${error.message}`;
       else lastProblem = error instanceof Error ? error.message : String(error);
     }
     if (!reported && Date.now() - startedAt > 10_000) {
