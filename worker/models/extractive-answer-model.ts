@@ -17,7 +17,7 @@ import {
 } from "../rag/question-coverage";
 import { questionParts } from "../rag/question-parts";
 import { isWhitespaceCode, splitSentences } from "../rag/sentences";
-import { contentTerms, textTerms, wordTokens } from "../rag/text-tokens";
+import { contentTerms, wordTokens } from "../rag/text-tokens";
 
 /** Opening line of every answer that quotes the documents, so nobody mistakes it for a generated answer. */
 export const extractiveAnswerHeading = "From your documents:";
@@ -187,8 +187,7 @@ type SurroundingTerms = Omit<SentenceInPassage, "sentence">;
 function surroundingTerms(source: ReadableSource): SurroundingTerms {
   return {
     context: new Set(contentTerms(`${source.title}\n${source.section}`)),
-    // The passage's content terms as feedback and the reranker read them: a retrieved passage is read once.
-    passage: new Set(textTerms(source.text).contentPositions.keys()),
+    passage: new Set(contentTerms(source.text)),
   };
 }
 
